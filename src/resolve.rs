@@ -1,0 +1,350 @@
+//! Chooses the place each mention refers to, and how sure that choice is.
+//!
+//! Every candidate gets a score from what is known before reading the
+//! document (population, feature type, whether the name is the place's own
+//! or an alternate) and from the document itself: the countries and regions
+//! it names, how close a candidate lies to the other places mentioned (news
+//! is local: "Volchansk" next to Sumy and Kursk is the Ukrainian town, not
+//! the one in the Urals), and cue words ("the city of", "region"). The
+//! context is recomputed from the current choices a few times, and one
+//! spelling keeps one meaning throughout a document.
+//!
+//! A frequent English word ("March", "West") is kept only when it names a
+//! large place or the text says it is a place; a tiny place must have
+//! company nearby. A place far from everything else in its document gets a
+//! low confidence and an outlier flag.
+
+use std::collections::HashMap;
+
+use geo::{Distance, Haversine, Point};
+
+use crate::gazetteer::{Gazetteer, Place, PlaceIdx, PlaceKind, Posting};
+use crate::recognize::Mention;
+use crate::text::fold;
+
+/// A mention with the place chosen for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedMention {
+    pub byte_start: usize,
+    pub byte_end: usize,
+    /// Code-point offsets into the document text.
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub place: PlaceIdx,
+    /// In [0, 1].
+    pub confidence: f64,
+    /// Far from every other place of the document.
+    pub outlier: bool,
+}
+
+/// Tunable thresholds of resolution.
+#[derive(Debug, Clone)]
+pub struct ResolveOptions {
+    /// Mentions whose confidence is below this are dropped.
+    pub min_confidence: f64,
+    /// A place farther than this (km) from every other place of its document is an outlier.
+    pub outlier_km: f64,
+}
+
+impl Default for ResolveOptions {
+    fn default() -> Self {
+        ResolveOptions {
+            min_confidence: 0.05,
+            outlier_km: 1500.0,
+        }
+    }
+}
+
+fn km(a: &Place, b: &Place) -> f64 {
+    Haversine.distance(Point::new(a.lon, a.lat), Point::new(b.lon, b.lat)) / 1000.0
+}
+
+/// What the document says, independent of any one mention.
+#[derive(Default)]
+struct Context {
+    /// Country code → weight of the evidence that the document is about it.
+    countries: HashMap<String, f64>,
+    /// (country, admin1) → weight.
+    regions: HashMap<(String, String), f64>,
+    /// Chosen places of every mention group, with the group's weight.
+    anchors: Vec<(usize, PlaceIdx, f64)>,
+}
+
+/// Mentions that share one folded spelling: one meaning per document.
+struct Group {
+    members: Vec<usize>,
+    candidates: Vec<Posting>,
+    region_cue: bool,
+    city_cue: bool,
+    /// Every mention is sentence-initial, or a frequent word.
+    weak_evidence: bool,
+    word_frequency: f32,
+}
+
+fn prior(place: &Place, posting: Posting, group: &Group) -> f64 {
+    let pop = place.population.unwrap_or(0) as f64;
+    let mut s = 0.45 * (pop + 10.0).log10();
+    s += match (place.kind, place.feature_code.as_str()) {
+        (PlaceKind::Country, _) => 3.5,
+        (PlaceKind::Region, "ADM1") => 0.8,
+        (PlaceKind::Region, _) => 1.2,
+        (PlaceKind::City, "PPLC") => 1.5,
+        (PlaceKind::City, "PPLA") => 0.6,
+        (PlaceKind::City, "PPLA2") => 0.3,
+        _ => 0.0,
+    };
+    if posting.has(Posting::PREFERRED) {
+        s += 0.6;
+    }
+    if group.region_cue {
+        s += match place.kind {
+            PlaceKind::Region => 4.0,
+            PlaceKind::Country => 0.0,
+            _ => -2.0,
+        };
+    } else if place.kind == PlaceKind::Region && place.feature_code == "ADM1" {
+        // A bare name shared by a region and a city means the city ("Kharkiv").
+        s -= 1.5;
+    }
+    if group.city_cue && place.kind == PlaceKind::City {
+        s += 1.5;
+    }
+    s
+}
+
+/// Resolves the mentions of one document.
+pub fn resolve(
+    text: &str,
+    mentions: &[Mention],
+    gazetteer: &Gazetteer,
+    options: &ResolveOptions,
+) -> Vec<ResolvedMention> {
+    // Group by folded spelling.
+    let mut groups: Vec<Group> = Vec::new();
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    for (i, m) in mentions.iter().enumerate() {
+        let key = fold(&m.text);
+        let g = *by_key.entry(key).or_insert_with(|| {
+            groups.push(Group {
+                members: Vec::new(),
+                candidates: m.candidates.clone(),
+                region_cue: false,
+                city_cue: false,
+                weak_evidence: true,
+                word_frequency: m.word_frequency,
+            });
+            groups.len() - 1
+        });
+        let group = &mut groups[g];
+        group.members.push(i);
+        group.region_cue |= m.region_cue;
+        group.city_cue |= m.city_cue;
+        let weak = m.sentence_initial && m.word_frequency >= 2.5 || m.word_frequency >= 4.0;
+        group.weak_evidence &= weak;
+    }
+
+    // "Paris, Texas": a place followed by a comma and a larger place it lies in.
+    let mut containers: HashMap<usize, Vec<Posting>> = HashMap::new();
+    for w in mentions.windows(2) {
+        let between = &text[w[0].byte_end..w[1].byte_start];
+        if between == ", " {
+            let g = by_key[&fold(&w[0].text)];
+            containers
+                .entry(g)
+                .or_default()
+                .extend(w[1].candidates.iter().copied());
+        }
+    }
+
+    let priors: Vec<Vec<f64>> = groups
+        .iter()
+        .map(|g| {
+            g.candidates
+                .iter()
+                .map(|&p| prior(gazetteer.place(p.place()), p, g))
+                .collect()
+        })
+        .collect();
+
+    let mut choice: Vec<usize> = priors.iter().map(|s| argmax(s)).collect();
+    let mut scores = priors.clone();
+    for _round in 0..3 {
+        let ctx = context(&groups, &choice, &scores, gazetteer);
+        for (g, group) in groups.iter().enumerate() {
+            for (k, &posting) in group.candidates.iter().enumerate() {
+                let place = gazetteer.place(posting.place());
+                let mut s = priors[g][k];
+                s += 1.2
+                    * ctx
+                        .countries
+                        .get(&place.country)
+                        .copied()
+                        .unwrap_or(0.0)
+                        .min(2.0);
+                if place.kind == PlaceKind::City {
+                    s += 1.0
+                        * ctx
+                            .regions
+                            .get(&(place.country.clone(), place.admin1.clone()))
+                            .copied()
+                            .unwrap_or(0.0)
+                            .min(1.5);
+                }
+                if place.kind != PlaceKind::Country {
+                    s += 2.5 * proximity(&ctx, g, place, gazetteer);
+                }
+                if let Some(cont) = containers.get(&g) {
+                    if cont
+                        .iter()
+                        .any(|c| contains(gazetteer.place(c.place()), place))
+                    {
+                        s += 3.0;
+                    }
+                }
+                scores[g][k] = s;
+            }
+            choice[g] = argmax(&scores[g]);
+        }
+    }
+
+    // Decide, per group, whether it is a place at all, and how sure we are.
+    let ctx = context(&groups, &choice, &scores, gazetteer);
+    let mut keep: Vec<Option<(PlaceIdx, f64, bool)>> = vec![None; groups.len()];
+    for (g, group) in groups.iter().enumerate() {
+        let k = choice[g];
+        let place_idx = group.candidates[k].place();
+        let place = gazetteer.place(place_idx);
+        let pop = place.population.unwrap_or(0);
+        let big = matches!(place.kind, PlaceKind::Country | PlaceKind::Region) || pop >= 100_000;
+        let supported = group.city_cue || group.region_cue || containers.contains_key(&g);
+        if group.weak_evidence && !big && !supported {
+            continue; // "March", "West": ordinary words, small namesakes
+        }
+        if group.word_frequency >= 3.0 && !big && !supported && pop < 20_000 {
+            continue;
+        }
+        let near = nearest_km(&ctx, g, place, gazetteer);
+        if place.kind == PlaceKind::City
+            && pop < 5_000
+            && !supported
+            && near.is_none_or(|d| d > 300.0)
+        {
+            continue; // a hamlet with no company is more likely a word or a name
+        }
+        let confidence = softmax_top(&scores[g], k);
+        let outlier = place.kind != PlaceKind::Country
+            && ctx.anchors.iter().filter(|&&(h, _, _)| h != g).count() >= 2
+            && near.is_some_and(|d| d > options.outlier_km);
+        let confidence = if outlier {
+            confidence * 0.25
+        } else {
+            confidence
+        };
+        if confidence >= options.min_confidence {
+            keep[g] = Some((place_idx, confidence, outlier));
+        }
+    }
+
+    let chars = crate::text::CharIndex::new(text);
+    let mut out = Vec::new();
+    for (g, group) in groups.iter().enumerate() {
+        let Some((place, confidence, outlier)) = keep[g] else {
+            continue;
+        };
+        for &i in &group.members {
+            let m = &mentions[i];
+            out.push(ResolvedMention {
+                byte_start: m.byte_start,
+                byte_end: m.byte_end,
+                start: chars.char_offset(text, m.byte_start),
+                end: chars.char_offset(text, m.byte_end),
+                text: m.text.clone(),
+                place,
+                confidence: (confidence * 1000.0).round() / 1000.0,
+                outlier,
+            });
+        }
+    }
+    out.sort_by_key(|m| m.byte_start);
+    out
+}
+
+fn argmax(s: &[f64]) -> usize {
+    let mut best = 0;
+    for (i, &v) in s.iter().enumerate() {
+        if v > s[best] {
+            best = i;
+        }
+    }
+    best
+}
+
+/// The probability of candidate `k` under a softmax of the scores.
+fn softmax_top(s: &[f64], k: usize) -> f64 {
+    let max = s.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let total: f64 = s.iter().map(|v| (v - max).exp()).sum();
+    (s[k] - max).exp() / total
+}
+
+/// True when `outer` (a country or region) contains `inner`.
+fn contains(outer: &Place, inner: &Place) -> bool {
+    match outer.kind {
+        PlaceKind::Country => outer.country == inner.country,
+        PlaceKind::Region if outer.feature_code == "ADM1" => {
+            outer.country == inner.country && outer.admin1 == inner.admin1
+        }
+        _ => false,
+    }
+}
+
+/// The document's evidence, from each group's current choice weighted by
+/// how clear that choice is.
+fn context(
+    groups: &[Group],
+    choice: &[usize],
+    scores: &[Vec<f64>],
+    gazetteer: &Gazetteer,
+) -> Context {
+    let mut ctx = Context::default();
+    for (g, group) in groups.iter().enumerate() {
+        let k = choice[g];
+        let weight = softmax_top(&scores[g], k) * (group.members.len() as f64).sqrt().min(2.0);
+        let idx = group.candidates[k].place();
+        let place = gazetteer.place(idx);
+        let w = if place.kind == PlaceKind::Country {
+            1.0
+        } else {
+            0.5
+        } * weight;
+        *ctx.countries.entry(place.country.clone()).or_default() += w;
+        if place.kind == PlaceKind::Region && place.feature_code == "ADM1" {
+            *ctx.regions
+                .entry((place.country.clone(), place.admin1.clone()))
+                .or_default() += weight;
+        }
+        if place.kind != PlaceKind::Country {
+            ctx.anchors.push((g, idx, weight));
+        }
+    }
+    ctx
+}
+
+/// How close `place` lies to the other groups' places: 1 when on top of a
+/// confident one, falling off over a few hundred kilometres.
+fn proximity(ctx: &Context, g: usize, place: &Place, gazetteer: &Gazetteer) -> f64 {
+    ctx.anchors
+        .iter()
+        .filter(|&&(h, _, _)| h != g)
+        .map(|&(_, idx, w)| w.min(1.0) * (-km(place, gazetteer.place(idx)) / 250.0).exp())
+        .fold(0.0, f64::max)
+}
+
+/// Distance (km) to the nearest place of another group.
+fn nearest_km(ctx: &Context, g: usize, place: &Place, gazetteer: &Gazetteer) -> Option<f64> {
+    ctx.anchors
+        .iter()
+        .filter(|&&(h, _, _)| h != g)
+        .map(|&(_, idx, _)| km(place, gazetteer.place(idx)))
+        .reduce(f64::min)
+}

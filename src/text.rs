@@ -1,0 +1,176 @@
+//! How text is normalized for name lookup, and the character/byte offset
+//! bookkeeping that lets every mention report code-point offsets into the
+//! document as it was read.
+//!
+//! Gazetteer names and document text go through the same [`fold_char`], so a
+//! name matches however the article spells its accents, apostrophes, dashes
+//! or letter case ("Kyïv", "Russia’s", "KHARKIV").
+
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+
+/// Appends the folded form of `c` to `out`: compatibility-decomposed, accents
+/// dropped, lower-cased; typographic apostrophes become `'`, dashes `-`, and
+/// every kind of white space one ASCII space.
+pub fn fold_char(c: char, out: &mut String) {
+    if c.is_ascii() {
+        if c.is_ascii_whitespace() {
+            out.push(' ');
+        } else {
+            out.push(c.to_ascii_lowercase());
+        }
+        return;
+    }
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{02BB}' | '\u{2032}' | '`' | '\u{00B4}' => {
+            out.push('\'');
+            return;
+        }
+        '\u{2010}'..='\u{2015}' | '\u{2212}' => {
+            out.push('-');
+            return;
+        }
+        _ if c.is_whitespace() => {
+            out.push(' ');
+            return;
+        }
+        _ => {}
+    }
+    decompose_compatible(c, |d| {
+        if !is_combining_mark(d) {
+            for l in d.to_lowercase() {
+                out.push(l);
+            }
+        }
+    });
+}
+
+/// The folded form of a whole name, with runs of spaces collapsed and the
+/// ends trimmed: the key under which the gazetteer stores it.
+pub fn fold(s: &str) -> String {
+    let mut raw = String::with_capacity(s.len());
+    for c in s.chars() {
+        fold_char(c, &mut raw);
+    }
+    let mut out = String::with_capacity(raw.len());
+    for word in raw.split(' ').filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// A document's text folded for matching, with a map back to the original.
+///
+/// `folded` is the folded text; `origin[i]` is the byte offset in the
+/// original text of the character that produced folded byte `i` (with one
+/// extra entry for the end), so a match in folded text maps back exactly.
+pub struct FoldedText {
+    pub folded: String,
+    pub origin: Vec<u32>,
+}
+
+impl FoldedText {
+    /// Folds `text` character by character (no space collapsing: offsets must
+    /// stay one-to-one with the original characters).
+    pub fn new(text: &str) -> Self {
+        let mut folded = String::with_capacity(text.len() + 16);
+        let mut origin = Vec::with_capacity(text.len() + 17);
+        for (b, c) in text.char_indices() {
+            let before = folded.len();
+            fold_char(c, &mut folded);
+            origin.resize(origin.len() + (folded.len() - before), b as u32);
+        }
+        origin.push(text.len() as u32);
+        FoldedText { folded, origin }
+    }
+
+    /// The original byte range of folded bytes `start..end`.
+    pub fn original_range(&self, start: usize, end: usize, text: &str) -> (usize, usize) {
+        let s = self.origin[start] as usize;
+        // The end is the end of the original character that produced the last folded byte.
+        let last = self.origin[end - 1] as usize;
+        let e = last + text[last..].chars().next().map_or(0, char::len_utf8);
+        (s, e)
+    }
+}
+
+/// Converts byte offsets into code-point offsets for many sorted or unsorted
+/// queries on one text.
+pub struct CharIndex {
+    /// Byte offset of every 64th character, for a quick start point.
+    marks: Vec<usize>,
+}
+
+impl CharIndex {
+    const STEP: usize = 64;
+
+    pub fn new(text: &str) -> Self {
+        let marks = text
+            .char_indices()
+            .step_by(Self::STEP)
+            .map(|(b, _)| b)
+            .collect();
+        CharIndex { marks }
+    }
+
+    /// The code-point offset of byte offset `byte` (which must be a char boundary).
+    pub fn char_offset(&self, text: &str, byte: usize) -> usize {
+        let k = match self.marks.binary_search(&byte) {
+            Ok(k) => return k * Self::STEP,
+            Err(0) => 0,
+            Err(k) => k - 1,
+        };
+        let from = self.marks[k];
+        k * Self::STEP + text[from..byte].chars().count()
+    }
+}
+
+/// True for characters that can be part of a word in a place name.
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c)
+}
+
+/// True when `c` is a letter from a script that has letter case (Latin,
+/// Cyrillic, Greek, Armenian ...), where proper names are capitalized.
+pub fn is_cased_letter(c: char) -> bool {
+    c.is_uppercase() || c.is_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_accents_case_apostrophes_and_dashes() {
+        assert_eq!(fold("Kyïv"), "kyiv");
+        assert_eq!(fold("Russia’s"), "russia's");
+        assert_eq!(fold("  Chasiv\u{00A0} Yar "), "chasiv yar");
+        assert_eq!(fold("Ivano‐Frankivsk"), "ivano-frankivsk");
+        assert_eq!(fold("ХАРКІВ"), "харків");
+        assert_eq!(fold("Київ"), "киів");
+    }
+
+    #[test]
+    fn folded_text_maps_back_to_original_bytes() {
+        let text = "In Kyïv’s centre, Харків";
+        let f = FoldedText::new(text);
+        let at = f.folded.find("kyiv").unwrap();
+        let (s, e) = f.original_range(at, at + 4, text);
+        assert_eq!(&text[s..e], "Kyïv");
+        let at = f.folded.find("харків").unwrap();
+        let (s, e) = f.original_range(at, at + "харків".len(), text);
+        assert_eq!(&text[s..e], "Харків");
+    }
+
+    #[test]
+    fn char_index_counts_code_points() {
+        let text = "Харків is in Ukraine. ".repeat(20);
+        let idx = CharIndex::new(&text);
+        for (chars, (b, _)) in text.char_indices().enumerate() {
+            assert_eq!(idx.char_offset(&text, b), chars);
+        }
+        assert_eq!(idx.char_offset(&text, text.len()), text.chars().count());
+    }
+}
