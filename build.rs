@@ -12,6 +12,7 @@ const FILES: &[&str] = &[
     "countries.geojson",
     "lexicon/common_words.tsv",
     "lexicon/first_names.txt",
+    "lexicon/demonyms.tsv",
     "manifest.json",
 ];
 

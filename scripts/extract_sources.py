@@ -744,6 +744,26 @@ def write_first_names(out_dir):
     return n
 
 
+def write_demonyms(out_dir):
+    """Adjectives of nationality ("Russian" -> RU) from geotext's list, so
+    that "the Russian border" can be read as Russia's border."""
+    p = use_input("geotext/data/nationalities.txt", package_dir("geotext") / "data" / "nationalities.txt")
+    rows = {}
+    with open(p, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if not line or line.startswith("#") or ":" not in line:
+                continue
+            word, code = line.rsplit(":", 1)
+            word, code = word.strip().lower(), code.strip().upper()
+            if re.fullmatch(r"[a-z][a-z' -]*", word) and re.fullmatch(r"[A-Z]{2}", code):
+                rows.setdefault(word, code)
+    n = write_tsv(out_dir / "lexicon" / "demonyms.tsv", sorted([w, c] for w, c in rows.items()))
+    info(f"lexicon/demonyms.tsv: {n} adjectives")
+    REPORT["demonyms"] = {"rows": n}
+    return n
+
+
 # --------------------------------------------------------------------------
 
 
@@ -825,6 +845,7 @@ def main():
     print("lexicon")
     write_common_words(tmp_dir)
     write_first_names(tmp_dir)
+    write_demonyms(tmp_dir)
 
     print("composite regions")
     comp = use_input("scripts/composite_regions.tsv", Path(args.composite))

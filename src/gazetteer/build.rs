@@ -41,7 +41,7 @@ pub struct Sources {
     /// Country outlines (carried over unchanged into the gazetteer).
     pub outlines: PathBuf,
     pub composite_regions: Option<PathBuf>,
-    /// Directory with `common_words.tsv` and `first_names.txt`.
+    /// Directory with `common_words.tsv`, `first_names.txt` and `demonyms.tsv`.
     pub lexicon: PathBuf,
 }
 

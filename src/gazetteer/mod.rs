@@ -14,7 +14,7 @@
 //! | `names.fst` | an [FST](fst) map from every folded name ([`crate::text::fold`]) to an offset in `postings.bin` |
 //! | `postings.bin` | little-endian `u32`s: at each offset a count, then that many [`Posting`]s |
 //! | `countries.geojson` | Natural Earth country outlines, one feature per ISO 3166-1 code |
-//! | `lexicon/common_words.tsv`, `lexicon/first_names.txt` | English word frequencies and given names, for telling names of places from words and people |
+//! | `lexicon/common_words.tsv`, `lexicon/first_names.txt`, `lexicon/demonyms.tsv` | English word frequencies, given names and nationality adjectives, for telling names of places from words and people |
 //! | `manifest.json` | where the data came from, when it was built, counts and checksums |
 //!
 //! The FST is searched in place, without building anything at start-up, so
@@ -131,6 +131,8 @@ pub struct Lexicon {
     common_words: HashMap<String, f32>,
     /// Given names as written ("Vladimir").
     first_names: HashSet<String>,
+    /// Lower-case adjective of nationality → ISO 3166-1 alpha-2 ("russian" → "RU").
+    demonyms: HashMap<String, String>,
 }
 
 impl Lexicon {
@@ -145,7 +147,12 @@ impl Lexicon {
         self.first_names.contains(word)
     }
 
-    fn parse(words: &str, names: &str) -> Self {
+    /// The country a nationality adjective refers to ("Russian" → "RU").
+    pub fn demonym_country(&self, word: &str) -> Option<&str> {
+        self.demonyms.get(&word.to_lowercase()).map(String::as_str)
+    }
+
+    fn parse(words: &str, names: &str, demonyms: &str) -> Self {
         let common_words = words
             .lines()
             .filter_map(|l| {
@@ -159,9 +166,17 @@ impl Lexicon {
             .filter(|l| !l.is_empty())
             .map(String::from)
             .collect();
+        let demonyms = demonyms
+            .lines()
+            .filter_map(|l| {
+                let (w, c) = l.split_once('\t')?;
+                Some((w.to_lowercase(), c.trim().to_string()))
+            })
+            .collect();
         Lexicon {
             common_words,
             first_names,
+            demonyms,
         }
     }
 }
@@ -211,6 +226,7 @@ pub const REQUIRED_FILES: &[&str] = &[
     "countries.geojson",
     "lexicon/common_words.tsv",
     "lexicon/first_names.txt",
+    "lexicon/demonyms.tsv",
     "manifest.json",
 ];
 
@@ -302,9 +318,11 @@ impl Gazetteer {
         }
         let words = read("lexicon/common_words.tsv")?;
         let first = read("lexicon/first_names.txt")?;
+        let demonyms = read("lexicon/demonyms.tsv")?;
         let lexicon = Lexicon::parse(
             &String::from_utf8_lossy(&words),
             &String::from_utf8_lossy(&first),
+            &String::from_utf8_lossy(&demonyms),
         );
         let manifest_bytes = read("manifest.json")?;
         let manifest = serde_json::from_slice(&manifest_bytes)
