@@ -535,6 +535,7 @@ pub fn build(
             "lexicon/first_names.txt",
             sources.lexicon.join("first_names.txt"),
         ),
+        ("lexicon/demonyms.tsv", sources.lexicon.join("demonyms.tsv")),
     ] {
         std::fs::copy(&from, out.join(name)).map_err(|e| Error::io(&from, e))?;
     }
