@@ -16,11 +16,14 @@ const FILES: &[&str] = &[
     "manifest.json",
 ];
 
+/// Embedded when present.
+const OPTIONAL: &[&str] = &["sounds.fst"];
+
 fn main() {
     let root = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let dir = Path::new(&root).join("gazetteer");
     println!("cargo:rerun-if-changed=gazetteer");
-    for f in FILES {
+    for f in FILES.iter().chain(OPTIONAL) {
         println!("cargo:rerun-if-changed=gazetteer/{f}");
     }
     let complete = std::env::var_os("GEOMENTION_NO_EMBED").is_none()
@@ -28,7 +31,8 @@ fn main() {
     let mut code = String::new();
     if complete {
         code.push_str("pub static FILES: Option<&[(&str, &[u8])]> = Some(&[\n");
-        for f in FILES {
+        let optional = OPTIONAL.iter().filter(|f| dir.join(f).is_file());
+        for f in FILES.iter().chain(optional) {
             let path = dir.join(f);
             code.push_str(&format!(
                 "    ({f:?}, include_bytes!({:?})),\n",

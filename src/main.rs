@@ -77,6 +77,15 @@ enum GazetteerCommand {
         #[arg(long, default_value_t = 0)]
         min_population: u64,
     },
+    /// List the places a name can refer to, most populous first.
+    ///
+    /// Example: geomention gazetteer lookup "Kharkov region"
+    Lookup {
+        /// A place name in any spelling the gazetteer knows.
+        name: String,
+        #[command(flatten)]
+        gazetteer: GazetteerArgs,
+    },
     /// Show which gazetteer is in use and where its data came from.
     Info {
         #[command(flatten)]
@@ -119,6 +128,30 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 report.cities,
                 report.names
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Gazetteer(GazetteerCommand::Lookup { name, gazetteer }) => {
+            let gaz = Gazetteer::locate_and_load(gazetteer.gazetteer.as_deref())?;
+            let mut found: Vec<_> = gaz.lookup(&name);
+            found.sort_by_key(|p| std::cmp::Reverse(gaz.place(p.place()).population));
+            if found.is_empty() {
+                eprintln!("geomention: no place is called {name:?}");
+                return Ok(ExitCode::from(1));
+            }
+            for p in found {
+                let place = gaz.place(p.place());
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{:.5}\t{:.5}\t{}",
+                    place.place_id,
+                    place.name,
+                    place.kind.as_str(),
+                    place.feature_code,
+                    place.country,
+                    place.lat,
+                    place.lon,
+                    place.population.map(|v| v.to_string()).unwrap_or_default()
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Gazetteer(GazetteerCommand::Info { gazetteer }) => {

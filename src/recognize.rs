@@ -25,6 +25,9 @@ pub struct Mention {
     pub sentence_initial: bool,
     /// Zipf frequency of the surface as an English word (0 when it is not one).
     pub word_frequency: f32,
+    /// Found by sound rather than spelling ("Kubyansk" for Kupiansk): weak
+    /// evidence that the resolver accepts only near the document's other places.
+    pub fuzzy: bool,
 }
 
 /// Months and weekdays: a closed class of capitalized words that are dates.
@@ -50,7 +53,8 @@ const CALENDAR: &[&str] = &[
     "sunday",
 ];
 
-/// Words that make a following name a region.
+/// Words that make a following name a region ("Belgorod region", "Belgorod’s
+/// regional governor", "Belgorod Governor").
 const REGION_WORDS: &[&str] = &[
     "region",
     "regions",
@@ -62,6 +66,8 @@ const REGION_WORDS: &[&str] = &[
     "krai",
     "kray",
     "republic",
+    "regional",
+    "governor",
 ];
 
 /// Words that say the next name is a settlement.
@@ -260,6 +266,23 @@ pub fn recognize(text: &str, spans: &[NameSpan], gazetteer: &Gazetteer) -> Vec<M
         if single_word && lexicon.is_first_name(surface) && next_capitalized && !next_is_head {
             continue;
         }
+        // "Vladimir Zelensky", "Houston Texans": a name followed by a
+        // capitalized word that is neither an ordinary word nor a place is
+        // the first half of a longer proper name. "Kyiv Post" and "Harbin
+        // Institute" keep their place: "post" and "institute" are words.
+        let next_is_name_part = next.is_some_and(|w| {
+            next_capitalized
+                && !next_is_head
+                && !after.starts_with(['\'', '’'])
+                && w.chars().count() > 1
+                && lexicon.word_frequency(w) == 0.0
+                && lexicon.demonym_country(w).is_none()
+                && gazetteer.lookup(w).is_empty()
+        });
+        if single_word && next_is_name_part && !candidates.iter().any(|c| is_country(gazetteer, *c))
+        {
+            continue;
+        }
         // "Xi Jinping", "President Vladimir": the end of a longer proper name.
         if let Some(p) = prev {
             let p_lower = p.to_lowercase();
@@ -276,6 +299,11 @@ pub fn recognize(text: &str, spans: &[NameSpan], gazetteer: &Gazetteer) -> Vec<M
             || next_lower
                 .as_deref()
                 .is_some_and(|w| REGION_WORDS.contains(&w));
+        let mut candidates = candidates;
+        if region_cue && !candidates.iter().any(|c| c.has(Posting::REGION_FORM)) {
+            // "Belgorod’s regional governor": the region named after the city.
+            candidates.extend(gazetteer.lookup(&format!("{surface} region")));
+        }
         let city_cue = prev
             .map(str::to_lowercase)
             .is_some_and(|w| w == "of" && settlement_before_of(before))
@@ -296,9 +324,80 @@ pub fn recognize(text: &str, spans: &[NameSpan], gazetteer: &Gazetteer) -> Vec<M
             } else {
                 0.0
             },
+            fuzzy: false,
         });
     }
+    add_sound_alikes(text, &addresses, gazetteer, &mut out);
     out
+}
+
+fn is_country(gazetteer: &Gazetteer, p: Posting) -> bool {
+    gazetteer.place(p.place()).kind == crate::gazetteer::PlaceKind::Country
+}
+
+/// Capitalized words that the gazetteer does not know but that sound like a
+/// town it does: "Kubyansk" is Kupiansk after a round trip through Arabic.
+/// Only unknown proper-noun shapes mid-sentence are tried.
+fn add_sound_alikes(
+    text: &str,
+    addresses: &[(usize, usize)],
+    gazetteer: &Gazetteer,
+    out: &mut Vec<Mention>,
+) {
+    let lexicon = gazetteer.lexicon();
+    let mut found = Vec::new();
+    let mut mentions = out.iter().peekable();
+    let mut start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        if c.is_alphabetic() {
+            start.get_or_insert(i);
+            continue;
+        }
+        let Some(s) = start.take() else { continue };
+        let word = &text[s..i];
+        let mut chars = word.chars();
+        let proper = chars.next().is_some_and(char::is_uppercase)
+            && chars.all(char::is_lowercase)
+            && word.chars().count() >= 5;
+        if !proper {
+            continue;
+        }
+        while mentions.peek().is_some_and(|m| m.byte_end <= s) {
+            mentions.next();
+        }
+        if mentions.peek().is_some_and(|m| m.byte_start < i) {
+            continue; // already a mention
+        }
+        if addresses.iter().any(|&(a, b)| s >= a && s < b)
+            || is_sentence_initial(&text[..s])
+            || lexicon.word_frequency(word) > 0.0
+            || lexicon.is_first_name(word)
+            || lexicon.demonym_country(word).is_some()
+            || !gazetteer.lookup(word).is_empty()
+        {
+            continue;
+        }
+        if let Some(place) = gazetteer.sound_lookup(word) {
+            found.push(Mention {
+                byte_start: s,
+                byte_end: i,
+                text: word.to_string(),
+                candidates: vec![Posting::new(place, 0)],
+                region_cue: false,
+                city_cue: false,
+                sentence_initial: false,
+                word_frequency: 0.0,
+                fuzzy: true,
+            });
+        }
+    }
+    if !found.is_empty() {
+        out.extend(found);
+        out.sort_by_key(|m| m.byte_start);
+    }
 }
 
 /// The word right before, when only one space separates it from the name.
@@ -313,8 +412,13 @@ fn previous_word(before: &str) -> Option<&str> {
     (!w.is_empty()).then_some(w)
 }
 
-/// The word right after, when only one space separates it from the name.
+/// The word right after, when only one space separates it from the name
+/// (or its possessive: "Belgorod’s regional").
 fn next_word(after: &str) -> Option<&str> {
+    let after = ["'s", "’s"]
+        .iter()
+        .find_map(|p| after.strip_prefix(p))
+        .unwrap_or(after);
     let a = after.strip_prefix(' ')?;
     let end = a
         .char_indices()
@@ -405,7 +509,8 @@ mod tests {
         assert_eq!(previous_word("counterpart Xi "), Some("Xi"));
         assert_eq!(previous_word("said, "), None);
         assert_eq!(next_word(" Putin said"), Some("Putin"));
-        assert_eq!(next_word("’s renewed"), None);
+        assert_eq!(next_word("’s renewed"), Some("renewed"));
+        assert_eq!(next_word(", said"), None);
         assert!(settlement_before_of("the Chinese city of "));
     }
 

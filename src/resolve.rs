@@ -69,6 +69,8 @@ struct Context {
     regions: HashMap<(String, String), f64>,
     /// Chosen places of every mention group, with the group's weight.
     anchors: Vec<(usize, PlaceIdx, f64)>,
+    /// The country of every group's chosen place.
+    members: Vec<(usize, String)>,
 }
 
 /// Mentions that share one folded spelling: one meaning per document.
@@ -80,6 +82,8 @@ struct Group {
     /// Every mention is sentence-initial, or a frequent word.
     weak_evidence: bool,
     word_frequency: f32,
+    /// Found by sound, not spelling.
+    fuzzy: bool,
 }
 
 fn prior(place: &Place, posting: Posting, group: &Group) -> f64 {
@@ -124,7 +128,7 @@ pub fn resolve(
     let mut groups: Vec<Group> = Vec::new();
     let mut by_key: HashMap<String, usize> = HashMap::new();
     for (i, m) in mentions.iter().enumerate() {
-        let key = fold(&m.text);
+        let key = group_key(m);
         let g = *by_key.entry(key).or_insert_with(|| {
             groups.push(Group {
                 members: Vec::new(),
@@ -133,6 +137,7 @@ pub fn resolve(
                 city_cue: false,
                 weak_evidence: true,
                 word_frequency: m.word_frequency,
+                fuzzy: m.fuzzy,
             });
             groups.len() - 1
         });
@@ -149,7 +154,7 @@ pub fn resolve(
     for w in mentions.windows(2) {
         let between = &text[w[0].byte_end..w[1].byte_start];
         if between == ", " {
-            let g = by_key[&fold(&w[0].text)];
+            let g = by_key[&group_key(&w[0])];
             containers
                 .entry(g)
                 .or_default()
@@ -168,9 +173,10 @@ pub fn resolve(
         .collect();
 
     let mut choice: Vec<usize> = priors.iter().map(|s| argmax(s)).collect();
+    let mut alive = vec![true; groups.len()];
     let mut scores = priors.clone();
     for _round in 0..3 {
-        let ctx = context(&groups, &choice, &scores, gazetteer);
+        let ctx = context(&groups, &choice, &scores, &alive, gazetteer);
         for (g, group) in groups.iter().enumerate() {
             for (k, &posting) in group.candidates.iter().enumerate() {
                 let place = gazetteer.place(posting.place());
@@ -208,10 +214,48 @@ pub fn resolve(
         }
     }
 
-    // Decide, per group, whether it is a place at all, and how sure we are.
-    let ctx = context(&groups, &choice, &scores, gazetteer);
+    // Decide, per group, whether it is a place at all, and how sure we are;
+    // a group refused does not vouch for its neighbours, so repeat until
+    // the set of places stands still.
+    let mut keep: Vec<Option<(PlaceIdx, f64, bool)>> = vec![None; groups.len()];
+    for _round in 0..4 {
+        let ctx = context(&groups, &choice, &scores, &alive, gazetteer);
+        keep = decide(
+            &groups,
+            &choice,
+            &scores,
+            &alive,
+            &containers,
+            &ctx,
+            gazetteer,
+            options,
+        );
+        let next: Vec<bool> = keep.iter().map(Option::is_some).collect();
+        if next == alive {
+            break;
+        }
+        alive = next;
+    }
+    emit(text, mentions, &groups, &keep)
+}
+
+/// Whether each live group is a place, and with which confidence.
+#[allow(clippy::too_many_arguments)]
+fn decide(
+    groups: &[Group],
+    choice: &[usize],
+    scores: &[Vec<f64>],
+    alive: &[bool],
+    containers: &HashMap<usize, Vec<Posting>>,
+    ctx: &Context,
+    gazetteer: &Gazetteer,
+    options: &ResolveOptions,
+) -> Vec<Option<(PlaceIdx, f64, bool)>> {
     let mut keep: Vec<Option<(PlaceIdx, f64, bool)>> = vec![None; groups.len()];
     for (g, group) in groups.iter().enumerate() {
+        if !alive[g] {
+            continue;
+        }
         let k = choice[g];
         let place_idx = group.candidates[k].place();
         let place = gazetteer.place(place_idx);
@@ -224,7 +268,14 @@ pub fn resolve(
         if group.word_frequency >= 3.0 && !big && !supported && pop < 20_000 {
             continue;
         }
-        let near = nearest_km(&ctx, g, place, gazetteer);
+        let near = nearest_km(ctx, g, place, gazetteer);
+        let country_support = ctx
+            .members
+            .iter()
+            .any(|(h, cc)| *h != g && cc == &place.country);
+        if group.fuzzy && !(country_support && near.is_some_and(|d| d <= 150.0)) {
+            continue; // a sound-alike needs a neighbour to be believed
+        }
         if place.kind == PlaceKind::City
             && pop < 5_000
             && !supported
@@ -236,6 +287,14 @@ pub fn resolve(
         let outlier = place.kind != PlaceKind::Country
             && ctx.anchors.iter().filter(|&&(h, _, _)| h != g).count() >= 2
             && near.is_some_and(|d| d > options.outlier_km);
+        if outlier && pop < 100_000 && !country_support {
+            continue; // a small place alone in a country the text never names
+        }
+        let confidence = if group.fuzzy {
+            0.6 * confidence
+        } else {
+            confidence
+        };
         let confidence = if outlier {
             confidence * 0.25
         } else {
@@ -245,7 +304,16 @@ pub fn resolve(
             keep[g] = Some((place_idx, confidence, outlier));
         }
     }
+    keep
+}
 
+/// One resolved mention per member of every kept group, in text order.
+fn emit(
+    text: &str,
+    mentions: &[Mention],
+    groups: &[Group],
+    keep: &[Option<(PlaceIdx, f64, bool)>],
+) -> Vec<ResolvedMention> {
     let chars = crate::text::CharIndex::new(text);
     let mut out = Vec::new();
     for (g, group) in groups.iter().enumerate() {
@@ -268,6 +336,16 @@ pub fn resolve(
     }
     out.sort_by_key(|m| m.byte_start);
     out
+}
+
+/// Mentions with one spelling share one meaning, except that "Belgorod"
+/// followed by "region" or "governor" means the region wherever it stands.
+fn group_key(m: &Mention) -> String {
+    let mut key = fold(&m.text);
+    if m.region_cue {
+        key.push_str("\u{0}region");
+    }
+    key
 }
 
 fn argmax(s: &[f64]) -> usize {
@@ -304,10 +382,14 @@ fn context(
     groups: &[Group],
     choice: &[usize],
     scores: &[Vec<f64>],
+    alive: &[bool],
     gazetteer: &Gazetteer,
 ) -> Context {
     let mut ctx = Context::default();
     for (g, group) in groups.iter().enumerate() {
+        if !alive[g] {
+            continue;
+        }
         let k = choice[g];
         let weight = softmax_top(&scores[g], k) * (group.members.len() as f64).sqrt().min(2.0);
         let idx = group.candidates[k].place();
@@ -326,6 +408,7 @@ fn context(
         if place.kind != PlaceKind::Country {
             ctx.anchors.push((g, idx, weight));
         }
+        ctx.members.push((g, place.country.clone()));
     }
     ctx
 }

@@ -174,3 +174,56 @@ mod tests {
         assert_eq!(idx.char_offset(&text, text.len()), text.chars().count());
     }
 }
+
+/// A coarse sound key for Latin-script names, equal for spellings that a
+/// round trip through another script confuses: Arabic has no p, v or o, so
+/// "Kupiansk" comes back as "Kubyansk"; Cyrillic and German give "Charkiw"
+/// and "Kharkiv". Vowels fall into three classes, p/b, f/v/w, k/c/q and
+/// s/z merge, "h" after a consonant is dropped, and doubled letters collapse.
+/// Returns `None` for names with non-Latin letters.
+pub fn sound_key(name: &str) -> Option<String> {
+    let folded = fold(name);
+    let mut out = String::with_capacity(folded.len());
+    let mut prev: Option<char> = None;
+    for c in folded.chars() {
+        let k = match c {
+            'a' => 'a',
+            'e' | 'i' | 'y' | 'j' => 'i',
+            'o' | 'u' => 'u',
+            'p' | 'b' => 'b',
+            'f' | 'v' | 'w' => 'f',
+            'k' | 'c' | 'q' | 'g' => 'k',
+            's' | 'z' => 's',
+            'x' => {
+                out.push('k');
+                's'
+            }
+            'h' if prev.is_some_and(|p| !matches!(p, 'a' | 'i' | 'u')) => continue,
+            'a'..='z' => c,
+            '\'' | '-' | ' ' => continue,
+            _ if c.is_alphabetic() => return None,
+            _ => continue,
+        };
+        if prev != Some(k) {
+            out.push(k);
+        }
+        prev = Some(k);
+    }
+    (out.len() >= 4).then_some(out)
+}
+
+#[cfg(test)]
+mod sound_key_tests {
+    use super::sound_key;
+
+    #[test]
+    fn round_trip_spellings_share_a_key() {
+        let k = sound_key("Kupiansk");
+        assert!(k.is_some());
+        assert_eq!(sound_key("Kubyansk"), k);
+        assert_eq!(sound_key("Kupyansk"), k);
+        assert_eq!(sound_key("Kharkiv"), sound_key("Charkiw"));
+        assert_ne!(sound_key("Kharkiv"), sound_key("Kherson"));
+        assert_eq!(sound_key("Харків"), None);
+    }
+}

@@ -234,6 +234,10 @@ const ADMIN_WORDS: &[&str] = &[
     "territory",
 ];
 
+/// Towns smaller than this get no sound key: a garbled spelling is only
+/// worth guessing for places that are in the news.
+const SOUND_KEY_MIN_POPULATION: u64 = 10_000;
+
 /// Suffixes added to a capital's names to name its region.
 const REGION_SUFFIXES: &[&str] = &["region", "oblast", "province", "governorate", "krai"];
 
@@ -703,6 +707,15 @@ fn add_region_forms(drafts: &mut [Draft], admin1_index: &HashMap<(String, String
             }
         }
     }
+    let mut members: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    for (i, d) in drafts.iter().enumerate() {
+        if d.place.kind == PlaceKind::City {
+            members
+                .entry((d.place.country.clone(), d.place.admin1.clone()))
+                .or_default()
+                .push(i);
+        }
+    }
     let mut additions: Vec<(usize, Vec<String>)> = Vec::new();
     for (key, &r) in admin1_index {
         let region = &drafts[r];
@@ -720,22 +733,24 @@ fn add_region_forms(drafts: &mut [Draft], admin1_index: &HashMap<(String, String
             // "kharkivska" → "kharkiv", "kurskaya" → "kursk", "moscow" → "moscow".
             for cut in 0..=6.min(chars.len().saturating_sub(4)) {
                 let stem: String = chars[..chars.len() - cut].iter().collect();
+                // Every stem is tried: "kurskaya" is also a village far
+                // away; the region's capital is the largest town nearby.
                 if let Some(&c) = cities.get(&(key.0.as_str(), stem)) {
-                    if capital
-                        .is_none_or(|k| drafts[k].place.population < drafts[c].place.population)
+                    let near = haversine_km(&drafts[c].place, &region.place) < 300.0;
+                    if near
+                        && capital
+                            .is_none_or(|k| drafts[k].place.population < drafts[c].place.population)
                     {
                         capital = Some(c);
                     }
-                    break;
                 }
             }
         }
         let Some(c) = capital else { continue };
         let city = &drafts[c];
-        let city_pop = city.place.population.unwrap_or(0) as f64;
-        let region_pop = region.place.population.unwrap_or(0) as f64;
-        if region_pop > 0.0 && city_pop >= 0.75 * region_pop {
-            continue; // a city-state: "Kyiv region" is not Kyiv City
+        let in_region = members.get(key).map(Vec::as_slice).unwrap_or(&[]);
+        if is_city_state(drafts, in_region, city) {
+            continue; // "Kyiv region" is Kyiv Oblast, not Kyiv City
         }
         let mut stems: HashSet<String> = city
             .names
@@ -769,6 +784,30 @@ fn add_region_forms(drafts: &mut [Draft], admin1_index: &HashMap<(String, String
             .names
             .extend(names.into_iter().map(|n| (n, Posting::REGION_FORM)));
     }
+}
+
+fn haversine_km(a: &Place, b: &Place) -> f64 {
+    geo::Distance::distance(
+        &geo::Haversine,
+        geo::Point::new(a.lon, a.lat),
+        geo::Point::new(b.lon, b.lat),
+    ) / 1000.0
+}
+
+/// True when a first-level region is its capital city and little more
+/// (Kyiv City, Moscow, Sevastopol): nine in ten of its places lie within
+/// 60 km of the capital, where a province spans hundreds of kilometres.
+fn is_city_state(drafts: &[Draft], members: &[usize], capital: &Draft) -> bool {
+    let mut distances: Vec<f64> = members
+        .iter()
+        .map(|&i| &drafts[i])
+        .map(|d| haversine_km(&capital.place, &d.place))
+        .collect();
+    if distances.is_empty() {
+        return false;
+    }
+    distances.sort_by(f64::total_cmp);
+    distances[(distances.len() * 9 / 10).min(distances.len() - 1)] < 60.0
 }
 
 fn add_composite_regions(
@@ -919,6 +958,35 @@ fn write_index(drafts: &[Draft], out: &Path) -> Result<BuildReport> {
     }
     map.finish()
         .map_err(|e| Error::Invalid(format!("names.fst: {e}")))?;
+
+    // Sound keys of the Latin names of towns, for spellings that came back
+    // from another script ("Kubyansk"); each key keeps its most populous town.
+    let mut sounds: BTreeMap<String, (u64, u32)> = BTreeMap::new();
+    for (i, d) in drafts.iter().enumerate() {
+        let pop = d.place.population.unwrap_or(0);
+        if d.place.kind != PlaceKind::City || pop < SOUND_KEY_MIN_POPULATION {
+            continue;
+        }
+        for (name, _) in &d.names {
+            if let Some(key) = crate::text::sound_key(name) {
+                let e = sounds.entry(key).or_insert((pop, i as u32));
+                if pop > e.0 {
+                    *e = (pop, i as u32);
+                }
+            }
+        }
+    }
+    let sounds_path = out.join("sounds.fst");
+    let file = std::io::BufWriter::new(
+        File::create(&sounds_path).map_err(|e| Error::io(&sounds_path, e))?,
+    );
+    let mut map = fst::MapBuilder::new(file).map_err(|e| Error::Invalid(e.to_string()))?;
+    for (key, (_, place)) in &sounds {
+        map.insert(key.as_bytes(), u64::from(*place))
+            .map_err(|e| Error::Invalid(format!("sounds.fst: {e}")))?;
+    }
+    map.finish()
+        .map_err(|e| Error::Invalid(format!("sounds.fst: {e}")))?;
 
     let post_path = out.join("postings.bin");
     let mut w =

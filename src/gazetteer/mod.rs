@@ -15,6 +15,7 @@
 //! | `postings.bin` | little-endian `u32`s: at each offset a count, then that many [`Posting`]s |
 //! | `countries.geojson` | Natural Earth country outlines, one feature per ISO 3166-1 code |
 //! | `lexicon/common_words.tsv`, `lexicon/first_names.txt`, `lexicon/demonyms.tsv` | English word frequencies, given names and nationality adjectives, for telling names of places from words and people |
+//! | `sounds.fst` | (optional) sound keys of town names → the town, for garbled spellings |
 //! | `manifest.json` | where the data came from, when it was built, counts and checksums |
 //!
 //! The FST is searched in place, without building anything at start-up, so
@@ -205,6 +206,7 @@ type Bytes = Cow<'static, [u8]>;
 pub struct Gazetteer {
     places: Vec<Place>,
     names: fst::Map<Bytes>,
+    sounds: Option<fst::Map<Bytes>>,
     postings: Bytes,
     countries: HashMap<String, PlaceIdx>,
     admin1: HashMap<(String, String), PlaceIdx>,
@@ -261,14 +263,11 @@ impl Gazetteer {
                     .into(),
             });
         };
-        let get = |name: &str| -> Bytes {
-            Cow::Borrowed(
-                files
-                    .iter()
-                    .find(|(n, _)| *n == name)
-                    .map(|(_, b)| *b)
-                    .unwrap_or(&[]),
-            )
+        let get = |name: &str| -> Option<Bytes> {
+            files
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, b)| Cow::Borrowed(*b))
         };
         Gazetteer::from_parts(
             |name| Ok(get(name)),
@@ -288,9 +287,11 @@ impl Gazetteer {
         Gazetteer::from_parts(
             |name| {
                 let path = dir.join(name);
-                std::fs::read(&path)
-                    .map(Cow::Owned)
-                    .map_err(|e| Error::io(path, e))
+                match std::fs::read(&path) {
+                    Ok(b) => Ok(Some(Cow::Owned(b))),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                    Err(e) => Err(Error::io(path, e)),
+                }
             },
             Origin::Directory(dir.to_path_buf()),
             dir,
@@ -298,10 +299,16 @@ impl Gazetteer {
     }
 
     fn from_parts(
-        read: impl Fn(&str) -> Result<Bytes>,
+        read_optional: impl Fn(&str) -> Result<Option<Bytes>>,
         origin: Origin,
         label: &Path,
     ) -> Result<Gazetteer> {
+        let read = |name: &str| -> Result<Bytes> {
+            read_optional(name)?.ok_or_else(|| Error::Gazetteer {
+                path: label.to_path_buf(),
+                message: format!("{name} is missing"),
+            })
+        };
         let bad = |message: String| Error::Gazetteer {
             path: label.to_path_buf(),
             message,
@@ -312,6 +319,12 @@ impl Gazetteer {
         let places = parse_places(places_text, &label.join("places.tsv"))?;
         let names = fst::Map::new(read("names.fst")?)
             .map_err(|e| bad(format!("names.fst is not a valid FST: {e}")))?;
+        let sounds = match read_optional("sounds.fst")? {
+            Some(b) => Some(
+                fst::Map::new(b).map_err(|e| bad(format!("sounds.fst is not a valid FST: {e}")))?,
+            ),
+            None => None,
+        };
         let postings = read("postings.bin")?;
         if postings.len() % 4 != 0 {
             return Err(bad("postings.bin is truncated".into()));
@@ -345,6 +358,7 @@ impl Gazetteer {
         let gaz = Gazetteer {
             places,
             names,
+            sounds,
             postings,
             countries,
             admin1,
@@ -402,6 +416,17 @@ impl Gazetteer {
             Some(offset) => self.postings_at(offset).collect(),
             None => Vec::new(),
         }
+    }
+
+    /// The town whose name sounds like `name` once spellings that a round
+    /// trip through another script confuses are merged (see
+    /// [`crate::text::sound_key`]), if the gazetteer has sound keys.
+    pub fn sound_lookup(&self, name: &str) -> Option<PlaceIdx> {
+        let key = crate::text::sound_key(name)?;
+        self.sounds
+            .as_ref()?
+            .get(key.as_bytes())
+            .map(|v| v as PlaceIdx)
     }
 
     /// The name index, for matchers that walk it.

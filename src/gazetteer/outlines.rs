@@ -165,7 +165,10 @@ mod tests {
         // Half a degree south of the southern edge: about 55.6 km (WGS84).
         let b = o.nearest_border_point("XX", 49.5, 36.5).unwrap();
         // The great-circle edge bulges a little north of the 50th parallel.
-        assert!((b.lat - 50.0).abs() < 1e-2 && (b.lon - 36.5).abs() < 1e-3, "{b:?}");
+        assert!(
+            (b.lat - 50.0).abs() < 1e-2 && (b.lon - 36.5).abs() < 1e-3,
+            "{b:?}"
+        );
         assert!((b.km - 55.6).abs() < 0.3, "{}", b.km);
         // From inside, the nearest edge is the western one, 0.1° of longitude at 50.5 N.
         let b = o.nearest_border_point("XX", 50.5, 36.1).unwrap();
