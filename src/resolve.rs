@@ -268,11 +268,18 @@ fn decide(
         if group.word_frequency >= 3.0 && !big && !supported && pop < 20_000 {
             continue;
         }
-        let near = nearest_km(ctx, g, place, gazetteer);
         let country_support = ctx
             .members
             .iter()
             .any(|(h, cc)| *h != g && cc == &place.country);
+        if group.word_frequency >= 4.0
+            && place.kind == PlaceKind::Region
+            && !supported
+            && !country_support
+        {
+            continue; // "the West" is not Cameroon's West Region
+        }
+        let near = nearest_km(ctx, g, place, gazetteer);
         if group.fuzzy && !(country_support && near.is_some_and(|d| d <= 150.0)) {
             continue; // a sound-alike needs a neighbour to be believed
         }

@@ -10,7 +10,7 @@
 //!
 //! Derived data, stated so a reader can judge it:
 //! - a first-level region without its own GeoNames row (the `cities500`
-//!   extracts have none) is placed at the spherical mean of its populated
+//!   extracts have none) is placed at the centre of the extent of its populated
 //!   places, and its population is their sum;
 //! - a country is placed at its GeoNames row when there is one, else at the
 //!   centroid of its largest Natural Earth polygon;
@@ -391,7 +391,7 @@ pub fn build(
             .sum();
         let (lat, lon, population) = match admin1_points.get(&key) {
             Some(&(lat, lon, pop)) => (lat, lon, if pop > 0 { pop } else { summed }),
-            None => match spherical_mean(
+            None => match extent_centre(
                 in_region
                     .iter()
                     .map(|&i| (drafts[i].place.lat, drafts[i].place.lon)),
@@ -667,6 +667,30 @@ pub fn sha256_file(path: &Path) -> Result<(u64, String)> {
     }
     let digest = hasher.finalize();
     Ok((size, digest.iter().map(|b| format!("{b:02x}")).collect()))
+}
+
+/// The centre of the extent of a region's places: the middle of the 5th to
+/// 95th percentile of their latitudes and longitudes, which lands near the
+/// middle of the region's area however its towns cluster (the mean would
+/// be pulled towards the densely settled part). Falls back to the spherical
+/// mean for regions that straddle the antimeridian.
+fn extent_centre(points: impl Iterator<Item = (f64, f64)>) -> Option<(f64, f64)> {
+    let points: Vec<(f64, f64)> = points.collect();
+    if points.is_empty() {
+        return None;
+    }
+    let mut lats: Vec<f64> = points.iter().map(|p| p.0).collect();
+    let mut lons: Vec<f64> = points.iter().map(|p| p.1).collect();
+    lats.sort_by(f64::total_cmp);
+    lons.sort_by(f64::total_cmp);
+    let pick = |v: &[f64], q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+    if pick(&lons, 0.95) - pick(&lons, 0.05) > 180.0 {
+        return spherical_mean(points.into_iter());
+    }
+    Some((
+        (pick(&lats, 0.05) + pick(&lats, 0.95)) / 2.0,
+        (pick(&lons, 0.05) + pick(&lons, 0.95)) / 2.0,
+    ))
 }
 
 /// The mean direction of points on the sphere, as (lat, lon).
