@@ -419,8 +419,8 @@ impl<'a> Reader<'a> {
             if written.starts_with(char::is_uppercase)
                 && matches!(self.word(j + 1), Some("border" | "frontier" | "borders"))
             {
-                let country = self.gazetteer.lexicon().demonym_country(written)?;
-                let place = self.gazetteer.country(country)?;
+                let country = self.nationality(written)?;
+                let place = self.gazetteer.country(&country)?;
                 let first = if j > k && self.word(j - 1) == Some("the") {
                     j - 1
                 } else {
@@ -430,7 +430,7 @@ impl<'a> Reader<'a> {
                     Role {
                         place,
                         text: self.span_text(first, j + 2),
-                        border_of: Some(country.to_string()),
+                        border_of: Some(country),
                     },
                     j + 2,
                 ));
@@ -463,6 +463,29 @@ impl<'a> Reader<'a> {
             j += 1;
         }
         None
+    }
+
+    /// The country of a nationality adjective: the lexicon's, or, for an
+    /// adjective it lacks ("Polish"), the one country whose name starts with
+    /// the adjective's stem ("Pol-ish" → Poland, "Iraq-i" → Iraq).
+    fn nationality(&self, adjective: &str) -> Option<String> {
+        let lexicon = self.gazetteer.lexicon();
+        if let Some(c) = lexicon.demonym_country(adjective) {
+            return Some(c.to_string());
+        }
+        let lower = adjective.to_lowercase();
+        let stem = ["ish", "ian", "ean", "an", "ese", "i"]
+            .iter()
+            .find_map(|s| lower.strip_suffix(s))
+            .filter(|s| s.chars().count() >= 3)?;
+        let outlines = self.gazetteer.outlines().ok()?;
+        let mut found = outlines.codes().filter(|code| {
+            self.gazetteer
+                .country(code)
+                .is_some_and(|p| crate::text::fold(&self.gazetteer.place(p).name).starts_with(stem))
+        });
+        let first = found.next()?;
+        found.next().is_none().then(|| first.to_string())
     }
 
     /// The end of the short noun phrase at token `k` ("a school", "the last
