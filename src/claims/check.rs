@@ -116,25 +116,25 @@ pub fn verdict(stated: &Stated, measured_km: f64, measured_bearing: Option<f64>)
                 0.0
             };
             let ok = measured_km >= lo - t_lo && measured_km <= hi + t_hi;
-            (ok, diff, t_hi, "within the stated range")
+            (ok, diff, t_hi, "inside the stated range")
         }
         Some(Qualifier::Over | Qualifier::AtLeast) => (
             measured_km >= lo - t_lo,
             measured_km - lo,
             t_lo,
-            "at least the stated distance",
+            "no less than the stated distance",
         ),
         Some(Qualifier::Under | Qualifier::UpTo | Qualifier::Within) => (
             measured_km <= lo + t_lo,
             measured_km - lo,
             t_lo,
-            "at most the stated distance",
+            "no more than the stated distance",
         ),
         _ => (
             (measured_km - lo).abs() <= t_lo,
             measured_km - lo,
             t_lo,
-            "the stated distance",
+            "as far as stated",
         ),
     };
     let bearing_off = match (stated.bearing, measured_bearing) {
@@ -144,7 +144,7 @@ pub fn verdict(stated: &Stated, measured_km: f64, measured_bearing: Option<f64>)
     let (verdict, reason) = if !ok {
         (
             Verdict::Inconsistent,
-            format!("measured {measured_km:.1} km is not {rule} (tolerance {tolerance:.1} km)"),
+            format!("measured {measured_km:.1} km is not {rule}, even allowing {tolerance:.1} km"),
         )
     } else if let Some(off) = bearing_off.filter(|&off| off > BEARING_TOLERANCE_DEG) {
         (
@@ -157,7 +157,7 @@ pub fn verdict(stated: &Stated, measured_km: f64, measured_bearing: Option<f64>)
     } else {
         (
             Verdict::Consistent,
-            format!("measured {measured_km:.1} km is {rule} (tolerance {tolerance:.1} km)"),
+            format!("measured {measured_km:.1} km is {rule}, allowing {tolerance:.1} km"),
         )
     };
     Check {
@@ -227,7 +227,7 @@ mod tests {
                 -11.17491,
                 -69.95921,
                 8_935_244.560_481_8,
-                111.098748429560326,
+                111.098_748_429_560_33,
             ),
             (
                 55.52454,
@@ -235,7 +235,7 @@ mod tests {
                 77.03196,
                 197.18234,
                 4_105_086.171_392_4,
-                22.020059880982801,
+                22.020_059_880_982_8,
             ),
             (
                 -21.97856,

@@ -305,3 +305,83 @@ fn measure(claim: &mut Claim, gazetteer: &Gazetteer) {
     };
     claim.check = check::verdict(&stated, measured, measured_bearing);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::Geoparser;
+    use std::sync::OnceLock;
+
+    fn gazetteer() -> Option<&'static Gazetteer> {
+        static G: OnceLock<Option<Gazetteer>> = OnceLock::new();
+        G.get_or_init(|| Gazetteer::embedded().ok()).as_ref()
+    }
+
+    fn claims(text: &str) -> Vec<(String, Option<String>, Option<String>, Verdict)> {
+        // Without a built gazetteer there is nothing to resolve: skip.
+        let Some(g) = gazetteer() else {
+            return Vec::new();
+        };
+        let doc = Document::new("t", text);
+        let name = |r: &Option<Role>| r.as_ref().map(|r| g.place(r.place).name.clone());
+        Geoparser::new(g)
+            .parse(&doc)
+            .claims
+            .iter()
+            .map(|c| {
+                (
+                    c.text.clone(),
+                    name(&c.subject),
+                    name(&c.reference),
+                    c.check.verdict,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn subjects_are_read_from_the_clause_the_distance_belongs_to() {
+        if gazetteer().is_none() {
+            return;
+        }
+        let table: &[(&str, Option<&str>, &str)] = &[
+            ("Putin spoke in the Chinese city of Harbin, situated just 500 kilometers from Vladivostok.", Some("Harbin"), "Vladivostok"),
+            ("Harbin, the capital of Heilongjiang province, lies around 510 kilometres from Vladivostok.", Some("Harbin"), "Vladivostok"),
+            ("Sumy, about 130 km south-west of Kursk, lies around 30 km from Kharkiv.", Some("Sumy"), "Kharkiv"),
+            ("Kharkiv lies 256 mi east of Kyiv and more than 600 kilometers south of Moscow.", Some("Kharkiv"), "Moscow"),
+            ("A Russian official described Kherson as more than 150 km from Odesa.", Some("Kherson"), "Odesa"),
+            ("Russian forces were now about 10.5 kilometers from the city of Sumy.", None, "Sumy"),
+            ("Ukraine says the front line now runs 20-30 km from Kramatorsk.", None, "Kramatorsk"),
+        ];
+        for &(text, subject, reference) in table {
+            let got = claims(text);
+            let last = got.last().unwrap_or_else(|| panic!("no claim in {text:?}"));
+            assert_eq!(last.1.as_deref(), subject, "{text}");
+            assert_eq!(last.2.as_deref(), Some(reference), "{text}");
+        }
+    }
+
+    #[test]
+    fn counts_durations_and_sizes_are_not_claims() {
+        for text in [
+            "Over 200 people were killed in Belgorod in a 24-hour period.",
+            "The bridge near Harbin has a span of 1,080 metres.",
+            "Kyiv asked for $1.5 billion during a two-day visit to Brussels.",
+            "Russia holds 14 border villages near Kharkiv, 18 months on.",
+            "A 30-km buffer zone around Kharkiv was announced in 2024.",
+        ] {
+            assert_eq!(claims(text), Vec::new(), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_false_distance_is_inconsistent_and_a_forces_distance_unverifiable() {
+        if gazetteer().is_none() {
+            return;
+        }
+        let got = claims("Bloggers wrote that Belgorod is just 20 km from Kharkiv.");
+        assert_eq!(got[0].3, Verdict::Inconsistent);
+        let got = claims("Russian units were reported some 10 km from Sumy.");
+        assert_eq!(got[0].3, Verdict::Unverifiable);
+    }
+}
