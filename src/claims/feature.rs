@@ -1,0 +1,243 @@
+//! Writes a [`Claim`] as a GeoJSON feature (`properties.type == "claim"`):
+//! every stated and measured figure, the places with their ids, and a
+//! geometry that shows the claim on a map, styled with simplestyle
+//! properties coloured by verdict:
+//! - subject and reference known: a LineString from the subject to the
+//!   reference (or to the nearest point of the reference border);
+//! - no place subject: a ring of the stated radius around the reference
+//!   (an annulus for a range): where the text says the thing is;
+//! - an area with an anchor: a circle of that area around the anchor,
+//!   marked `"illustrative": true` (the real shape is unknown);
+//! - nothing to draw (no places, or only a border with no subject): no
+//!   geometry (`null`, which RFC 7946 allows).
+
+use geojson::{Feature, Geometry, JsonObject, JsonValue, Value};
+use serde_json::json;
+
+use crate::document::Document;
+use crate::gazetteer::Gazetteer;
+use crate::output::{round6, snippet};
+
+use super::check::{circle, Verdict};
+use super::{Claim, ClaimKind, Role};
+
+/// Vertices of drawn circles: smooth at map scale, small in the file.
+const CIRCLE_POINTS: usize = 64;
+
+fn colour(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Consistent => "#1a9850",
+        Verdict::Inconsistent => "#d73027",
+        Verdict::Unverifiable => "#7f7f7f",
+    }
+}
+
+fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+fn round3(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+fn role_json(
+    role: Option<&Role>,
+    gazetteer: &Gazetteer,
+    border_point: Option<(f64, f64)>,
+) -> JsonValue {
+    let Some(role) = role else {
+        return JsonValue::Null;
+    };
+    let p = gazetteer.place(role.place);
+    let mut v = json!({
+        "name": p.name,
+        "geonameid": p.geonameid,
+        "place_id": p.place_id,
+        "lat": round6(p.lat),
+        "lon": round6(p.lon),
+        "kind": p.kind.as_str(),
+        "country": p.country,
+        "text": role.text,
+        "border_of": role.border_of,
+    });
+    if let (Some(_), Some((lat, lon))) = (&role.border_of, border_point) {
+        v["border_lat"] = json!(round6(lat));
+        v["border_lon"] = json!(round6(lon));
+    }
+    v
+}
+
+fn position(lat: f64, lon: f64) -> Vec<f64> {
+    vec![round6(lon), round6(lat)]
+}
+
+impl Claim {
+    /// The claim as a GeoJSON feature.
+    pub fn to_feature(&self, doc: &Document, gazetteer: &Gazetteer) -> Feature {
+        let place = |r: &Option<Role>| r.as_ref().map(|r| gazetteer.place(r.place));
+        let (geometry, illustrative, radius_km) = self.geometry(gazetteer);
+        let verdict = self.check.verdict;
+        let mut props = JsonObject::new();
+        let mut set = |k: &str, v: JsonValue| {
+            props.insert(k.to_string(), v);
+        };
+        set("type", json!("claim"));
+        set("claim", json!(self.kind.as_str()));
+        set("value", json!(self.value));
+        set("value_max", json!(self.value_max));
+        set("unit", json!(self.unit.as_str()));
+        match self.kind {
+            ClaimKind::Distance => {
+                set("value_km", json!(round3(self.value_km())));
+                set("value_max_km", json!(self.value_max_km().map(round3)));
+            }
+            ClaimKind::Area => {
+                set("value_km2", json!(round3(self.value_km())));
+                set("value_max_km2", json!(self.value_max_km().map(round3)));
+            }
+        }
+        set("qualifier", json!(self.qualifier.map(|q| q.as_str())));
+        set("qualifier_text", json!(self.qualifier_text));
+        set("text", json!(self.text));
+        set("doc", json!(doc.id));
+        set("start", json!(self.start));
+        set("end", json!(self.end));
+        set(
+            "snippet",
+            json!(snippet(&doc.text, self.byte_start, self.byte_end)),
+        );
+        set("date", json!(doc.date));
+        set("subject", role_json(self.subject.as_ref(), gazetteer, None));
+        set(
+            "reference",
+            role_json(self.reference.as_ref(), gazetteer, self.border_point),
+        );
+        set("anchor", role_json(self.anchor.as_ref(), gazetteer, None));
+        set("bearing", json!(self.bearing.map(|b| b.name)));
+        set("bearing_deg", json!(self.bearing.map(|b| b.degrees)));
+        set(
+            "measured_bearing_deg",
+            json!(self.check.measured_bearing_deg.map(round1)),
+        );
+        set("measured_km", json!(self.check.measured_km.map(round1)));
+        set("difference_km", json!(self.check.difference_km.map(round1)));
+        set("tolerance_km", json!(self.check.tolerance_km.map(round1)));
+        set("verdict", json!(verdict.as_str()));
+        set("verdict_reason", json!(self.check.reason));
+        set("illustrative", json!(illustrative));
+        set("radius_km", json!(radius_km.map(round3)));
+
+        let title = match (
+            place(&self.subject),
+            place(&self.reference),
+            place(&self.anchor),
+        ) {
+            (Some(s), Some(r), _) => {
+                let to = if self
+                    .reference
+                    .as_ref()
+                    .is_some_and(|r| r.border_of.is_some())
+                {
+                    format!("{} border", r.name)
+                } else {
+                    r.name.clone()
+                };
+                format!("{} → {to}: {}", s.name, self.text)
+            }
+            (None, Some(r), _) => {
+                format!("{} (around {}): {}", self.text, r.name, "no place subject")
+            }
+            (_, _, Some(a)) => format!("{} ({})", self.text, a.name),
+            _ => self.text.clone(),
+        };
+        let measured = self
+            .check
+            .measured_km
+            .map(|m| format!(", measured {m:.1} km"))
+            .unwrap_or_default();
+        set(
+            "title",
+            json!(format!("{title}{measured} [{}]", verdict.as_str())),
+        );
+        let line = matches!(
+            geometry.as_ref().map(|g| &g.value),
+            Some(Value::LineString(_))
+        );
+        set("stroke", json!(colour(verdict)));
+        set("stroke-width", json!(if line { 3 } else { 2 }));
+        set("stroke-opacity", json!(0.9));
+        set("fill", json!(colour(verdict)));
+        set("fill-opacity", json!(if illustrative { 0.15 } else { 0.1 }));
+        Feature {
+            bbox: None,
+            geometry,
+            id: None,
+            properties: Some(props),
+            foreign_members: None,
+        }
+    }
+
+    /// The geometry, whether it is illustrative, and the radius of a drawn circle.
+    fn geometry(&self, gazetteer: &Gazetteer) -> (Option<Geometry>, bool, Option<f64>) {
+        let point_of = |r: &Role| {
+            let p = gazetteer.place(r.place);
+            (p.lat, p.lon)
+        };
+        match self.kind {
+            ClaimKind::Area => {
+                let Some(anchor) = &self.anchor else {
+                    return (None, false, None);
+                };
+                let r = (self.value_km() / std::f64::consts::PI).sqrt();
+                let ring = circle(point_of(anchor), r, CIRCLE_POINTS);
+                (
+                    Some(Geometry::new(Value::Polygon(vec![ring]))),
+                    true,
+                    Some(r),
+                )
+            }
+            ClaimKind::Distance => match (&self.subject, &self.reference) {
+                (Some(s), Some(r)) => {
+                    let (slat, slon) = point_of(s);
+                    let to = match (&r.border_of, self.border_point) {
+                        (Some(_), Some(b)) => Some(b),
+                        (Some(_), None) => None,
+                        (None, _) => Some(point_of(r)),
+                    };
+                    let g = match to {
+                        Some((rlat, rlon)) => {
+                            Value::LineString(vec![position(slat, slon), position(rlat, rlon)])
+                        }
+                        None => Value::Point(position(slat, slon)),
+                    };
+                    (Some(Geometry::new(g)), false, None)
+                }
+                (None, Some(r)) if r.border_of.is_none() => {
+                    let center = point_of(r);
+                    let outer_km = self.value_max_km().unwrap_or(self.value_km());
+                    let mut rings = vec![circle(center, outer_km, CIRCLE_POINTS)];
+                    if self.value_max.is_some() {
+                        // An annulus: the hole runs clockwise.
+                        let mut hole = circle(center, self.value_km(), CIRCLE_POINTS);
+                        hole.reverse();
+                        rings.push(hole);
+                    }
+                    (
+                        Some(Geometry::new(Value::Polygon(rings))),
+                        false,
+                        Some(outer_km),
+                    )
+                }
+                (Some(s), _) => {
+                    let (lat, lon) = point_of(s);
+                    (
+                        Some(Geometry::new(Value::Point(position(lat, lon)))),
+                        false,
+                        None,
+                    )
+                }
+                _ => (None, false, None),
+            },
+        }
+    }
+}

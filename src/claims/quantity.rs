@@ -1,0 +1,1008 @@
+//! Reads stated quantities out of text: numbers as written ("500", "10.5",
+//! "1,200", "1 200", "two", "a dozen", "half a"), ranges ("20-30 km",
+//! "between 5 and 10 miles"), units of length and area with their exact
+//! definitions, qualifiers ("about", "more than", "nearly" ...) normalized to
+//! a small set, and compass directions ("north-east of").
+//!
+//! This module only knows words and numbers. It does not decide whether a
+//! quantity is a claim about places (that needs the words around it and the
+//! resolved mentions: see [`super::extract`]), and it never guesses: a number
+//! with no unit ("18 months", "14 villages", "12%") is not a quantity here.
+
+/// A word, a number or a punctuation mark, with its byte span in the text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    pub kind: TokenKind,
+    pub start: usize,
+    pub end: usize,
+    /// Lower-cased words; the digits of numbers; the mark itself.
+    pub lower: String,
+    /// White space separates it from the previous token.
+    pub spaced: bool,
+    /// The first token after a sentence break.
+    pub sentence_start: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Word,
+    /// Digits, possibly grouped ("1,200", "1 200") or with decimals ("10.5").
+    Number,
+    Punct,
+}
+
+impl Token {
+    pub fn is_word(&self, w: &str) -> bool {
+        self.kind == TokenKind::Word && self.lower == w
+    }
+
+    pub fn is_punct(&self, marks: &[char]) -> bool {
+        self.kind == TokenKind::Punct
+            && self
+                .lower
+                .chars()
+                .next()
+                .is_some_and(|c| marks.contains(&c))
+    }
+}
+
+const HYPHENS: &[char] = &['-', '\u{2010}', '\u{2011}', '\u{2012}', '\u{2013}'];
+/// Spaces that may separate groups of thousands ("1 200").
+const GROUP_SPACES: &[char] = &[' ', '\u{00A0}', '\u{202F}', '\u{2009}'];
+
+/// Splits `text` into words, numbers and punctuation marks.
+///
+/// A sentence starts after `.`, `!` or `?` followed by white space, after a
+/// blank line, and after a line break followed by anything but a lower-case
+/// letter (hard-wrapped paragraphs keep their sentences).
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens: Vec<Token> = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    let mut spaced = true;
+    let mut newlines = 0usize;
+    let mut pending_break = true;
+    while let Some(&(i, c)) = chars.peek() {
+        if c.is_whitespace() {
+            spaced = true;
+            if c == '\n' {
+                newlines += 1;
+            }
+            chars.next();
+            continue;
+        }
+        let line_break =
+            newlines >= 2 || (newlines == 1 && !c.is_lowercase() && !c.is_ascii_digit());
+        let after_stop = tokens
+            .last()
+            .is_some_and(|t| spaced && t.is_punct(&['.', '!', '?']));
+        let sentence_start = pending_break || line_break || after_stop;
+        pending_break = false;
+        newlines = 0;
+        let (kind, end) = if c.is_ascii_digit() {
+            (TokenKind::Number, number_end(text, i))
+        } else if c.is_alphabetic() {
+            let mut end = i;
+            for (j, d) in text[i..].char_indices() {
+                if !(d.is_alphabetic() || unicode_normalization::char::is_combining_mark(d)) {
+                    break;
+                }
+                end = i + j + d.len_utf8();
+            }
+            (TokenKind::Word, end)
+        } else {
+            (TokenKind::Punct, i + c.len_utf8())
+        };
+        let raw = &text[i..end];
+        let lower = match kind {
+            TokenKind::Word => raw.to_lowercase(),
+            TokenKind::Number => raw.chars().filter(|d| !GROUP_SPACES.contains(d)).collect(),
+            TokenKind::Punct => raw.to_string(),
+        };
+        tokens.push(Token {
+            kind,
+            start: i,
+            end,
+            lower,
+            spaced,
+            sentence_start,
+        });
+        spaced = false;
+        while chars.peek().is_some_and(|&(j, _)| j < end) {
+            chars.next();
+        }
+    }
+    tokens
+}
+
+/// The end of the number that starts at `start`: digits, `,` or `.`
+/// followed by a digit, and groups of exactly three digits after a single
+/// space when the number so far is one to three plain digits ("1 200").
+fn number_end(text: &str, start: usize) -> usize {
+    let b = text.as_bytes();
+    let mut end = start;
+    while end < b.len() {
+        let separator_then_digit =
+            (b[end] == b',' || b[end] == b'.') && b.get(end + 1).is_some_and(u8::is_ascii_digit);
+        if b[end].is_ascii_digit() || separator_then_digit {
+            end += 1;
+        } else {
+            break;
+        }
+    }
+    // Space-grouped thousands: "1 200", "12 500 000".
+    let mut group_len = end - start;
+    if group_len > 3 || !text[start..end].bytes().all(|d| d.is_ascii_digit()) {
+        return end;
+    }
+    loop {
+        let rest = &text[end..];
+        let Some(sp) = rest.chars().next().filter(|c| GROUP_SPACES.contains(c)) else {
+            return end;
+        };
+        let digits = &rest[sp.len_utf8()..];
+        let n = digits.bytes().take_while(u8::is_ascii_digit).count();
+        let after = digits.as_bytes().get(n).copied();
+        let continues_number = after.is_some_and(|a| {
+            (a == b',' || a == b'.') && digits.as_bytes().get(n + 1).is_some_and(u8::is_ascii_digit)
+        });
+        if n != 3 || continues_number || group_len == 0 {
+            return end;
+        }
+        end += sp.len_utf8() + 3;
+        group_len = 3;
+    }
+}
+
+/// The value of a number token as written ("1,200" → 1200) and the place
+/// value of its last significant digit ("500" → 100, "510" → 10, "10.5" →
+/// 0.1), which says how precisely it was stated.
+pub fn parse_number(digits: &str) -> Option<(f64, f64)> {
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) if !f.contains(['.', ',']) => (i, Some(f)),
+        Some(_) => return None,
+        None => (digits, None),
+    };
+    if int.contains(',') {
+        let mut groups = int.split(',');
+        let first = groups.next()?;
+        if first.is_empty() || first.len() > 3 || groups.any(|g| g.len() != 3) {
+            return None;
+        }
+    }
+    let plain: String = int.chars().filter(|&c| c != ',').collect();
+    if plain.is_empty() || !plain.bytes().all(|d| d.is_ascii_digit()) {
+        return None;
+    }
+    let value: f64 = match frac {
+        Some(f) => format!("{plain}.{f}").parse().ok()?,
+        None => plain.parse().ok()?,
+    };
+    let step = match frac {
+        Some(f) => 10f64.powi(-(f.len() as i32)),
+        None => {
+            let zeros = plain.bytes().rev().take_while(|&d| d == b'0').count();
+            if zeros == plain.len() {
+                1.0
+            } else {
+                10f64.powi(zeros as i32)
+            }
+        }
+    };
+    Some((value, step))
+}
+
+/// A unit of length or area, as the output names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Km,
+    Mi,
+    M,
+    Nmi,
+    Km2,
+    Mi2,
+    M2,
+    Ha,
+    Acre,
+}
+
+impl Unit {
+    /// The normalized spelling written to the output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unit::Km => "km",
+            Unit::Mi => "mi",
+            Unit::M => "m",
+            Unit::Nmi => "nmi",
+            Unit::Km2 => "km2",
+            Unit::Mi2 => "mi2",
+            Unit::M2 => "m2",
+            Unit::Ha => "ha",
+            Unit::Acre => "acre",
+        }
+    }
+
+    pub fn is_area(self) -> bool {
+        matches!(
+            self,
+            Unit::Km2 | Unit::Mi2 | Unit::M2 | Unit::Ha | Unit::Acre
+        )
+    }
+
+    /// Kilometres per unit (lengths) or square kilometres per unit (areas),
+    /// from the exact definitions: the international mile is 1609.344 m,
+    /// the nautical mile 1852 m, the acre 4046.8564224 m², the hectare 10⁴ m².
+    pub fn to_km(self) -> f64 {
+        const MILE_KM: f64 = 1.609_344;
+        match self {
+            Unit::Km => 1.0,
+            Unit::Mi => MILE_KM,
+            Unit::M => 0.001,
+            Unit::Nmi => 1.852,
+            Unit::Km2 => 1.0,
+            Unit::Mi2 => MILE_KM * MILE_KM,
+            Unit::M2 => 1e-6,
+            Unit::Ha => 0.01,
+            Unit::Acre => 0.004_046_856_422_4,
+        }
+    }
+}
+
+/// A qualifier, normalized: "only" is `Just`, "around"/"roughly"/"some" are
+/// `About`, "more than" is `Over`, "less than"/"nearly"/"almost" are `Under`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Qualifier {
+    Just,
+    About,
+    Over,
+    Under,
+    AtLeast,
+    UpTo,
+    Within,
+    Between,
+}
+
+impl Qualifier {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Qualifier::Just => "just",
+            Qualifier::About => "about",
+            Qualifier::Over => "over",
+            Qualifier::Under => "under",
+            Qualifier::AtLeast => "at least",
+            Qualifier::UpTo => "up to",
+            Qualifier::Within => "within",
+            Qualifier::Between => "between",
+        }
+    }
+}
+
+/// Qualifier phrases, longest first so "just under" wins over "just".
+const QUALIFIERS: &[(&[&str], Qualifier)] = &[
+    (&["no", "more", "than"], Qualifier::UpTo),
+    (&["no", "less", "than"], Qualifier::AtLeast),
+    (&["in", "excess", "of"], Qualifier::Over),
+    (&["a", "little", "over"], Qualifier::Over),
+    (&["a", "little", "under"], Qualifier::Under),
+    (&["as", "much", "as"], Qualifier::UpTo),
+    (&["as", "far", "as"], Qualifier::UpTo),
+    (&["as", "little", "as"], Qualifier::Just),
+    (&["just", "under"], Qualifier::Under),
+    (&["just", "over"], Qualifier::Over),
+    (&["more", "than"], Qualifier::Over),
+    (&["greater", "than"], Qualifier::Over),
+    (&["upwards", "of"], Qualifier::Over),
+    (&["less", "than"], Qualifier::Under),
+    (&["fewer", "than"], Qualifier::Under),
+    (&["close", "to"], Qualifier::Under),
+    (&["at", "least"], Qualifier::AtLeast),
+    (&["at", "most"], Qualifier::UpTo),
+    (&["up", "to"], Qualifier::UpTo),
+    (&["a", "mere"], Qualifier::Just),
+    (&["an", "estimated"], Qualifier::About),
+    (&["just"], Qualifier::Just),
+    (&["only"], Qualifier::Just),
+    (&["merely"], Qualifier::Just),
+    (&["about"], Qualifier::About),
+    (&["around"], Qualifier::About),
+    (&["roughly"], Qualifier::About),
+    (&["some"], Qualifier::About),
+    (&["approximately"], Qualifier::About),
+    (&["approx"], Qualifier::About),
+    (&["circa"], Qualifier::About),
+    (&["over"], Qualifier::Over),
+    (&["above"], Qualifier::Over),
+    (&["under"], Qualifier::Under),
+    (&["below"], Qualifier::Under),
+    (&["nearly"], Qualifier::Under),
+    (&["almost"], Qualifier::Under),
+    (&["within"], Qualifier::Within),
+];
+
+/// A compass direction as stated ("north-east of Odesa").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bearing {
+    /// "north", "northeast" ...
+    pub name: &'static str,
+    /// Clockwise from north.
+    pub degrees: f64,
+}
+
+const DIRECTIONS: &[(&str, f64)] = &[
+    ("north", 0.0),
+    ("northeast", 45.0),
+    ("east", 90.0),
+    ("southeast", 135.0),
+    ("south", 180.0),
+    ("southwest", 225.0),
+    ("west", 270.0),
+    ("northwest", 315.0),
+];
+
+fn direction(word: &str) -> Option<Bearing> {
+    DIRECTIONS
+        .iter()
+        .find(|(n, _)| *n == word)
+        .map(|&(name, degrees)| Bearing { name, degrees })
+}
+
+/// A quantity stated in the text, with the qualifier in front of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quantity {
+    /// First token: the qualifier's, or the number's.
+    pub first: usize,
+    /// Token after the unit.
+    pub next: usize,
+    pub value: f64,
+    /// Upper end of a range ("20-30 km", "between 5 and 10 miles").
+    pub value_max: Option<f64>,
+    /// Place value of the last significant digit, in the stated unit.
+    pub step: f64,
+    pub unit: Unit,
+    pub qualifier: Option<Qualifier>,
+    /// The qualifier's words as written ("more than", "only").
+    pub qualifier_text: Option<String>,
+    /// The unit is glued to the number as an adjective ("a 1 200-hectare zone").
+    pub adjectival: bool,
+}
+
+/// Number words: value and whether the word is vague ("a dozen").
+fn number_word(w: &str) -> Option<f64> {
+    const ONES: &[&str] = &[
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const TENS: &[&str] = &[
+        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    if let Some(i) = ONES.iter().position(|&o| o == w) {
+        return Some(i as f64);
+    }
+    TENS.iter()
+        .position(|&t| t == w)
+        .map(|i| 20.0 + 10.0 * i as f64)
+}
+
+/// The number at token `i`: its value, precision step, and the next token.
+fn number_at(tokens: &[Token], i: usize) -> Option<(f64, f64, usize)> {
+    let t = tokens.get(i)?;
+    let word = |k: usize, w: &str| tokens.get(k).is_some_and(|t| t.is_word(w));
+    let is_a = |k: usize| word(k, "a") || word(k, "an");
+    match t.kind {
+        TokenKind::Number => {
+            let (v, step) = parse_number(&t.lower)?;
+            Some((v, step, i + 1))
+        }
+        TokenKind::Word => {
+            // Vague amounts count as precise to their own size.
+            if t.lower == "half" && is_a(i + 1) {
+                return Some((0.5, 0.5, i + 2));
+            }
+            if is_a(i) && word(i + 1, "dozen") {
+                return Some((12.0, 12.0, i + 2));
+            }
+            if t.lower == "dozen" {
+                return Some((12.0, 12.0, i + 1));
+            }
+            if is_a(i) && word(i + 1, "hundred") {
+                return Some((100.0, 100.0, i + 2));
+            }
+            if is_a(i) || t.lower == "one" {
+                // "a mile from", "one kilometre from": only before a singular unit.
+                let singular = tokens.get(i + 1).is_some_and(|u| {
+                    matches!(
+                        u.lower.as_str(),
+                        "mile" | "kilometre" | "kilometer" | "metre" | "meter" | "hectare" | "acre"
+                    ) || (u.lower == "nautical" && word(i + 2, "mile"))
+                        || (u.lower == "square"
+                            && tokens.get(i + 2).is_some_and(|v| {
+                                v.lower == "mile"
+                                    || v.lower == "kilometre"
+                                    || v.lower == "kilometer"
+                            }))
+                });
+                return singular.then_some((1.0, 1.0, i + 1));
+            }
+            let mut v = number_word(&t.lower)?;
+            let mut next = i + 1;
+            // "twenty-five"
+            if v >= 20.0
+                && tokens
+                    .get(next)
+                    .is_some_and(|h| h.is_punct(HYPHENS) && !h.spaced)
+            {
+                if let Some(ones) = tokens.get(next + 1).and_then(|o| number_word(&o.lower)) {
+                    if ones < 10.0 {
+                        v += ones;
+                        next += 2;
+                    }
+                }
+            }
+            let mut step = if v >= 20.0 && v % 10.0 == 0.0 {
+                10.0
+            } else {
+                1.0
+            };
+            for (w, m) in [("hundred", 100.0), ("thousand", 1000.0)] {
+                if word(next, w) {
+                    v *= m;
+                    step *= m;
+                    next += 1;
+                }
+            }
+            Some((v, step, next))
+        }
+        TokenKind::Punct => None,
+    }
+}
+
+/// Unit spellings, as sequences of lower-cased tokens, area units first so
+/// "km²" is not read as "km".
+const UNITS: &[(&[&str], Unit)] = &[
+    (&["nautical", "miles"], Unit::Nmi),
+    (&["nautical", "mile"], Unit::Nmi),
+    (&["nmi"], Unit::Nmi),
+    (&["square", "kilometres"], Unit::Km2),
+    (&["square", "kilometers"], Unit::Km2),
+    (&["square", "kilometre"], Unit::Km2),
+    (&["square", "kilometer"], Unit::Km2),
+    (&["square", "km"], Unit::Km2),
+    (&["sq", ".", "km"], Unit::Km2),
+    (&["sq", "km"], Unit::Km2),
+    (&["km", "²"], Unit::Km2),
+    (&["km", "2"], Unit::Km2),
+    (&["square", "miles"], Unit::Mi2),
+    (&["square", "mile"], Unit::Mi2),
+    (&["sq", ".", "mi"], Unit::Mi2),
+    (&["sq", "mi"], Unit::Mi2),
+    (&["mi", "²"], Unit::Mi2),
+    (&["square", "metres"], Unit::M2),
+    (&["square", "meters"], Unit::M2),
+    (&["square", "metre"], Unit::M2),
+    (&["square", "meter"], Unit::M2),
+    (&["m", "²"], Unit::M2),
+    (&["hectares"], Unit::Ha),
+    (&["hectare"], Unit::Ha),
+    (&["ha"], Unit::Ha),
+    (&["acres"], Unit::Acre),
+    (&["acre"], Unit::Acre),
+    (&["kilometres"], Unit::Km),
+    (&["kilometers"], Unit::Km),
+    (&["kilometre"], Unit::Km),
+    (&["kilometer"], Unit::Km),
+    (&["kms"], Unit::Km),
+    (&["km"], Unit::Km),
+    (&["miles"], Unit::Mi),
+    (&["mile"], Unit::Mi),
+    (&["mi"], Unit::Mi),
+    (&["metres"], Unit::M),
+    (&["meters"], Unit::M),
+    (&["metre"], Unit::M),
+    (&["meter"], Unit::M),
+    (&["m"], Unit::M),
+];
+
+/// Abbreviations that are units only in lower case ("M" is a million).
+const CASE_SENSITIVE: &[&str] = &["m", "mi", "ha"];
+
+/// The unit at token `i`, and the token after it.
+fn unit_at(text: &str, tokens: &[Token], i: usize) -> Option<(Unit, usize)> {
+    'units: for (words, unit) in UNITS {
+        for (k, w) in words.iter().enumerate() {
+            let Some(t) = tokens.get(i + k) else {
+                continue 'units;
+            };
+            // Inner parts of a unit are glued ("km²", "km2", "sq.") or spaced words.
+            let glued_ok = k == 0 || t.kind == TokenKind::Word || !t.spaced;
+            if t.lower != *w || !glued_ok {
+                continue 'units;
+            }
+            if k == 0 && CASE_SENSITIVE.contains(w) && &text[t.start..t.end] != *w {
+                continue 'units;
+            }
+        }
+        let next = i + words.len();
+        // A speed ("50 km/h") or a glued word ("5mph") is not a distance.
+        if tokens
+            .get(next)
+            .is_some_and(|t| t.is_punct(&['/']) || (!t.spaced && t.kind != TokenKind::Punct))
+        {
+            return None;
+        }
+        return Some((*unit, next));
+    }
+    None
+}
+
+/// The qualifier that ends just before token `i`: its normalized form, its
+/// words as written, and its first token.
+fn qualifier_before(text: &str, tokens: &[Token], i: usize) -> Option<(Qualifier, String, usize)> {
+    for (words, q) in QUALIFIERS {
+        let n = words.len();
+        if i < n {
+            continue;
+        }
+        let first = i - n;
+        let matches = words
+            .iter()
+            .enumerate()
+            .all(|(k, w)| tokens[first + k].is_word(w));
+        // "approx." keeps its dot.
+        if matches {
+            let written = &text[tokens[first].start..tokens[i - 1].end];
+            return Some((*q, written.to_string(), first));
+        }
+    }
+    if i >= 2 && tokens[i - 1].is_punct(&['.']) && tokens[i - 2].is_word("approx") {
+        let written = &text[tokens[i - 2].start..tokens[i - 1].end];
+        return Some((Qualifier::About, written.to_string(), i - 2));
+    }
+    None
+}
+
+/// The quantity whose number starts at token `i`, if a unit follows it.
+pub fn quantity_at(text: &str, tokens: &[Token], i: usize) -> Option<Quantity> {
+    let t = tokens.get(i)?;
+    if t.kind == TokenKind::Number && i > 0 {
+        let prev = &tokens[i - 1];
+        // Money ("$1.5"), or digits glued to a word ("A1", "33rd" is caught by the unit).
+        if prev.is_punct(&['$', '€', '£', '¥', '#']) && !t.spaced {
+            return None;
+        }
+        if prev.kind != TokenKind::Punct && !t.spaced {
+            return None;
+        }
+    }
+    let (value, step, mut next) = number_at(tokens, i)?;
+    let mut qualifier = qualifier_before(text, tokens, i);
+    let mut value_max = None;
+    let mut step = step;
+    if i > 0 && tokens[i - 1].is_word("between") {
+        // "between 5 and 10 miles"
+        if !tokens.get(next).is_some_and(|t| t.is_word("and")) {
+            return None;
+        }
+        let (hi, hi_step, after) = number_at(tokens, next + 1)?;
+        value_max = Some(hi);
+        step = step.min(hi_step);
+        next = after;
+        let written = text[tokens[i - 1].start..tokens[i - 1].end].to_string();
+        qualifier = Some((Qualifier::Between, written, i - 1));
+    } else if let Some(sep) = tokens.get(next) {
+        // "20-30 km", "20 to 30 km"
+        let is_range_sep = sep.is_punct(HYPHENS) || sep.is_word("to");
+        if is_range_sep
+            && tokens
+                .get(next + 1)
+                .is_some_and(|n| n.kind == tokens[i].kind)
+        {
+            if let Some((hi, hi_step, after)) = number_at(tokens, next + 1) {
+                if hi > value && unit_at(text, tokens, after).is_some() {
+                    value_max = Some(hi);
+                    step = step.min(hi_step);
+                    next = after;
+                }
+            }
+        }
+    }
+    // "1 200-hectare": the unit as an adjective.
+    let mut adjectival = false;
+    if tokens
+        .get(next)
+        .is_some_and(|h| h.is_punct(HYPHENS) && !h.spaced)
+        && tokens.get(next + 1).is_some_and(|u| !u.spaced)
+    {
+        adjectival = true;
+        next += 1;
+    }
+    let (unit, after_unit) = unit_at(text, tokens, next)?;
+    let (qualifier, qualifier_text, first) = match qualifier {
+        Some((q, w, f)) => (Some(q), Some(w), f),
+        None => (None, None, i),
+    };
+    Some(Quantity {
+        first,
+        next: after_unit,
+        value,
+        value_max,
+        step,
+        unit,
+        qualifier,
+        qualifier_text,
+        adjectival,
+    })
+}
+
+/// How a distance is related to what follows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    /// "from X", "off X", "outside X", "north of X", "within 2 miles of X".
+    From,
+    /// "into X", "inside X": measured from X's edge inwards.
+    Into,
+    /// "5 km away" (from a place named elsewhere in the sentence).
+    Away,
+    /// "70 km apart": between two places named before.
+    Apart,
+}
+
+/// The relation after a distance: optional direction, then a relation word.
+/// Returns the relation, the direction, and the token after the relation word.
+pub fn relation_at(
+    tokens: &[Token],
+    i: usize,
+    qualifier: Option<Qualifier>,
+) -> Option<(Relation, Option<Bearing>, usize)> {
+    let word = |k: usize| {
+        tokens
+            .get(k)
+            .filter(|t| t.kind == TokenKind::Word)
+            .map(|t| t.lower.as_str())
+    };
+    let mut k = i;
+    // "to the north of"
+    if word(k) == Some("to")
+        && word(k + 1) == Some("the")
+        && word(k + 2).and_then(direction_prefix).is_some()
+    {
+        k += 2;
+    }
+    if let Some(first) = word(k).and_then(direction_prefix) {
+        // "north-east", "north east", "northeast"
+        let mut name = first.to_string();
+        let mut j = k + 1;
+        let glue = tokens.get(j).is_some_and(|t| t.is_punct(HYPHENS));
+        let second_at = if glue { j + 1 } else { j };
+        if matches!(first, "north" | "south") {
+            if let Some(second @ ("east" | "west")) = word(second_at) {
+                name.push_str(second);
+                j = second_at + 1;
+            }
+        }
+        let bearing = direction(&name)?;
+        if word(j) == Some("of") {
+            return Some((Relation::From, Some(bearing), j + 1));
+        }
+        return None;
+    }
+    match word(k)? {
+        "from" | "off" | "outside" => Some((Relation::From, None, k + 1)),
+        "of" if qualifier == Some(Qualifier::Within) => Some((Relation::From, None, k + 1)),
+        "into" | "inside" | "beyond" | "behind" => Some((Relation::Into, None, k + 1)),
+        "away" if word(k + 1) == Some("from") => Some((Relation::From, None, k + 2)),
+        "away" => Some((Relation::Away, None, k + 1)),
+        "apart" => Some((Relation::Apart, None, k + 1)),
+        _ => None,
+    }
+}
+
+fn direction_prefix(w: &str) -> Option<&'static str> {
+    DIRECTIONS.iter().map(|(n, _)| *n).find(|n| *n == w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first_quantity(text: &str) -> Option<Quantity> {
+        let tokens = tokenize(text);
+        (0..tokens.len()).find_map(|i| quantity_at(text, &tokens, i))
+    }
+
+    #[test]
+    fn numbers_are_read_as_written_with_their_precision() {
+        let table: &[(&str, f64, f64)] = &[
+            ("500", 500.0, 100.0),
+            ("510", 510.0, 10.0),
+            ("10.5", 10.5, 0.1),
+            ("1,200", 1200.0, 100.0),
+            ("1,050", 1050.0, 10.0),
+            ("256", 256.0, 1.0),
+            ("0", 0.0, 1.0),
+            ("12,500.25", 12500.25, 0.01),
+        ];
+        for &(s, v, step) in table {
+            let (gv, gs) = parse_number(s).unwrap_or_else(|| panic!("{s} did not parse"));
+            assert_eq!(gv, v, "{s}");
+            assert!((gs - step).abs() < 1e-12, "{s}: step {gs}");
+        }
+        for bad in ["1,20", "12,3456", "1.2.3", ",100"] {
+            assert_eq!(parse_number(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn quantities_are_read_with_units_qualifiers_and_ranges() {
+        type Row = (&'static str, f64, Option<f64>, Unit, Option<Qualifier>);
+        let table: &[Row] = &[
+            (
+                "situated just 500 kilometers from",
+                500.0,
+                None,
+                Unit::Km,
+                Some(Qualifier::Just),
+            ),
+            (
+                "only 300 km from",
+                300.0,
+                None,
+                Unit::Km,
+                Some(Qualifier::Just),
+            ),
+            (
+                "about 10.5 kilometers from",
+                10.5,
+                None,
+                Unit::Km,
+                Some(Qualifier::About),
+            ),
+            (
+                "roughly 30 kilometres",
+                30.0,
+                None,
+                Unit::Km,
+                Some(Qualifier::About),
+            ),
+            (
+                "some 28 km north",
+                28.0,
+                None,
+                Unit::Km,
+                Some(Qualifier::About),
+            ),
+            (
+                "around 510 kilometres",
+                510.0,
+                None,
+                Unit::Km,
+                Some(Qualifier::About),
+            ),
+            (
+                "approximately 40 km",
+                40.0,
+                None,
+                Unit::Km,
+                Some(Qualifier::About),
+            ),
+            (
+                "more than 70 km apart",
+                70.0,
+                None,
+                Unit::Km,
+                Some(Qualifier::Over),
+            ),
+            (
+                "over 200 square kilometers of land",
+                200.0,
+                None,
+                Unit::Km2,
+                Some(Qualifier::Over),
+            ),
+            (
+                "less than 10 kilometres",
+                10.0,
+                None,
+                Unit::Km,
+                Some(Qualifier::Under),
+            ),
+            (
+                "nearly 310 km east",
+                310.0,
+                None,
+                Unit::Km,
+                Some(Qualifier::Under),
+            ),
+            (
+                "almost 200 square miles",
+                200.0,
+                None,
+                Unit::Mi2,
+                Some(Qualifier::Under),
+            ),
+            (
+                "just under 5 km",
+                5.0,
+                None,
+                Unit::Km,
+                Some(Qualifier::Under),
+            ),
+            (
+                "at least 20 nautical miles",
+                20.0,
+                None,
+                Unit::Nmi,
+                Some(Qualifier::AtLeast),
+            ),
+            (
+                "up to 20 km inside",
+                20.0,
+                None,
+                Unit::Km,
+                Some(Qualifier::UpTo),
+            ),
+            (
+                "within two miles of",
+                2.0,
+                None,
+                Unit::Mi,
+                Some(Qualifier::Within),
+            ),
+            ("1,050 km north-east", 1050.0, None, Unit::Km, None),
+            ("a 1 200-hectare zone", 1200.0, None, Unit::Ha, None),
+            (
+                "some 45 acres",
+                45.0,
+                None,
+                Unit::Acre,
+                Some(Qualifier::About),
+            ),
+            ("1,200 acres of forest", 1200.0, None, Unit::Acre, None),
+            (
+                "about 15 km² around",
+                15.0,
+                None,
+                Unit::Km2,
+                Some(Qualifier::About),
+            ),
+            ("a 2.5 sq km zone", 2.5, None, Unit::Km2, None),
+            (
+                "about 3,000 ha of farmland",
+                3000.0,
+                None,
+                Unit::Ha,
+                Some(Qualifier::About),
+            ),
+            ("256 mi east", 256.0, None, Unit::Mi, None),
+            ("800 meters from", 800.0, None, Unit::M, None),
+            ("300 m from a school", 300.0, None, Unit::M, None),
+            ("a dozen kilometres from", 12.0, None, Unit::Km, None),
+            ("half a kilometre from", 0.5, None, Unit::Km, None),
+            ("twenty-five miles from", 25.0, None, Unit::Mi, None),
+            ("a mile from the border", 1.0, None, Unit::Mi, None),
+            ("20-30 km from", 20.0, Some(30.0), Unit::Km, None),
+            ("5–10 km into", 5.0, Some(10.0), Unit::Km, None),
+            (
+                "between 5 and 10 miles west",
+                5.0,
+                Some(10.0),
+                Unit::Mi,
+                Some(Qualifier::Between),
+            ),
+            ("10km from", 10.0, None, Unit::Km, None),
+            ("40 sq. km", 40.0, None, Unit::Km2, None),
+            ("12 km2 of", 12.0, None, Unit::Km2, None),
+            ("10.5 nautical miles off", 10.5, None, Unit::Nmi, None),
+        ];
+        for &(text, v, vmax, unit, q) in table {
+            let got = first_quantity(text).unwrap_or_else(|| panic!("no quantity in {text:?}"));
+            assert_eq!(
+                (got.value, got.value_max, got.unit, got.qualifier),
+                (v, vmax, unit, q),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn numbers_without_a_unit_of_length_or_area_are_not_quantities() {
+        for text in [
+            "18 months",
+            "14 Russian border villages",
+            "over 200 people",
+            "a 24-hour period",
+            "4 Min Read",
+            "a two-day visit",
+            "grew 12% last year",
+            "in 2022",
+            "$1.5 billion",
+            "3.2 million tonnes",
+            "a 73-year-old man",
+            "the 33rd edition",
+            "155mm shells",
+            "as many as 50,000 soldiers",
+            "a dozen villages",
+            "Every metre we lose",
+            "measured in metres",
+            "within minutes",
+            "at 50 km/h",
+            "a $5 M grant",
+            "one point",
+        ] {
+            assert_eq!(first_quantity(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn directions_and_relations_are_read() {
+        let table: &[(&str, Relation, Option<&str>)] = &[
+            (
+                "60 km northeast of Kharkiv",
+                Relation::From,
+                Some("northeast"),
+            ),
+            (
+                "60 km north-east of Kharkiv",
+                Relation::From,
+                Some("northeast"),
+            ),
+            (
+                "60 km north east of Kharkiv",
+                Relation::From,
+                Some("northeast"),
+            ),
+            (
+                "60 km to the south of Kharkiv",
+                Relation::From,
+                Some("south"),
+            ),
+            ("60 km from Kharkiv", Relation::From, None),
+            ("60 km off Odesa", Relation::From, None),
+            ("60 km away from Odesa", Relation::From, None),
+            ("60 km away", Relation::Away, None),
+            ("60 km apart", Relation::Apart, None),
+            ("60 km into Ukraine", Relation::Into, None),
+        ];
+        for &(text, rel, bearing) in table {
+            let tokens = tokenize(text);
+            let q = quantity_at(text, &tokens, 0).unwrap();
+            let (r, b, _) =
+                relation_at(&tokens, q.next, q.qualifier).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!((r, b.map(|b| b.name)), (rel, bearing), "{text}");
+        }
+        let text = "a span of 1,080 metres.";
+        let tokens = tokenize(text);
+        let q = (0..tokens.len())
+            .find_map(|i| quantity_at(text, &tokens, i))
+            .unwrap();
+        assert_eq!(relation_at(&tokens, q.next, q.qualifier), None);
+    }
+
+    #[test]
+    fn sentences_break_at_stops_and_headlines_but_not_wrapped_lines() {
+        let text = "Headline here\nBody one. Body two, wrapped\nacross lines.";
+        let tokens = tokenize(text);
+        let starts: Vec<&str> = tokens
+            .iter()
+            .filter(|t| t.sentence_start)
+            .map(|t| &text[t.start..t.end])
+            .collect();
+        assert_eq!(starts, ["Headline", "Body", "Body"]);
+    }
+}

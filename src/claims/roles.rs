@@ -1,0 +1,579 @@
+//! Which places a stated quantity is about: the subject a distance is
+//! measured from, the reference it is measured to, the anchor of an area.
+//!
+//! The reading is structural and stays inside one clause, so that a wrong
+//! guess is rare and a missing one is honest (an unverifiable claim rather
+//! than a wrong verdict):
+//! - subject: the place the quantity is attached to: "Vovchansk lies 10 km",
+//!   "Kupiansk, about 100 km", "Harbin, the capital of Heilongjiang province,
+//!   lies 510 km" (an appositive is skipped when a main verb follows it),
+//!   "Sudzha, the Russian border town about 45 km", "described Kherson as 150
+//!   km"; "the city"/"the town" point back to the city the sentence (or the
+//!   one before) starts with; "Kharkiv lies 256 mi east of Kyiv and 600 km
+//!   south of Moscow" carries the subject over. "Russian forces were 10 km
+//!   from Sumy" has no place subject.
+//! - reference: the place right after "from"/"of"/"off" (skipping "the city
+//!   of", "central", "the coast of occupied" ...); "the Russian border" (a
+//!   nationality adjective from the lexicon, then "border") and a bare country
+//!   ("10 km from Russia") are that country's border. "a school in Sumy" is
+//!   not a place reference.
+//! - "X and Y are 70 km apart", "the two cities are 70 km apart": the first
+//!   and the last city of the sentence (or the one before); "From Harbin,
+//!   Khabarovsk is 440 miles away": Harbin is the reference.
+//! - area anchor: a place right after "in"/"of"/"around"/"near" ... within a
+//!   few words of the unit ("15 km² around the Avdiivka coke plant").
+//!
+//! This module does not measure anything (see [`super::check`]).
+
+use std::collections::HashMap;
+
+use crate::gazetteer::{Gazetteer, PlaceIdx, PlaceKind};
+use crate::resolve::ResolvedMention;
+
+use super::quantity::{Token, TokenKind};
+
+/// A place playing a role in a claim.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Role {
+    pub place: PlaceIdx,
+    /// The words that name it ("the Russian border", "Sumy", "the town").
+    pub text: String,
+    /// The role is this country's border (ISO 3166-1 alpha-2).
+    pub border_of: Option<String>,
+}
+
+/// Words between a place and its distance that do not change the subject.
+const LINKS: &[&str] = &[
+    "is",
+    "was",
+    "are",
+    "were",
+    "be",
+    "been",
+    "being",
+    "lies",
+    "lie",
+    "lay",
+    "sits",
+    "sit",
+    "sat",
+    "stands",
+    "stand",
+    "remains",
+    "remain",
+    "situated",
+    "located",
+    "lying",
+    "sitting",
+    "standing",
+    "which",
+    "that",
+    "itself",
+    "now",
+    "still",
+    "also",
+    "currently",
+    "as",
+    "just",
+    "only",
+];
+/// Main verbs: after an appositive they belong to the word before it.
+const FINITE: &[&str] = &[
+    "is", "was", "are", "were", "lies", "lie", "lay", "sits", "sit", "sat", "stands", "stand",
+    "remains", "remain",
+];
+/// Words between "from" and the place it names.
+const FILLERS: &[&str] = &[
+    "the",
+    "city",
+    "town",
+    "village",
+    "port",
+    "coast",
+    "centre",
+    "center",
+    "central",
+    "downtown",
+    "occupied",
+    "outskirts",
+    "capital",
+    "of",
+    "heart",
+    "edge",
+    "settlement",
+    "regional",
+    "besieged",
+];
+/// Words that end the noun phrase after a relation word.
+const NP_STOPS: &[&str] = &[
+    "and",
+    "but",
+    "or",
+    "before",
+    "after",
+    "since",
+    "according",
+    "which",
+    "that",
+    "where",
+    "when",
+    "to",
+    "as",
+    "while",
+    "in",
+    "on",
+    "at",
+    "for",
+    "during",
+    "by",
+    "with",
+    "was",
+    "is",
+    "were",
+    "are",
+    "has",
+    "have",
+    "had",
+];
+const ANCHOR_PREPOSITIONS: &[&str] = &[
+    "in", "of", "around", "near", "across", "inside", "within", "outside",
+];
+
+/// The text of a document, read once for every claim in it.
+pub struct Reader<'a> {
+    pub text: &'a str,
+    pub tokens: &'a [Token],
+    mentions: &'a [ResolvedMention],
+    gazetteer: &'a Gazetteer,
+    starts: HashMap<usize, usize>,
+    ends: HashMap<usize, usize>,
+    /// Sentence number of every token.
+    sentence: Vec<usize>,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(
+        text: &'a str,
+        tokens: &'a [Token],
+        mentions: &'a [ResolvedMention],
+        gazetteer: &'a Gazetteer,
+    ) -> Self {
+        let mut starts = HashMap::new();
+        let mut ends = HashMap::new();
+        for (i, m) in mentions.iter().enumerate() {
+            // "The city" resolved as a place is an anaphor, not a name.
+            if m.text.to_lowercase().starts_with("the ") {
+                continue;
+            }
+            starts.insert(m.byte_start, i);
+            ends.insert(m.byte_end, i);
+        }
+        let mut sentence = Vec::with_capacity(tokens.len());
+        let mut n = 0;
+        for (i, t) in tokens.iter().enumerate() {
+            if t.sentence_start && i > 0 {
+                n += 1;
+            }
+            sentence.push(n);
+        }
+        Reader {
+            text,
+            tokens,
+            mentions,
+            gazetteer,
+            starts,
+            ends,
+            sentence,
+        }
+    }
+
+    pub fn sentence_of(&self, tok: usize) -> usize {
+        self.sentence.get(tok).copied().unwrap_or(usize::MAX)
+    }
+
+    fn word(&self, k: usize) -> Option<&str> {
+        self.tokens
+            .get(k)
+            .filter(|t| t.kind == TokenKind::Word)
+            .map(|t| t.lower.as_str())
+    }
+
+    fn mention_starting(&self, k: usize) -> Option<&'a ResolvedMention> {
+        let t = self.tokens.get(k)?;
+        self.starts.get(&t.start).map(|&i| &self.mentions[i])
+    }
+
+    fn mention_ending(&self, k: usize) -> Option<&'a ResolvedMention> {
+        let t = self.tokens.get(k)?;
+        self.ends.get(&t.end).map(|&i| &self.mentions[i])
+    }
+
+    /// The token after the last token of mention `m` starting at `k`.
+    fn after_mention(&self, k: usize, m: &ResolvedMention) -> usize {
+        let mut j = k;
+        while self.tokens.get(j).is_some_and(|t| t.end <= m.byte_end) {
+            j += 1;
+        }
+        j
+    }
+
+    fn role(&self, m: &ResolvedMention) -> Role {
+        Role {
+            place: m.place,
+            text: m.text.clone(),
+            border_of: None,
+        }
+    }
+
+    fn span_text(&self, first: usize, end: usize) -> String {
+        self.text[self.tokens[first].start..self.tokens[end - 1].end].to_string()
+    }
+
+    /// Token `k` starts a clause: a sentence, or after `;`, `:`, quotes,
+    /// brackets, a dash, or ", and"/", but"/", while".
+    fn clause_starts(&self, k: usize) -> bool {
+        let Some(t) = self.tokens.get(k) else {
+            return true;
+        };
+        if t.sentence_start || k == 0 {
+            return true;
+        }
+        let prev = &self.tokens[k - 1];
+        if prev.is_punct(&[';', ':', '"', '\u{201C}', '\u{201D}', '(', ')', '\u{2014}'])
+            || (prev.is_punct(&['\u{2013}', '-']) && prev.spaced && t.spaced)
+        {
+            return true;
+        }
+        let conj = matches!(
+            t.lower.as_str(),
+            "and" | "but" | "while" | "whereas" | "yet" | "so"
+        );
+        conj && prev.is_punct(&[','])
+    }
+
+    /// The city a sentence is about: its first city, before token `before`.
+    fn topic_city(&self, sentence: usize, before: usize) -> Option<&'a ResolvedMention> {
+        self.mentions_in(sentence, before)
+            .into_iter()
+            .find(|m| matches!(self.gazetteer.place(m.place).kind, PlaceKind::City))
+    }
+
+    /// The non-outlier mentions of a sentence that start before token `before`.
+    fn mentions_in(&self, sentence: usize, before: usize) -> Vec<&'a ResolvedMention> {
+        let limit = self.tokens.get(before).map_or(usize::MAX, |t| t.start);
+        (0..self.tokens.len())
+            .filter(|&k| self.sentence[k] == sentence && self.tokens[k].start < limit)
+            .filter_map(|k| self.mention_starting(k))
+            .filter(|m| !m.outlier)
+            .collect()
+    }
+
+    /// "the city"/"the town" at token `k`: the city its sentence starts
+    /// with, or the city the previous sentence starts with.
+    fn anaphor(&self, k: usize) -> Option<Role> {
+        let s = self.sentence_of(k);
+        let m = self.topic_city(s, k).or_else(|| {
+            s.checked_sub(1)
+                .and_then(|p| self.topic_city(p, usize::MAX))
+        })?;
+        Some(Role {
+            place: m.place,
+            text: self.span_text(k, k + 2),
+            border_of: None,
+        })
+    }
+
+    fn is_anaphor(&self, k: usize) -> bool {
+        self.word(k) == Some("the")
+            && matches!(self.word(k + 1), Some("city" | "town"))
+            && self.word(k + 2) != Some("of")
+    }
+
+    /// The subject of a quantity whose first token is `first`. `previous`
+    /// is the last claim before it in the same sentence: its first token,
+    /// its end token and its subject.
+    pub fn subject_before(
+        &self,
+        first: usize,
+        previous: Option<(usize, usize, Option<&Role>)>,
+    ) -> Option<Role> {
+        let mut k = first;
+        let mut finite = false;
+        let mut relative = false;
+        while !self.clause_starts(k) {
+            let Some(w) = self.word(k - 1) else { break };
+            if !LINKS.contains(&w) {
+                break;
+            }
+            finite |= FINITE.contains(&w);
+            relative |= w == "which" || w == "that";
+            k -= 1;
+        }
+        if self.clause_starts(k)
+            && !self.tokens.get(k).is_some_and(|t| {
+                // ", and 600 km south of Moscow": the clause is the quantity itself.
+                t.is_word("and")
+            })
+        {
+            return None;
+        }
+        let prev = k - 1;
+        if prev >= 1 && self.is_anaphor(prev - 1) {
+            return self.anaphor(prev - 1);
+        }
+        let previous_ends_at = |tok: usize| previous.filter(|&(_, end, _)| end == tok);
+        if matches!(self.word(prev), Some("and" | "or" | "but")) {
+            if let Some((_, _, subject)) = previous_ends_at(prev) {
+                return subject.cloned();
+            }
+            return None;
+        }
+        if let Some(m) = self.mention_ending(prev) {
+            return Some(self.role(m));
+        }
+        if self.tokens[prev].is_punct(&[',']) {
+            // "Sumy, about 130 km south-west of Kursk, lies 30 km": both are Sumy.
+            if let Some((_, _, subject)) = previous_ends_at(prev) {
+                return subject.cloned();
+            }
+            let before_comma = prev.checked_sub(1).and_then(|p| self.mention_ending(p));
+            let appositive = self.appositive_head(prev);
+            let m = if finite && !relative {
+                appositive.or(before_comma)
+            } else {
+                before_comma.or(appositive)
+            };
+            return m.map(|m| self.role(m));
+        }
+        // "Sudzha, the Russian border town about 45 km"
+        let mut j = prev;
+        for _ in 0..6 {
+            if self.tokens[j].kind != TokenKind::Word || self.clause_starts(j) {
+                return None;
+            }
+            if matches!(self.word(j), Some("the" | "a" | "an"))
+                && self.tokens[j - 1].is_punct(&[','])
+            {
+                return j
+                    .checked_sub(2)
+                    .and_then(|p| self.mention_ending(p))
+                    .map(|m| self.role(m));
+            }
+            j -= 1;
+        }
+        None
+    }
+
+    /// "X, <appositive>, ..." where `comma` is the closing comma: the place
+    /// right before the opening comma.
+    fn appositive_head(&self, comma: usize) -> Option<&'a ResolvedMention> {
+        let mut j = comma;
+        for _ in 0..25 {
+            if self.clause_starts(j) {
+                return None;
+            }
+            j -= 1;
+            if self.tokens[j].is_punct(&[',']) {
+                return j.checked_sub(1).and_then(|p| self.mention_ending(p));
+            }
+        }
+        None
+    }
+
+    /// The reference named at token `k` (after "from", "of" ...) and the
+    /// token after it.
+    pub fn reference_after(&self, k: usize) -> Option<(Role, usize)> {
+        let mut j = k;
+        while j < k + 6 && j < self.tokens.len() && (j == k || !self.tokens[j].sentence_start) {
+            if let Some(m) = self.mention_starting(j) {
+                let mut end = self.after_mention(j, m);
+                let mut role = self.role(m);
+                let place = self.gazetteer.place(m.place);
+                if place.kind == PlaceKind::Country {
+                    // "10 km from Russia", "Russia's border": measured to its border.
+                    role.border_of = Some(place.country.clone());
+                    if self
+                        .tokens
+                        .get(end)
+                        .is_some_and(|t| t.is_punct(&['\'', '\u{2019}']))
+                        && self.word(end + 1) == Some("s")
+                        && matches!(self.word(end + 2), Some("border" | "frontier"))
+                    {
+                        end += 3;
+                    } else if matches!(self.word(end), Some("border" | "frontier")) {
+                        end += 1;
+                    }
+                }
+                role.text = self.span_text(j, end);
+                return Some((role, end));
+            }
+            if self.is_anaphor(j) {
+                return self.anaphor(j).map(|r| (r, j + 2));
+            }
+            let t = &self.tokens[j];
+            if t.kind != TokenKind::Word {
+                return None;
+            }
+            // "the Russian border": a nationality adjective, then "border".
+            let written = &self.text[t.start..t.end];
+            if written.starts_with(char::is_uppercase)
+                && matches!(self.word(j + 1), Some("border" | "frontier" | "borders"))
+            {
+                let country = self.nationality(written)?;
+                let place = self.gazetteer.country(&country)?;
+                let first = if j > k && self.word(j - 1) == Some("the") {
+                    j - 1
+                } else {
+                    j
+                };
+                return Some((
+                    Role {
+                        place,
+                        text: self.span_text(first, j + 2),
+                        border_of: Some(country),
+                    },
+                    j + 2,
+                ));
+            }
+            // "the border with Russia"
+            if t.lower == "border" && self.word(j + 1) == Some("with") {
+                let m = self.mention_starting(j + 2)?;
+                let place = self.gazetteer.place(m.place);
+                if place.kind != PlaceKind::Country {
+                    return None;
+                }
+                let end = self.after_mention(j + 2, m);
+                let first = if j > k && self.word(j - 1) == Some("the") {
+                    j - 1
+                } else {
+                    j
+                };
+                return Some((
+                    Role {
+                        place: m.place,
+                        text: self.span_text(first, end),
+                        border_of: Some(place.country.clone()),
+                    },
+                    end,
+                ));
+            }
+            if !FILLERS.contains(&t.lower.as_str()) {
+                return None;
+            }
+            j += 1;
+        }
+        None
+    }
+
+    /// The country of a nationality adjective: the lexicon's, or, for an
+    /// adjective it lacks ("Polish"), the one country whose name starts with
+    /// the adjective's stem ("Pol-ish" → Poland, "Iraq-i" → Iraq).
+    fn nationality(&self, adjective: &str) -> Option<String> {
+        let lexicon = self.gazetteer.lexicon();
+        if let Some(c) = lexicon.demonym_country(adjective) {
+            return Some(c.to_string());
+        }
+        let lower = adjective.to_lowercase();
+        let stem = ["ish", "ian", "ean", "an", "ese", "i"]
+            .iter()
+            .find_map(|s| lower.strip_suffix(s))
+            .filter(|s| s.chars().count() >= 3)?;
+        let outlines = self.gazetteer.outlines().ok()?;
+        let mut found = outlines.codes().filter(|code| {
+            self.gazetteer
+                .country(code)
+                .is_some_and(|p| crate::text::fold(&self.gazetteer.place(p).name).starts_with(stem))
+        });
+        let first = found.next()?;
+        found.next().is_none().then(|| first.to_string())
+    }
+
+    /// The end of the short noun phrase at token `k` ("a school", "the last
+    /// inhabited house"), for the words of a claim without a place reference.
+    pub fn phrase_end(&self, k: usize) -> usize {
+        let mut j = k;
+        while j < k + 5 && j < self.tokens.len() {
+            let t = &self.tokens[j];
+            let glued = !t.spaced && t.is_punct(&['\'', '\u{2019}', '-']);
+            let ok = (t.kind == TokenKind::Word && !NP_STOPS.contains(&t.lower.as_str()))
+                || glued
+                || (j > k
+                    && !self.tokens[j - 1].spaced
+                    && self.tokens[j - 1].is_punct(&['\'', '\u{2019}', '-']));
+            if !ok || (j > k && t.sentence_start) {
+                break;
+            }
+            j += 1;
+        }
+        j
+    }
+
+    /// The two places of "X and Y are 70 km apart" / "the two cities are
+    /// 70 km apart": the first and last city of the sentence, or of the
+    /// sentence before when this one names fewer than two.
+    pub fn pair_before(&self, first: usize) -> Option<(Role, Role)> {
+        let s = self.sentence_of(first);
+        let cities = |ms: Vec<&'a ResolvedMention>| -> Vec<&'a ResolvedMention> {
+            let mut out: Vec<&ResolvedMention> = Vec::new();
+            for m in ms {
+                let kind = self.gazetteer.place(m.place).kind;
+                if matches!(kind, PlaceKind::City | PlaceKind::Poi)
+                    && !out.iter().any(|o| o.place == m.place)
+                {
+                    out.push(m);
+                }
+            }
+            out
+        };
+        let mut found = cities(self.mentions_in(s, first));
+        if found.len() < 2 {
+            if let Some(p) = s.checked_sub(1) {
+                found = cities(self.mentions_in(p, usize::MAX));
+            }
+        }
+        if found.len() < 2 {
+            return None;
+        }
+        let a = found[0];
+        let b = found[found.len() - 1];
+        Some((self.role(a), self.role(b)))
+    }
+
+    /// "From Harbin, Khabarovsk is 440 miles away": the place after "from"
+    /// earlier in the sentence.
+    pub fn from_place_before(&self, first: usize) -> Option<Role> {
+        let s = self.sentence_of(first);
+        (1..first)
+            .rev()
+            .take_while(|&k| self.sentence[k] == s)
+            .find(|&k| self.word(k - 1) == Some("from") && self.mention_starting(k).is_some())
+            .and_then(|k| self.mention_starting(k))
+            .map(|m| self.role(m))
+    }
+
+    /// The place an area is stated for: right after "in", "of", "around" ...
+    /// (skipping "the"), within six words after the unit.
+    pub fn anchor_after(&self, k: usize) -> Option<Role> {
+        let mut j = k;
+        while j < k + 6 && j < self.tokens.len() && (j == k || !self.tokens[j].sentence_start) {
+            let t = &self.tokens[j];
+            let after_preposition = |p: usize| {
+                let p = if self.word(p) == Some("the") && p > 0 {
+                    p - 1
+                } else {
+                    p
+                };
+                self.word(p)
+                    .is_some_and(|w| ANCHOR_PREPOSITIONS.contains(&w))
+            };
+            if let Some(m) = self.mention_starting(j) {
+                return (j > 0 && after_preposition(j - 1)).then(|| self.role(m));
+            }
+            if t.kind != TokenKind::Word {
+                return None;
+            }
+            j += 1;
+        }
+        None
+    }
+}
