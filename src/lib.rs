@@ -9,7 +9,8 @@
 //! [`document`] (text) → [`matcher`] (candidate names) → [`recognize`]
 //! (which are place mentions) → [`resolve`] (which place) → [`claims`]
 //! (stated distances) → [`output`] (GeoJSON). [`pipeline`] runs that chain on
-//! one document; [`gazetteer`] holds the data every step reads.
+//! one document; [`gazetteer`] holds the data every step reads; [`eval`]
+//! measures the chain on annotated corpora.
 //!
 //! ```no_run
 //! use geomention::{gazetteer::Gazetteer, document::Document, pipeline::Geoparser};
@@ -26,6 +27,7 @@ pub mod batch;
 pub mod claims;
 pub mod document;
 pub mod error;
+pub mod eval;
 pub mod gazetteer;
 pub mod matcher;
 pub mod output;

@@ -1,12 +1,14 @@
 //! The `geomention` command line: parses arguments and calls the library.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
 use geomention::batch;
-use geomention::error::Result;
+use geomention::error::{Error, Result};
+use geomention::eval::{self, EvalOptions};
 use geomention::gazetteer::{build, Gazetteer};
 use geomention::output::{write_geojson, MapBuilder};
 use geomention::pipeline::Geoparser;
@@ -28,6 +30,15 @@ enum Command {
     ///
     /// Example: geomention map corpus/ -o map.geojson
     Map(MapArgs),
+    /// Measure recognition and resolution against an annotated corpus.
+    ///
+    /// FILE has one article per line: {"id", "text", "toponyms": [{"start",
+    /// "end", "name", "lat", "lon", "geonameid"?}]}, offsets in Unicode code
+    /// points. Prints precision/recall/F1 (exact and overlapping spans) and
+    /// accuracy@161km, mean/median error and AUC over the recognized toponyms.
+    ///
+    /// Example: geomention eval ../shared/eval/lgl.jsonl --errors
+    Eval(EvalArgs),
     /// Build, inspect or refresh the gazetteer.
     #[command(subcommand)]
     Gazetteer(GazetteerCommand),
@@ -55,6 +66,25 @@ struct MapArgs {
     /// Drop mentions resolved with less confidence than this (0-1).
     #[arg(long, value_name = "X", default_value_t = ResolveOptions::default().min_confidence)]
     min_confidence: f64,
+    #[command(flatten)]
+    gazetteer: GazetteerArgs,
+}
+
+#[derive(clap::Args)]
+struct EvalArgs {
+    /// Gold JSONL file.
+    #[arg(value_name = "FILE")]
+    gold: PathBuf,
+    /// Print the figures as JSON (with --errors, the misses too).
+    #[arg(long)]
+    json: bool,
+    /// List every miss: false positives and negatives, span boundary
+    /// differences and resolutions 161 km or more from the gold point.
+    #[arg(long)]
+    errors: bool,
+    /// Evaluate only the first N articles.
+    #[arg(long, value_name = "N")]
+    limit: Option<usize>,
     #[command(flatten)]
     gazetteer: GazetteerArgs,
 }
@@ -107,6 +137,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Map(args) => map(args),
+        Command::Eval(args) => evaluate(args),
         Command::Gazetteer(GazetteerCommand::Build {
             src,
             into,
@@ -192,4 +223,29 @@ fn map(args: MapArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn evaluate(args: EvalArgs) -> Result<ExitCode> {
+    let gaz = Gazetteer::locate_and_load(args.gazetteer.gazetteer.as_deref())?;
+    let parser = Geoparser::new(&gaz);
+    let options = EvalOptions {
+        limit: args.limit,
+        misses: args.errors,
+    };
+    let report = eval::evaluate(&parser, &args.gold, &options)?;
+    let written = (|| {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        if args.json {
+            serde_json::to_writer_pretty(&mut out, &report)?;
+            writeln!(out)?;
+        } else {
+            report.write_table(&mut out)?;
+            report.write_misses(&mut out)?;
+        }
+        out.flush()
+    })();
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("<stdout>", e)),
+        _ => Ok(ExitCode::SUCCESS),
+    }
 }
