@@ -5,34 +5,22 @@
 
 use std::path::Path;
 
-const FILES: &[&str] = &[
-    "places.tsv",
-    "names.fst",
-    "postings.bin",
-    "countries.geojson",
-    "lexicon/common_words.tsv",
-    "lexicon/first_names.txt",
-    "lexicon/demonyms.tsv",
-    "manifest.json",
-];
-
-/// Embedded when present.
-const OPTIONAL: &[&str] = &["sounds.fst"];
+include!("src/gazetteer/files.rs");
 
 fn main() {
     let root = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let dir = Path::new(&root).join("gazetteer");
     println!("cargo:rerun-if-changed=gazetteer");
-    for f in FILES.iter().chain(OPTIONAL) {
+    for f in REQUIRED_FILES.iter().chain(OPTIONAL_FILES) {
         println!("cargo:rerun-if-changed=gazetteer/{f}");
     }
     let complete = std::env::var_os("GEOMENTION_NO_EMBED").is_none()
-        && FILES.iter().all(|f| dir.join(f).is_file());
+        && REQUIRED_FILES.iter().all(|f| dir.join(f).is_file());
     let mut code = String::new();
     if complete {
         code.push_str("pub static FILES: Option<&[(&str, &[u8])]> = Some(&[\n");
-        let optional = OPTIONAL.iter().filter(|f| dir.join(f).is_file());
-        for f in FILES.iter().chain(optional) {
+        let optional = OPTIONAL_FILES.iter().filter(|f| dir.join(f).is_file());
+        for f in REQUIRED_FILES.iter().chain(optional) {
             let path = dir.join(f);
             code.push_str(&format!(
                 "    ({f:?}, include_bytes!({:?})),\n",

@@ -19,8 +19,9 @@ fn geomention() -> Command {
     Command::cargo_bin("geomention").expect("binary")
 }
 
-/// Maps `input` into a temporary file and returns the parsed output.
-fn map(input: &Path, extra: &[&str]) -> Value {
+/// Maps `input` into `map.geojson` in a temporary directory (kept alive by
+/// the returned guard) and returns the file's path.
+fn map_to_file(input: &Path, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("map.geojson");
     geomention()
@@ -31,6 +32,12 @@ fn map(input: &Path, extra: &[&str]) -> Value {
         .arg(&out)
         .assert()
         .success();
+    (dir, out)
+}
+
+/// Maps `input` and returns the parsed output.
+fn map(input: &Path, extra: &[&str]) -> Value {
+    let (_dir, out) = map_to_file(input, extra);
     serde_json::from_str(&std::fs::read_to_string(&out).expect("written")).expect("JSON")
 }
 
@@ -357,15 +364,7 @@ fn seed_articles_match_their_gold_standard() {
         eprintln!("skipped: ../shared/tools/check_seeds.py is not here");
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("seeds.geojson");
-    geomention()
-        .arg("map")
-        .arg(shared.join("seeds"))
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
+    let (_dir, out) = map_to_file(&shared.join("seeds"), &[]);
     let result = std::process::Command::new("python3")
         .arg(&checker)
         .arg(&out)
@@ -392,15 +391,7 @@ fn gdal_reads_the_map_with_every_feature() {
         return;
     };
     assert!(probe.status.success());
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("map.geojson");
-    geomention()
-        .arg("map")
-        .arg(root().join("corpus"))
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
+    let (_dir, out) = map_to_file(&root().join("corpus"), &[]);
     let fc: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     let n = fc["features"].as_array().unwrap().len();
     let info = std::process::Command::new("ogrinfo")
@@ -433,15 +424,7 @@ fn a_geojson_validator_accepts_the_map() {
         eprintln!("skipped: @placemarkio/check-geojson is not installed");
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("map.geojson");
-    geomention()
-        .arg("map")
-        .arg(root().join("corpus"))
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
+    let (_dir, out) = map_to_file(&root().join("corpus"), &[]);
     let script = "const {check} = require(process.argv[1]);\
         try { check(require('fs').readFileSync(process.argv[2], 'utf8')); }\
         catch (e) { console.log(JSON.stringify(e.issues || e.message)); process.exit(1); }";

@@ -220,17 +220,7 @@ pub struct Gazetteer {
 /// The environment variable that selects a gazetteer directory.
 pub const ENV_VAR: &str = "GEOMENTION_GAZETTEER";
 
-/// Files every gazetteer directory must have.
-pub const REQUIRED_FILES: &[&str] = &[
-    "places.tsv",
-    "names.fst",
-    "postings.bin",
-    "countries.geojson",
-    "lexicon/common_words.tsv",
-    "lexicon/first_names.txt",
-    "lexicon/demonyms.tsv",
-    "manifest.json",
-];
+include!("files.rs");
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_gazetteer.rs"));

@@ -1,0 +1,17 @@
+// The files of a gazetteer directory. Shared by the library and by
+// build.rs (which embeds them), so the two lists cannot drift apart.
+
+/// Files every gazetteer directory must have.
+pub const REQUIRED_FILES: &[&str] = &[
+    "places.tsv",
+    "names.fst",
+    "postings.bin",
+    "countries.geojson",
+    "lexicon/common_words.tsv",
+    "lexicon/first_names.txt",
+    "lexicon/demonyms.tsv",
+    "manifest.json",
+];
+
+/// Files a gazetteer directory may have; used when present.
+pub const OPTIONAL_FILES: &[&str] = &["sounds.fst"];
