@@ -23,6 +23,13 @@ pub enum Error {
     /// A gazetteer directory is missing files or is inconsistent.
     #[error("gazetteer {path}: {message}")]
     Gazetteer { path: PathBuf, message: String },
+    /// Fetching a source file failed (HTTP error, refused redirect, dropped
+    /// connection, time-out, or a page where a dump file was expected).
+    #[error("{url}: {message}")]
+    Download { url: String, message: String },
+    /// A dump archive is corrupt, truncated, unsafe or not an archive at all.
+    #[error("{name}: {message}")]
+    Archive { name: String, message: String },
     /// Input that cannot be used as asked (bad argument value, bad JSON field ...).
     #[error("{0}")]
     Invalid(String),

@@ -9,7 +9,8 @@
 //! [`document`] (text) → [`matcher`] (candidate names) → [`recognize`]
 //! (which are place mentions) → [`resolve`] (which place) → [`claims`]
 //! (stated distances) → [`output`] (GeoJSON). [`pipeline`] runs that chain on
-//! one document; [`gazetteer`] holds the data every step reads; [`eval`]
+//! one document; [`gazetteer`] holds the data every step reads, and
+//! [`refresh`] rebuilds it from GeoNames' published dumps; [`eval`]
 //! measures the chain on annotated corpora.
 //!
 //! ```no_run
@@ -33,6 +34,7 @@ pub mod matcher;
 pub mod output;
 pub mod pipeline;
 pub mod recognize;
+pub mod refresh;
 pub mod resolve;
 pub mod text;
 

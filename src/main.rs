@@ -9,7 +9,8 @@ use clap::{Parser, Subcommand};
 use geomention::batch;
 use geomention::error::{Error, Result};
 use geomention::eval::{self, EvalOptions};
-use geomention::gazetteer::{build, Gazetteer};
+use geomention::gazetteer::{build, info, user_gazetteer_dir, Gazetteer, Selection};
+use geomention::refresh::{self, FileStatus};
 use geomention::output::{write_geojson, MapBuilder};
 use geomention::pipeline::Geoparser;
 use geomention::resolve::ResolveOptions;
@@ -116,11 +117,75 @@ enum GazetteerCommand {
         #[command(flatten)]
         gazetteer: GazetteerArgs,
     },
+    /// Rebuild the gazetteer from GeoNames' dump files, safely.
+    ///
+    /// Downloads what the options need (default: cities500.zip,
+    /// alternateNamesV2.zip, admin1CodesASCII.txt, countryInfo.txt), builds a
+    /// new gazetteer beside the old one and swaps it in only when it is
+    /// complete and loads; the old one is kept as DIR.previous. Unchanged
+    /// files are not downloaded again. Behind a proxy, set HTTPS_PROXY (or
+    /// ALL_PROXY, NO_PROXY) or pass --proxy. Without network, download the
+    /// files elsewhere and pass --source DIR.
+    ///
+    /// Example: geomention gazetteer refresh --country UA --country RU --min-population 0
+    Refresh(RefreshArgs),
     /// Show which gazetteer is in use and where its data came from.
     Info {
         #[command(flatten)]
         gazetteer: GazetteerArgs,
+        /// Print the manifest as JSON instead.
+        #[arg(long)]
+        json: bool,
     },
+}
+
+#[derive(clap::Args)]
+struct RefreshArgs {
+    /// Keep only this country (ISO 3166-1 alpha-2; repeatable). Uses the
+    /// per-country files, which have every place of the country.
+    #[arg(long = "country", value_name = "XX", value_parser = refresh::plan::country_code)]
+    countries: Vec<String>,
+    /// Keep only populated places of at least this population (0: every
+    /// village). Default: the cities500 extract, as the built-in gazetteer.
+    #[arg(long, value_name = "N")]
+    min_population: Option<u64>,
+    /// Keep alternate names in these languages only (ISO 639 codes,
+    /// comma-separated; names with no language are always kept).
+    #[arg(long, value_name = "LANGS", value_delimiter = ',')]
+    languages: Vec<String>,
+    /// Dump directory: an https:// URL or a local directory of dump files
+    /// (zipped or not) for machines without network.
+    #[arg(long, value_name = "URL|DIR", default_value = refresh::DEFAULT_SOURCE)]
+    source: String,
+    /// Gazetteer directory to write [default: the user data directory, e.g.
+    /// ~/.local/share/geomention/gazetteer, which `map` then prefers].
+    #[arg(long, value_name = "DIR")]
+    into: Option<PathBuf>,
+    /// Accept http:// sources and redirects to http:// (anyone on the way
+    /// could change the data).
+    #[arg(long)]
+    allow_http: bool,
+    /// Proxy for all requests (http://[user:pass@]host:port), instead of
+    /// the HTTPS_PROXY / ALL_PROXY environment variables.
+    #[arg(long, value_name = "URL")]
+    proxy: Option<String>,
+    /// Also trust the root certificates in this PEM file (a proxy that
+    /// inspects TLS).
+    #[arg(long, value_name = "FILE")]
+    ca_cert: Option<PathBuf>,
+    /// Give up on a connection, or a download that stalls, after this many seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    timeout: u64,
+    /// Retries on transient failures (time-outs, dropped connections, HTTP 5xx), with back-off.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    retries: u32,
+    /// Download everything and rebuild even if nothing changed.
+    #[arg(long)]
+    force: bool,
+    /// Where country outlines, composite regions and the lexicon come from
+    /// when DIR has none yet [default: the gazetteer in use].
+    #[command(flatten)]
+    gazetteer: GazetteerArgs,
 }
 
 fn main() -> ExitCode {
@@ -185,17 +250,82 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Gazetteer(GazetteerCommand::Info { gazetteer }) => {
-            let gaz = Gazetteer::locate_and_load(gazetteer.gazetteer.as_deref())?;
-            println!("gazetteer: {}", gaz.origin());
-            println!("places: {}", gaz.places().len());
-            println!(
-                "{}",
-                serde_json::to_string_pretty(gaz.manifest()).unwrap_or_default()
-            );
+        Command::Gazetteer(GazetteerCommand::Refresh(args)) => refresh(args),
+        Command::Gazetteer(GazetteerCommand::Info { gazetteer, json }) => {
+            let selection = Selection::choose(gazetteer.gazetteer.as_deref());
+            let gaz = Gazetteer::load(&selection)?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(gaz.manifest()).unwrap_or_default()
+                );
+            } else {
+                print!("{}", info::describe(&gaz, &selection));
+            }
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn refresh(args: RefreshArgs) -> Result<ExitCode> {
+    let into = match args.into {
+        Some(dir) => dir,
+        None => user_gazetteer_dir().ok_or_else(|| {
+            geomention::Error::Invalid(
+                "no user data directory (HOME and XDG_DATA_HOME are unset); pass --into DIR".into(),
+            )
+        })?,
+    };
+    let options = refresh::Options {
+        source: refresh::Source::parse(&args.source, args.allow_http)?,
+        filters: build::Filters {
+            countries: args.countries,
+            min_population: args.min_population.unwrap_or(0),
+            languages: args.languages,
+        },
+        min_population: args.min_population,
+        into: into.clone(),
+        fallback: args.gazetteer.gazetteer,
+        http: refresh::download::HttpOptions {
+            allow_http: args.allow_http,
+            proxy: args.proxy,
+            ca_cert: args.ca_cert,
+            timeout: std::time::Duration::from_secs(args.timeout.max(1)),
+            retries: args.retries,
+            progress: true,
+            ..Default::default()
+        },
+        force: args.force,
+    };
+    let report = refresh::refresh(&options)?;
+    for (file, status) in &report.files {
+        match status {
+            FileStatus::Downloaded { size } => eprintln!("{file}: downloaded {size} bytes"),
+            FileStatus::NotModified => eprintln!("{file}: not modified"),
+            FileStatus::Local { size } => eprintln!("{file}: read {size} bytes"),
+        }
+    }
+    for w in &report.warnings {
+        eprintln!("geomention: warning: {w}");
+    }
+    match report.built {
+        None => eprintln!(
+            "{}: up to date (nothing changed at the source)",
+            into.display()
+        ),
+        Some(r) => eprintln!(
+            "refreshed {}: {} places ({} countries, {} regions, {} cities), {} names; \
+             the previous gazetteer is kept in {}",
+            into.display(),
+            r.places,
+            r.countries,
+            r.regions,
+            r.cities,
+            r.names,
+            build::sibling(&into, "previous").display()
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn map(args: MapArgs) -> Result<ExitCode> {

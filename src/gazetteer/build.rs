@@ -507,7 +507,7 @@ pub fn build(
 
     // Composite regions.
     if let Some(path) = &sources.composite_regions {
-        add_composite_regions(path, &mut drafts, &admin1_index, &keep_country)?;
+        add_composite_regions(path, &mut drafts, &admin1_index, &admin1_rows, &keep_country)?;
     }
 
     // Order: countries, regions, cities, others; then by id, for stable output.
@@ -838,6 +838,7 @@ fn add_composite_regions(
     path: &Path,
     drafts: &mut Vec<Draft>,
     admin1_index: &HashMap<(String, String), usize>,
+    admin1_rows: &BTreeMap<(String, String), (String, Option<u32>)>,
     keep_country: &dyn Fn(&str) -> bool,
 ) -> Result<()> {
     let mut rows: Vec<(usize, Vec<String>)> = Vec::new();
@@ -859,7 +860,14 @@ fn add_composite_regions(
             if !keep_country(cc) {
                 continue;
             }
-            let Some(&i) = admin1_index.get(&(cc.to_string(), code.to_string())) else {
+            let key = (cc.to_string(), code.to_string());
+            let Some(&i) = admin1_index.get(&key) else {
+                // A region GeoNames lists but that has no point in this
+                // extract (no place of it in cities15000, say) is left out;
+                // one GeoNames does not list is a mistake in the file.
+                if admin1_rows.contains_key(&key) {
+                    continue;
+                }
                 return Err(Error::format(
                     path,
                     n,

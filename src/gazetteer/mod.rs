@@ -22,6 +22,7 @@
 //! loading costs little more than reading the place table.
 
 pub mod build;
+pub mod info;
 pub mod outlines;
 
 use std::borrow::Cow;
@@ -226,21 +227,92 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_gazetteer.rs"));
 }
 
+/// A file of the built-in gazetteer (`"countries.geojson"`,
+/// `"lexicon/demonyms.tsv"` ...), if this binary has one.
+pub fn embedded_file(name: &str) -> Option<&'static [u8]> {
+    embedded::FILES?
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, bytes)| *bytes)
+}
+
+/// Why a gazetteer is the one in use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// Named with `--gazetteer` (which also reads `GEOMENTION_GAZETTEER`).
+    Explicit,
+    /// Named by `GEOMENTION_GAZETTEER` (library callers that pass no directory).
+    Environment,
+    /// A refreshed gazetteer in the user's data directory.
+    UserData,
+    /// Nothing else was found: the gazetteer compiled into the binary.
+    BuiltIn,
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Reason::Explicit => "named with --gazetteer or GEOMENTION_GAZETTEER",
+            Reason::Environment => "named by GEOMENTION_GAZETTEER",
+            Reason::UserData => {
+                "a refreshed gazetteer in the user data directory, preferred to the built-in one"
+            }
+            Reason::BuiltIn => "the built-in gazetteer (no --gazetteer, no refreshed gazetteer)",
+        })
+    }
+}
+
+/// Which gazetteer to use, and why: the first of `--gazetteer`,
+/// `$GEOMENTION_GAZETTEER`, a refreshed gazetteer in the user's data
+/// directory, and the built-in one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selection {
+    /// The directory, or `None` for the built-in gazetteer.
+    pub dir: Option<PathBuf>,
+    pub reason: Reason,
+}
+
+impl Selection {
+    pub fn choose(explicit: Option<&Path>) -> Selection {
+        if let Some(dir) = explicit {
+            return Selection {
+                dir: Some(dir.to_path_buf()),
+                reason: Reason::Explicit,
+            };
+        }
+        if let Some(dir) = std::env::var_os(ENV_VAR).filter(|v| !v.is_empty()) {
+            return Selection {
+                dir: Some(PathBuf::from(dir)),
+                reason: Reason::Environment,
+            };
+        }
+        if let Some(dir) = user_gazetteer_dir().filter(|d| d.join("manifest.json").is_file()) {
+            return Selection {
+                dir: Some(dir),
+                reason: Reason::UserData,
+            };
+        }
+        Selection {
+            dir: None,
+            reason: Reason::BuiltIn,
+        }
+    }
+}
+
 impl Gazetteer {
     /// The gazetteer a user gets with no configuration: `explicit` (from
     /// `--gazetteer`) if given, else `$GEOMENTION_GAZETTEER`, else a refreshed
     /// gazetteer in the user's data directory, else the built-in one.
     pub fn locate_and_load(explicit: Option<&Path>) -> Result<Gazetteer> {
-        if let Some(dir) = explicit {
-            return Gazetteer::open(dir);
+        Gazetteer::load(&Selection::choose(explicit))
+    }
+
+    /// Loads the gazetteer `selection` names.
+    pub fn load(selection: &Selection) -> Result<Gazetteer> {
+        match &selection.dir {
+            Some(dir) => Gazetteer::open(dir),
+            None => Gazetteer::embedded(),
         }
-        if let Some(dir) = std::env::var_os(ENV_VAR).filter(|v| !v.is_empty()) {
-            return Gazetteer::open(Path::new(&dir));
-        }
-        if let Some(dir) = user_gazetteer_dir().filter(|d| d.join("manifest.json").is_file()) {
-            return Gazetteer::open(&dir);
-        }
-        Gazetteer::embedded()
     }
 
     /// The gazetteer compiled into the binary.
