@@ -10,9 +10,9 @@ use geomention::batch;
 use geomention::error::{Error, Result};
 use geomention::eval::{self, EvalOptions};
 use geomention::gazetteer::{build, info, user_gazetteer_dir, Gazetteer, Selection};
-use geomention::refresh::{self, FileStatus};
 use geomention::output::{write_geojson, MapBuilder};
 use geomention::pipeline::Geoparser;
+use geomention::refresh::{self, FileStatus};
 use geomention::resolve::ResolveOptions;
 
 /// Turns news text into maps: finds the places an article mentions, resolves
@@ -313,17 +313,21 @@ fn refresh(args: RefreshArgs) -> Result<ExitCode> {
             "{}: up to date (nothing changed at the source)",
             into.display()
         ),
-        Some(r) => eprintln!(
-            "refreshed {}: {} places ({} countries, {} regions, {} cities), {} names; \
-             the previous gazetteer is kept in {}",
-            into.display(),
-            r.places,
-            r.countries,
-            r.regions,
-            r.cities,
-            r.names,
-            build::sibling(&into, "previous").display()
-        ),
+        Some(r) => {
+            eprintln!(
+                "refreshed {}: {} places ({} countries, {} regions, {} cities), {} names",
+                into.display(),
+                r.places,
+                r.countries,
+                r.regions,
+                r.cities,
+                r.names,
+            );
+            let backup = build::sibling(&into, "previous");
+            if backup.is_dir() {
+                eprintln!("the previous gazetteer is kept in {}", backup.display());
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -16,7 +16,9 @@ use axum::response::Response;
 // ---------------------------------------------------------------- fixtures
 
 fn fixture(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/geonames").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/geonames")
+        .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -51,7 +53,10 @@ fn dump(cities: &str) -> HashMap<String, Vec<u8>> {
         .filter(|l| l.split('\t').nth(8) == Some("UA"))
         .map(|l| format!("{l}\n"))
         .collect();
-    let ua_ids: Vec<&str> = ua_rows.lines().filter_map(|l| l.split('\t').next()).collect();
+    let ua_ids: Vec<&str> = ua_rows
+        .lines()
+        .filter_map(|l| l.split('\t').next())
+        .collect();
     let ua_alternate: String = alternate
         .lines()
         .filter(|l| l.split('\t').nth(1).is_some_and(|id| ua_ids.contains(&id)))
@@ -63,13 +68,28 @@ fn dump(cities: &str) -> HashMap<String, Vec<u8>> {
             "alternateNamesV2.zip".into(),
             zip(&[
                 ("alternateNamesV2.txt", &alternate),
-                ("iso-languagecodes.txt", "ISO 639-3\tISO 639-2\tISO 639-1\tLanguage Name\n"),
+                (
+                    "iso-languagecodes.txt",
+                    "ISO 639-3\tISO 639-2\tISO 639-1\tLanguage Name\n",
+                ),
             ]),
         ),
-        ("admin1CodesASCII.txt".into(), fixture("admin1CodesASCII.txt").into_bytes()),
-        ("countryInfo.txt".into(), fixture("countryInfo.txt").into_bytes()),
-        ("UA.zip".into(), zip(&[("UA.txt", &ua_rows), ("readme.txt", "UA\n")])),
-        ("alternatenames/UA.zip".into(), zip(&[("UA.txt", &ua_alternate)])),
+        (
+            "admin1CodesASCII.txt".into(),
+            fixture("admin1CodesASCII.txt").into_bytes(),
+        ),
+        (
+            "countryInfo.txt".into(),
+            fixture("countryInfo.txt").into_bytes(),
+        ),
+        (
+            "UA.zip".into(),
+            zip(&[("UA.txt", &ua_rows), ("readme.txt", "UA\n")]),
+        ),
+        (
+            "alternatenames/UA.zip".into(),
+            zip(&[("UA.txt", &ua_alternate)]),
+        ),
     ])
 }
 
@@ -147,7 +167,13 @@ impl Server {
     }
 
     fn not_modified(&self, name: &str) -> usize {
-        *self.state.lock().unwrap().not_modified.get(name).unwrap_or(&0)
+        *self
+            .state
+            .lock()
+            .unwrap()
+            .not_modified
+            .get(name)
+            .unwrap_or(&0)
     }
 
     fn requests(&self, name: &str) -> usize {
@@ -158,7 +184,14 @@ impl Server {
 fn etag(body: &[u8]) -> String {
     use sha2::Digest;
     let d = sha2::Sha256::digest(body);
-    format!("\"{:02x}{:02x}{:02x}{:02x}-{}\"", d[0], d[1], d[2], d[3], body.len())
+    format!(
+        "\"{:02x}{:02x}{:02x}{:02x}-{}\"",
+        d[0],
+        d[1],
+        d[2],
+        d[3],
+        body.len()
+    )
 }
 
 fn answer(state: &Mutex<State>, uri: &Uri, headers: &HeaderMap) -> Response {
@@ -186,7 +219,11 @@ fn answer(state: &Mutex<State>, uri: &Uri, headers: &HeaderMap) -> Response {
         return status_only(StatusCode::NOT_FOUND, "<html>Not Found</html>");
     };
     let tag = etag(&body);
-    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(tag.as_str()) {
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        == Some(tag.as_str())
+    {
         *s.not_modified.entry(name).or_default() += 1;
         return Response::builder()
             .status(StatusCode::NOT_MODIFIED)
@@ -204,7 +241,9 @@ fn answer(state: &Mutex<State>, uri: &Uri, headers: &HeaderMap) -> Response {
         let head = Bytes::from(body[..*n].to_vec());
         let parts: Vec<Result<Bytes, std::io::Error>> = vec![
             Ok(head),
-            Err(std::io::Error::other("connection dropped by the test server")),
+            Err(std::io::Error::other(
+                "connection dropped by the test server",
+            )),
         ];
         // The pause lets the head reach the client before the connection goes.
         let body = futures_util::StreamExt::then(futures_util::stream::iter(parts), |part| async {
@@ -277,7 +316,12 @@ impl Env {
     fn map(&self, text: &str) -> Vec<String> {
         let out = self
             .cmd()
-            .args(["map", "--gazetteer", self.gazetteer().to_str().unwrap(), "-"])
+            .args([
+                "map",
+                "--gazetteer",
+                self.gazetteer().to_str().unwrap(),
+                "-",
+            ])
             .write_stdin(text)
             .assert()
             .success()
@@ -306,7 +350,10 @@ impl Env {
                 if p.is_dir() {
                     walk(&p, root, out);
                 } else {
-                    out.insert(p.strip_prefix(root).unwrap().into(), std::fs::read(&p).unwrap());
+                    out.insert(
+                        p.strip_prefix(root).unwrap().into(),
+                        std::fs::read(&p).unwrap(),
+                    );
                 }
             }
         }
@@ -341,9 +388,19 @@ fn failure_leaves_gazetteer_intact(break_it: impl FnOnce(&Server), expected: &st
     break_it(&server);
     let failed = env.refresh(&server, &[]).failure();
     let message = stderr(&failed);
-    assert!(message.contains(expected), "expected {expected:?} in: {message}");
-    assert_eq!(message.trim().lines().count(), 1, "one-line error: {message}");
-    assert!(env.snapshot() == before, "the gazetteer changed after a failed refresh");
+    assert!(
+        message.contains(expected),
+        "expected {expected:?} in: {message}"
+    );
+    assert_eq!(
+        message.trim().lines().count(),
+        1,
+        "one-line error: {message}"
+    );
+    assert!(
+        env.snapshot() == before,
+        "the gazetteer changed after a failed refresh"
+    );
     assert_eq!(env.leftovers(), Vec::<String>::new());
 }
 
@@ -354,8 +411,17 @@ fn full_refresh_builds_a_gazetteer_map_can_use() {
     let env = Env::new();
     let server = Server::start(dump(&fixture("cities500.txt")));
     let done = env.refresh(&server, &[]).success();
-    assert!(stderr(&done).contains("cities500.zip: downloaded"), "{}", stderr(&done));
-    for f in ["cities500.zip", "alternateNamesV2.zip", "admin1CodesASCII.txt", "countryInfo.txt"] {
+    assert!(
+        stderr(&done).contains("cities500.zip: downloaded"),
+        "{}",
+        stderr(&done)
+    );
+    for f in [
+        "cities500.zip",
+        "alternateNamesV2.zip",
+        "admin1CodesASCII.txt",
+        "countryInfo.txt",
+    ] {
         assert_eq!(server.bodies(f), 1, "{f}");
     }
     let m = env.manifest();
@@ -367,7 +433,9 @@ fn full_refresh_builds_a_gazetteer_map_can_use() {
         assert!(d["etag"].is_string() && d["last_modified"].is_string());
     }
     assert_eq!(m["counts"]["cities"], 38);
-    assert!(env.map("Shelling hit Kharkiv overnight.").contains(&"Kharkiv".to_string()));
+    assert!(env
+        .map("Shelling hit Kharkiv overnight.")
+        .contains(&"Kharkiv".to_string()));
 }
 
 #[test]
@@ -379,10 +447,18 @@ fn unchanged_source_is_not_downloaded_again() {
     let again = env.refresh(&server, &[]).success();
     assert!(stderr(&again).contains("up to date"), "{}", stderr(&again));
     assert_eq!(server.total_bodies(), 4, "a file was downloaded twice");
-    for f in ["cities500.zip", "alternateNamesV2.zip", "admin1CodesASCII.txt", "countryInfo.txt"] {
+    for f in [
+        "cities500.zip",
+        "alternateNamesV2.zip",
+        "admin1CodesASCII.txt",
+        "countryInfo.txt",
+    ] {
         assert_eq!(server.not_modified(f), 1, "{f}");
     }
-    assert_eq!(std::fs::read(env.gazetteer().join("manifest.json")).unwrap(), manifest);
+    assert_eq!(
+        std::fs::read(env.gazetteer().join("manifest.json")).unwrap(),
+        manifest
+    );
 }
 
 #[test]
@@ -390,15 +466,23 @@ fn changed_source_brings_the_new_name() {
     let env = Env::new();
     let server = Server::start(dump(&as_artemivsk(&fixture("cities500.txt"))));
     env.refresh(&server, &[]).success();
-    assert!(!env.map("Fighting near Bakhmut.").contains(&"Bakhmut".to_string()));
+    assert!(!env
+        .map("Fighting near Bakhmut.")
+        .contains(&"Bakhmut".to_string()));
 
     // GeoNames renames the town; only the changed file is fetched again.
     server.set("cities500.zip", cities_zip(&fixture("cities500.txt")));
     let done = env.refresh(&server, &[]).success();
-    assert!(stderr(&done).contains("countryInfo.txt: not modified"), "{}", stderr(&done));
+    assert!(
+        stderr(&done).contains("countryInfo.txt: not modified"),
+        "{}",
+        stderr(&done)
+    );
     assert_eq!(server.bodies("cities500.zip"), 2);
     assert_eq!(server.bodies("countryInfo.txt"), 1);
-    assert!(env.map("Fighting near Bakhmut.").contains(&"Bakhmut".to_string()));
+    assert!(env
+        .map("Fighting near Bakhmut.")
+        .contains(&"Bakhmut".to_string()));
     let backup = env.tmp.path().join("gaz.previous");
     assert!(backup.join("manifest.json").is_file(), "no backup kept");
 }
@@ -415,7 +499,12 @@ fn transient_server_error_is_retried() {
 #[test]
 fn http_500_leaves_gazetteer_intact() {
     failure_leaves_gazetteer_intact(
-        |s| s.fault("countryInfo.txt", Fault::Status(StatusCode::INTERNAL_SERVER_ERROR)),
+        |s| {
+            s.fault(
+                "countryInfo.txt",
+                Fault::Status(StatusCode::INTERNAL_SERVER_ERROR),
+            )
+        },
         "countryInfo.txt: HTTP 500",
     );
 }
@@ -423,7 +512,12 @@ fn http_500_leaves_gazetteer_intact() {
 #[test]
 fn html_page_instead_of_zip_leaves_gazetteer_intact() {
     failure_leaves_gazetteer_intact(
-        |s| s.set("cities500.zip", b"<!DOCTYPE html><html><body>Moved</body></html>".to_vec()),
+        |s| {
+            s.set(
+                "cities500.zip",
+                b"<!DOCTYPE html><html><body>Moved</body></html>".to_vec(),
+            )
+        },
         "not a zip archive but an HTML page",
     );
 }
@@ -455,7 +549,12 @@ fn zip_with_a_bad_row_leaves_gazetteer_intact() {
 fn dropped_connection_leaves_gazetteer_intact() {
     failure_leaves_gazetteer_intact(
         |s| {
-            s.set("countryInfo.txt", fixture("countryInfo.txt").replace("Kyiv", "Kiev").into_bytes());
+            s.set(
+                "countryInfo.txt",
+                fixture("countryInfo.txt")
+                    .replace("Kyiv", "Kiev")
+                    .into_bytes(),
+            );
             s.fault("countryInfo.txt", Fault::DropAfter(100));
         },
         "countryInfo.txt: connection lost after 100 bytes",
@@ -466,8 +565,18 @@ fn dropped_connection_leaves_gazetteer_intact() {
 fn per_country_refresh_fetches_the_country_files() {
     let env = Env::new();
     let server = Server::start(dump(&fixture("cities500.txt")));
-    env.refresh(&server, &["--country", "ua", "--min-population", "0", "--languages", "en,uk"])
-        .success();
+    env.refresh(
+        &server,
+        &[
+            "--country",
+            "ua",
+            "--min-population",
+            "0",
+            "--languages",
+            "en,uk",
+        ],
+    )
+    .success();
     assert_eq!(server.bodies("UA.zip"), 1);
     assert_eq!(server.bodies("alternatenames/UA.zip"), 1);
     assert_eq!(server.requests("cities500.zip"), 0);
@@ -482,8 +591,16 @@ fn local_directory_source_for_an_air_gapped_machine() {
     let env = Env::new();
     let src = env.tmp.path().join("dumps");
     std::fs::create_dir_all(&src).unwrap();
-    std::fs::write(src.join("cities500.zip"), cities_zip(&fixture("cities500.txt"))).unwrap();
-    for f in ["alternateNamesV2.txt", "admin1CodesASCII.txt", "countryInfo.txt"] {
+    std::fs::write(
+        src.join("cities500.zip"),
+        cities_zip(&fixture("cities500.txt")),
+    )
+    .unwrap();
+    for f in [
+        "alternateNamesV2.txt",
+        "admin1CodesASCII.txt",
+        "countryInfo.txt",
+    ] {
         std::fs::write(src.join(f), fixture(f)).unwrap();
     }
     let gaz = env.gazetteer();
@@ -495,7 +612,9 @@ fn local_directory_source_for_an_air_gapped_machine() {
     let m = env.manifest();
     assert_eq!(m["refresh"]["downloads"][0]["file"], "cities500.zip");
     assert!(m["refresh"]["downloads"][0]["path"].is_string());
-    assert!(env.map("Shelling hit Kharkiv.").contains(&"Kharkiv".to_string()));
+    assert!(env
+        .map("Shelling hit Kharkiv.")
+        .contains(&"Kharkiv".to_string()));
 }
 
 #[test]
@@ -503,7 +622,12 @@ fn plain_http_is_refused_without_allow_http() {
     let env = Env::new();
     let out = env
         .cmd()
-        .args(["gazetteer", "refresh", "--source", "http://127.0.0.1:9/dump/"])
+        .args([
+            "gazetteer",
+            "refresh",
+            "--source",
+            "http://127.0.0.1:9/dump/",
+        ])
         .args(["--into", env.gazetteer().to_str().unwrap()])
         .assert()
         .failure();
@@ -517,15 +641,27 @@ fn info_shows_the_refreshed_gazetteer_in_the_data_directory() {
     let server = Server::start(dump(&fixture("cities500.txt")));
     // No --into: the user's data directory, which map and info then prefer.
     env.cmd()
-        .args(["gazetteer", "refresh", "--source", &server.base, "--allow-http"])
+        .args([
+            "gazetteer",
+            "refresh",
+            "--source",
+            &server.base,
+            "--allow-http",
+        ])
         .assert()
         .success();
     let out = env.cmd().args(["gazetteer", "info"]).assert().success();
     let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     let data_dir = env.tmp.path().join("data/geomention/gazetteer");
-    assert!(text.contains(&format!("gazetteer: {}", data_dir.display())), "{text}");
+    assert!(
+        text.contains(&format!("gazetteer: {}", data_dir.display())),
+        "{text}"
+    );
     assert!(text.contains("user data directory"), "{text}");
-    assert!(text.contains(&format!("{}cities500.zip", server.base)), "{text}");
+    assert!(
+        text.contains(&format!("{}cities500.zip", server.base)),
+        "{text}"
+    );
     assert!(text.contains("etag \""), "{text}");
     assert!(text.contains("places:  "), "{text}");
 }

@@ -507,7 +507,13 @@ pub fn build(
 
     // Composite regions.
     if let Some(path) = &sources.composite_regions {
-        add_composite_regions(path, &mut drafts, &admin1_index, &admin1_rows, &keep_country)?;
+        add_composite_regions(
+            path,
+            &mut drafts,
+            &admin1_index,
+            &admin1_rows,
+            &keep_country,
+        )?;
     }
 
     // Order: countries, regions, cities, others; then by id, for stable output.

@@ -19,7 +19,10 @@ pub fn describe(gazetteer: &Gazetteer, selection: &Selection) -> String {
     let _ = writeln!(out, "gazetteer: {}", gazetteer.origin());
     let _ = writeln!(out, "  why:     {}", selection.reason);
     if let Some(built) = m.get("built_at").and_then(Value::as_str) {
-        let by = m.get("builder").and_then(Value::as_str).unwrap_or("unknown");
+        let by = m
+            .get("builder")
+            .and_then(Value::as_str)
+            .unwrap_or("unknown");
         let _ = writeln!(out, "  built:   {built} by {by}");
     }
     if let Some(c) = m.get("counts") {

@@ -322,7 +322,7 @@ mod tests {
     #[test]
     fn error_chain_keeps_causes_once() {
         let inner = std::io::Error::other("connection reset");
-        let outer = std::io::Error::new(std::io::ErrorKind::Other, inner);
+        let outer = std::io::Error::other(inner);
         assert_eq!(error_chain(&outer), "connection reset");
     }
 }

@@ -160,7 +160,9 @@ pub fn refresh(options: &Options) -> Result<Report> {
         .map_err(|e| Error::io(parent, e))?;
 
     let obtained = match &options.source {
-        Source::Url(base) => fetch_all(base, &files, options, old_manifest.as_ref(), staging.path())?,
+        Source::Url(base) => {
+            fetch_all(base, &files, options, old_manifest.as_ref(), staging.path())?
+        }
         Source::Dir(dir) => local_files(dir, &files)?,
     };
     let files_report: Vec<(String, FileStatus)> = obtained

@@ -54,8 +54,11 @@ pub fn extract_entry(
     };
     check_looks_like_zip(archive, name)?;
     let file = File::open(archive).map_err(|e| Error::io(archive, e))?;
-    let mut zip = zip::ZipArchive::new(file)
-        .map_err(|e| bad(format!("not a readable zip archive (truncated or corrupt?): {e}")))?;
+    let mut zip = zip::ZipArchive::new(file).map_err(|e| {
+        bad(format!(
+            "not a readable zip archive (truncated or corrupt?): {e}"
+        ))
+    })?;
     let mut found = None;
     for i in 0..zip.len() {
         let f = zip
@@ -76,9 +79,11 @@ pub fn extract_entry(
     let f = zip
         .by_index(index)
         .map_err(|e| bad(format!("corrupt entry {entry:?}: {e}")))?;
-    let limit = limits
-        .max_bytes
-        .min(f.compressed_size().max(1 << 16).saturating_mul(limits.max_ratio));
+    let limit = limits.max_bytes.min(
+        f.compressed_size()
+            .max(1 << 16)
+            .saturating_mul(limits.max_ratio),
+    );
     if f.size() > limit {
         return Err(bad(format!(
             "entry {entry:?} would expand to {} bytes, more than the {limit} allowed",
@@ -102,9 +107,7 @@ pub fn extract_entry(
                 "entry {entry:?} expands past the {limit} bytes allowed (a zip bomb?)"
             )));
         }
-        writer
-            .write_all(&buf[..n])
-            .map_err(|e| Error::io(out, e))?;
+        writer.write_all(&buf[..n]).map_err(|e| Error::io(out, e))?;
     }
     writer.flush().map_err(|e| Error::io(out, e))?;
     Ok(written)
@@ -153,8 +156,7 @@ fn describe_non_data(head: &[u8]) -> Option<&'static str> {
     }
     let text = String::from_utf8_lossy(head).to_ascii_lowercase();
     let text = text.trim_start_matches('\u{feff}').trim_start();
-    if text.starts_with("<!doctype html") || text.starts_with("<html") || text.contains("<body")
-    {
+    if text.starts_with("<!doctype html") || text.starts_with("<html") || text.contains("<body") {
         Some("an HTML page (an error page or a proxy's login page?)")
     } else if text.starts_with("<?xml") || text.starts_with('<') {
         Some("an XML or HTML document")
@@ -199,9 +201,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let z = dir.path().join("evil.zip");
         write_zip(&z, &[("../../etc/x.txt", b"x"), ("UA.txt", b"y")]);
-        let err = extract_entry(&z, "evil.zip", "UA.txt", &dir.path().join("o"), Limits::default())
-            .unwrap_err()
-            .to_string();
+        let err = extract_entry(
+            &z,
+            "evil.zip",
+            "UA.txt",
+            &dir.path().join("o"),
+            Limits::default(),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("unsafe path"), "{err}");
     }
 
