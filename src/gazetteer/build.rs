@@ -657,6 +657,18 @@ pub fn sibling(dest: &Path, suffix: &str) -> PathBuf {
     dest.with_file_name(name)
 }
 
+/// Reads a provenance file for [`build`]: a JSON object whose keys are
+/// recorded in the manifest.
+pub fn read_provenance(path: &Path) -> Result<serde_json::Value> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| Error::format(path, e.line(), e.to_string()))?;
+    if !value.is_object() {
+        return Err(Error::format(path, 1, "expected a JSON object"));
+    }
+    Ok(value)
+}
+
 /// Size and SHA-256 (hex) of a file, read as a stream.
 pub fn sha256_file(path: &Path) -> Result<(u64, String)> {
     let mut f = open(path)?;
