@@ -306,8 +306,7 @@ pub fn build(
     })?;
 
     // Second-level units: (country, admin1, admin2) → (name, geonameid).
-    let mut admin2_rows: BTreeMap<(String, String, String), (String, Option<u32>)> =
-        BTreeMap::new();
+    let mut admin2_rows: BTreeMap<Admin2Key, (String, Option<u32>)> = BTreeMap::new();
     if let Some(path) = &sources.admin2_codes {
         each_row(path, 4..=4, |f, n| {
             let mut parts = f[0].splitn(3, '.');
@@ -325,9 +324,8 @@ pub fn build(
     }
     // Towns by the second-level unit they lie in, kept or not (a county's
     // centre is the centre of all its towns).
-    let mut admin2_members: HashMap<(String, String, String), Vec<(f64, f64, u64)>> =
-        HashMap::new();
-    let mut admin2_points: HashMap<(String, String, String), (f64, f64, u64)> = HashMap::new();
+    let mut admin2_members: HashMap<Admin2Key, Vec<(f64, f64, u64)>> = HashMap::new();
+    let mut admin2_points: HashMap<Admin2Key, (f64, f64, u64)> = HashMap::new();
 
     // Places from the geoname tables.
     let mut drafts: Vec<Draft> = Vec::new();
@@ -753,6 +751,9 @@ pub fn sha256_file(path: &Path) -> Result<(u64, String)> {
     let digest = hasher.finalize();
     Ok((size, digest.iter().map(|b| format!("{b:02x}")).collect()))
 }
+
+/// A second-level unit's code: (country, admin1, admin2).
+type Admin2Key = (String, String, String);
 
 /// True when a second-level unit's name ends with what kind of unit it is
 /// ("Fulton County", "Orleans Parish", "Kupiansk Raion"). Only such names
