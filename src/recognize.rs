@@ -148,6 +148,99 @@ const GEO_HEADS: &[&str] = &[
     "axis",
 ];
 
+/// Verbs of speech: a bare town name before one is a person ("Burley
+/// said"). Countries and regions speak in news ("Russia said"), towns rarely.
+const SPEECH_VERBS: &[&str] = &[
+    "said",
+    "says",
+    "told",
+    "added",
+    "explained",
+    "testified",
+    "stated",
+    "noted",
+    "wrote",
+    "asked",
+    "replied",
+    "recalled",
+    "insisted",
+    "acknowledged",
+];
+
+/// Titles that make the next capitalized word a person ("Sheriff Torres",
+/// "Mr. Jones"), abbreviations without their period.
+const PERSON_TITLES: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "sen",
+    "senator",
+    "rep",
+    "representative",
+    "gov",
+    "sheriff",
+    "capt",
+    "captain",
+    "sgt",
+    "sergeant",
+    "lt",
+    "lieutenant",
+    "officer",
+    "judge",
+    "coach",
+    "mayor",
+    "detective",
+    "trooper",
+    "pastor",
+    "rev",
+    "reverend",
+    "deputy",
+    "councilman",
+    "councilwoman",
+    "commissioner",
+    "superintendent",
+    "principal",
+    "attorney",
+    "prof",
+    "professor",
+    "cpl",
+    "corporal",
+    "pvt",
+    "det",
+    "chief",
+];
+
+/// Words after a name that make it a street ("Memphis Street", "Dublin
+/// Road", "Lakeview and Harrison streets"): a street is not the town.
+const STREET_WORDS: &[&str] = &[
+    "street",
+    "st",
+    "road",
+    "rd",
+    "avenue",
+    "ave",
+    "drive",
+    "dr",
+    "boulevard",
+    "blvd",
+    "lane",
+    "ln",
+    "highway",
+    "hwy",
+    "parkway",
+    "pkwy",
+    "court",
+    "ct",
+    "pike",
+    "streets",
+    "roads",
+    "avenues",
+    "drives",
+    "lanes",
+];
+
 /// Byte ranges of web addresses, e-mail addresses and bare domain names.
 pub fn address_ranges(text: &str) -> Vec<(usize, usize)> {
     let mut ranges = Vec::new();
@@ -210,6 +303,7 @@ pub fn recognize(text: &str, spans: &[NameSpan], gazetteer: &Gazetteer) -> Vec<M
     let addresses = address_ranges(text);
     let headline_lines = headline_line_starts(text);
     let lexicon = gazetteer.lexicon();
+    let surnames = surnames(text, gazetteer);
     let mut out: Vec<Mention> = Vec::new();
     let mut covered_until = 0;
     for span in spans {
@@ -283,6 +377,32 @@ pub fn recognize(text: &str, spans: &[NameSpan], gazetteer: &Gazetteer) -> Vec<M
         {
             continue;
         }
+        let big_place = candidates
+            .iter()
+            .any(|&c| is_country(gazetteer, c) || is_first_level(gazetteer, c));
+        if single_word && !big_place {
+            // "Burley said", "Sheriff Torres", and "Burley" again once the
+            // text has called him "Jim Burley": people, not towns.
+            let speaks = next_lower
+                .as_deref()
+                .is_some_and(|w| SPEECH_VERBS.contains(&w))
+                && !after.starts_with(['\'', '’', ',']);
+            let titled = prev.is_some_and(|p| {
+                PERSON_TITLES.contains(&p.trim_end_matches('.').to_lowercase().as_str())
+            });
+            if speaks || titled || surnames.contains(surface) {
+                continue;
+            }
+        }
+        // "Memphis Street", "Dublin Road": a street named after a town.
+        if next.is_some_and(|w| {
+            let w_lower = w.to_lowercase();
+            STREET_WORDS.contains(&w_lower.as_str())
+                && (w.starts_with(char::is_uppercase) || w_lower.ends_with('s'))
+        }) && !after.starts_with(['\'', '’'])
+        {
+            continue;
+        }
         // "Xi Jinping", "President Vladimir": the end of a longer proper name.
         if let Some(p) = prev {
             let p_lower = p.to_lowercase();
@@ -333,6 +453,55 @@ pub fn recognize(text: &str, spans: &[NameSpan], gazetteer: &Gazetteer) -> Vec<M
 
 fn is_country(gazetteer: &Gazetteer, p: Posting) -> bool {
     gazetteer.place(p.place()).kind == crate::gazetteer::PlaceKind::Country
+}
+
+fn is_first_level(gazetteer: &Gazetteer, p: Posting) -> bool {
+    let place = gazetteer.place(p.place());
+    place.kind == crate::gazetteer::PlaceKind::Region && place.feature_code == "ADM1"
+}
+
+/// Surnames of the people the text names in full: the capitalized word after
+/// a given name ("Adam Moore" gives "Moore"), so that "Moore" alone later is
+/// the same person. A surname that is itself a country or first-level region
+/// ("Georgia") is not taken.
+fn surnames<'t>(text: &'t str, gazetteer: &Gazetteer) -> std::collections::HashSet<&'t str> {
+    let lexicon = gazetteer.lexicon();
+    let mut words: Vec<(usize, &str)> = Vec::new();
+    let mut start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        if c.is_alphanumeric() || c == '-' {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            words.push((s, &text[s..i]));
+        }
+    }
+    let mut out = std::collections::HashSet::new();
+    for pair in words.windows(2) {
+        let ((s1, first), (s2, last)) = (pair[0], pair[1]);
+        // Adjacent words, separated by one space only.
+        if s2 != s1 + first.len() + 1 || text.as_bytes().get(s1 + first.len()) != Some(&b' ') {
+            continue;
+        }
+        if first.starts_with(char::is_uppercase)
+            && last.starts_with(char::is_uppercase)
+            && last.chars().count() > 2
+            && lexicon.is_first_name(first)
+            && !gazetteer
+                .lookup(last)
+                .iter()
+                .any(|&p| is_country(gazetteer, p) || is_first_level(gazetteer, p))
+            && !gazetteer
+                .lookup(first)
+                .iter()
+                .any(|&p| is_country(gazetteer, p))
+        {
+            out.insert(last);
+        }
+    }
+    out
 }
 
 /// Capitalized words that the gazetteer does not know but that sound like a

@@ -92,6 +92,9 @@ fn prior(place: &Place, posting: Posting, group: &Group) -> f64 {
     s += match (place.kind, place.feature_code.as_str()) {
         (PlaceKind::Country, _) => 3.5,
         (PlaceKind::Region, "ADM1") => 0.8,
+        // Counties are named with their unit word ("Fulton County"), so
+        // they rarely compete with towns; their summed population is prior enough.
+        (PlaceKind::Region, "ADM2") => 0.0,
         (PlaceKind::Region, _) => 1.2,
         (PlaceKind::City, "PPLC") => 1.5,
         (PlaceKind::City, "PPLA") => 0.6,
@@ -411,6 +414,13 @@ fn context(
             *ctx.regions
                 .entry((place.country.clone(), place.admin1.clone()))
                 .or_default() += weight;
+        } else if place.kind != PlaceKind::Country && !place.admin1.is_empty() {
+            // A county or a town also says which state the text is in,
+            // more weakly than naming the state (Springfield next to
+            // Decatur and Peoria is the one in Illinois).
+            *ctx.regions
+                .entry((place.country.clone(), place.admin1.clone()))
+                .or_default() += 0.3 * weight;
         }
         if place.kind != PlaceKind::Country {
             ctx.anchors.push((g, idx, weight));

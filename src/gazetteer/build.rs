@@ -2,7 +2,7 @@
 //!
 //! Input is what GeoNames publishes (`cities500.txt` and its kin, per-country
 //! `XX.txt`, `allCountries.txt`, `alternateNamesV2.txt`, `admin1CodesASCII.txt`,
-//! `countryInfo.txt`) plus three files GeoNames does not have: Natural Earth
+//! `admin2Codes.txt`, `countryInfo.txt`) plus three files GeoNames does not have: Natural Earth
 //! country outlines (`countries.geojson`), the regions news uses that are
 //! unions of first-level units (`composite_regions.tsv`: Donbas, Crimea ...),
 //! and the English lexicon (`lexicon/`). The shipped gazetteer and
@@ -11,7 +11,12 @@
 //! Derived data, stated so a reader can judge it:
 //! - a first-level region without its own GeoNames row (the `cities500`
 //!   extracts have none) is placed at the centre of the extent of its populated
-//!   places, and its population is their sum;
+//!   places, and its population is their sum; so is a second-level unit
+//!   (county, parish, raion) without its own row, from the towns whose
+//!   admin2 code (column 12) is its own;
+//! - a second-level unit answers only to a name that says what it is
+//!   ("Fulton County", "Orleans Parish"): its bare name is, nearly always,
+//!   also the name of its seat or of a town that news means far more often;
 //! - a country is placed at its GeoNames row when there is one, else at the
 //!   centroid of its largest Natural Earth polygon;
 //! - a region named after its capital also answers to "<capital> region",
@@ -37,6 +42,8 @@ pub struct Sources {
     /// Files in the `alternateNamesV2` format (10 columns); may be empty.
     pub alternate_names: Vec<PathBuf>,
     pub admin1_codes: PathBuf,
+    /// GeoNames `admin2Codes.txt` (counties, parishes ...), when there is one.
+    pub admin2_codes: Option<PathBuf>,
     pub country_info: PathBuf,
     /// Country outlines (carried over unchanged into the gazetteer).
     pub outlines: PathBuf,
@@ -100,6 +107,7 @@ impl Sources {
         };
         s.admin1_codes =
             find("admin1CodesASCII.txt").ok_or_else(|| missing("admin1CodesASCII.txt"))?;
+        s.admin2_codes = find("admin2Codes.txt");
         s.country_info = find("countryInfo.txt").ok_or_else(|| missing("countryInfo.txt"))?;
         s.outlines = find("countries.geojson").ok_or_else(|| missing("countries.geojson"))?;
         s.composite_regions = find("composite_regions.tsv");
@@ -297,6 +305,28 @@ pub fn build(
         Ok(())
     })?;
 
+    // Second-level units: (country, admin1, admin2) → (name, geonameid).
+    let mut admin2_rows: BTreeMap<Admin2Key, (String, Option<u32>)> = BTreeMap::new();
+    if let Some(path) = &sources.admin2_codes {
+        each_row(path, 4..=4, |f, n| {
+            let mut parts = f[0].splitn(3, '.');
+            let (Some(cc), Some(a1), Some(a2)) = (parts.next(), parts.next(), parts.next()) else {
+                return Err(Error::format(path, n, format!("bad code {:?}", f[0])));
+            };
+            if keep_country(cc) && is_unit_name(f[1]) {
+                admin2_rows.insert(
+                    (cc.into(), a1.into(), a2.into()),
+                    (f[1].to_string(), f[3].parse().ok()),
+                );
+            }
+            Ok(())
+        })?;
+    }
+    // Towns by the second-level unit they lie in, kept or not (a county's
+    // centre is the centre of all its towns).
+    let mut admin2_members: HashMap<Admin2Key, Vec<(f64, f64, u64)>> = HashMap::new();
+    let mut admin2_points: HashMap<Admin2Key, (f64, f64, u64)> = HashMap::new();
+
     // Places from the geoname tables.
     let mut drafts: Vec<Draft> = Vec::new();
     let mut by_geonameid: HashMap<u32, usize> = HashMap::new();
@@ -318,6 +348,19 @@ pub fn build(
             }
             let population = parse_u64_or_zero(path, n, "population", f[14])?;
             let alternates = f[3];
+            if !admin2_rows.is_empty() && !f[11].is_empty() {
+                let key = (cc.to_string(), f[10].to_string(), f[11].to_string());
+                match (class, code) {
+                    ("P", _) => admin2_members
+                        .entry(key)
+                        .or_default()
+                        .push((lat, lon, population)),
+                    ("A", "ADM2") => {
+                        admin2_points.insert(key, (lat, lon, population));
+                    }
+                    _ => {}
+                }
+            }
             let keep = match (class, code) {
                 ("P", _) => population >= filters.min_population || code == "PPLC",
                 ("A", "ADM1") => {
@@ -418,6 +461,40 @@ pub fn build(
                 feature_code: "ADM1".into(),
                 country: cc.clone(),
                 admin1: code.clone(),
+                lat,
+                lon,
+                population: (population > 0).then_some(population),
+            },
+            names: vec![(name.clone(), Posting::PREFERRED)],
+        });
+    }
+
+    for ((cc, a1, a2), (name, geonameid)) in &admin2_rows {
+        let key = (cc.clone(), a1.clone(), a2.clone());
+        let towns = admin2_members.get(&key).map(Vec::as_slice).unwrap_or(&[]);
+        let summed: u64 = towns.iter().map(|t| t.2).sum();
+        let (lat, lon, population) = match admin2_points.get(&key) {
+            Some(&(lat, lon, pop)) => (lat, lon, if pop > 0 { pop } else { summed }),
+            None => match extent_centre(towns.iter().map(|t| (t.0, t.1))) {
+                Some((lat, lon)) => (lat, lon, summed),
+                None => continue,
+            },
+        };
+        if geonameid.is_some_and(|g| by_geonameid.contains_key(&g)) {
+            continue;
+        }
+        if let Some(g) = geonameid {
+            by_geonameid.insert(*g, drafts.len());
+        }
+        drafts.push(Draft {
+            place: Place {
+                place_id: geonameid.map_or(format!("adm2:{cc}.{a1}.{a2}"), |g| format!("gn:{g}")),
+                geonameid: *geonameid,
+                name: name.clone(),
+                kind: PlaceKind::Region,
+                feature_code: "ADM2".into(),
+                country: cc.clone(),
+                admin1: a1.clone(),
                 lat,
                 lon,
                 population: (population > 0).then_some(population),
@@ -685,6 +762,28 @@ pub fn sha256_file(path: &Path) -> Result<(u64, String)> {
     }
     let digest = hasher.finalize();
     Ok((size, digest.iter().map(|b| format!("{b:02x}")).collect()))
+}
+
+/// A second-level unit's code: (country, admin1, admin2).
+type Admin2Key = (String, String, String);
+
+/// True when a second-level unit's name ends with what kind of unit it is
+/// ("Fulton County", "Orleans Parish", "Kupiansk Raion"). Only such names
+/// are indexed (see the module documentation).
+fn is_unit_name(name: &str) -> bool {
+    const UNIT_WORDS: &[&str] = &[
+        "county",
+        "parish",
+        "borough",
+        "raion",
+        "rayon",
+        "district",
+        "prefecture",
+        "municipality",
+    ];
+    let mut words = name.split_whitespace();
+    let last = words.next_back().map(str::to_lowercase);
+    words.next().is_some() && last.is_some_and(|w| UNIT_WORDS.contains(&w.as_str()))
 }
 
 /// The centre of the extent of a region's places: the middle of the 5th to
