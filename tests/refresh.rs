@@ -79,6 +79,10 @@ fn dump(cities: &str) -> HashMap<String, Vec<u8>> {
             fixture("admin1CodesASCII.txt").into_bytes(),
         ),
         (
+            "admin2Codes.txt".into(),
+            fixture("admin2Codes.txt").into_bytes(),
+        ),
+        (
             "countryInfo.txt".into(),
             fixture("countryInfo.txt").into_bytes(),
         ),
@@ -420,13 +424,14 @@ fn full_refresh_builds_a_gazetteer_map_can_use() {
         "cities500.zip",
         "alternateNamesV2.zip",
         "admin1CodesASCII.txt",
+        "admin2Codes.txt",
         "countryInfo.txt",
     ] {
         assert_eq!(server.bodies(f), 1, "{f}");
     }
     let m = env.manifest();
     let downloads = m["refresh"]["downloads"].as_array().unwrap();
-    assert_eq!(downloads.len(), 4);
+    assert_eq!(downloads.len(), 5);
     for d in downloads {
         assert!(d["url"].as_str().unwrap().starts_with(&server.base));
         assert_eq!(d["sha256"].as_str().unwrap().len(), 64);
@@ -446,11 +451,12 @@ fn unchanged_source_is_not_downloaded_again() {
     let manifest = std::fs::read(env.gazetteer().join("manifest.json")).unwrap();
     let again = env.refresh(&server, &[]).success();
     assert!(stderr(&again).contains("up to date"), "{}", stderr(&again));
-    assert_eq!(server.total_bodies(), 4, "a file was downloaded twice");
+    assert_eq!(server.total_bodies(), 5, "a file was downloaded twice");
     for f in [
         "cities500.zip",
         "alternateNamesV2.zip",
         "admin1CodesASCII.txt",
+        "admin2Codes.txt",
         "countryInfo.txt",
     ] {
         assert_eq!(server.not_modified(f), 1, "{f}");
@@ -599,6 +605,7 @@ fn local_directory_source_for_an_air_gapped_machine() {
     for f in [
         "alternateNamesV2.txt",
         "admin1CodesASCII.txt",
+        "admin2Codes.txt",
         "countryInfo.txt",
     ] {
         std::fs::write(src.join(f), fixture(f)).unwrap();

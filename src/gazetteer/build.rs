@@ -50,6 +50,9 @@ pub struct Sources {
     pub composite_regions: Option<PathBuf>,
     /// Directory with `common_words.tsv`, `first_names.txt` and `demonyms.tsv`.
     pub lexicon: PathBuf,
+    /// `SOURCES.md`, the account of where the data came from, copied into
+    /// the gazetteer.
+    pub documentation: Option<PathBuf>,
 }
 
 /// Names GeoNames gives its geoname-table dumps.
@@ -112,6 +115,7 @@ impl Sources {
         s.outlines = find("countries.geojson").ok_or_else(|| missing("countries.geojson"))?;
         s.composite_regions = find("composite_regions.tsv");
         s.lexicon = find("lexicon").ok_or_else(|| missing("lexicon/"))?;
+        s.documentation = find("SOURCES.md");
         Ok(s)
     }
 }
@@ -630,13 +634,8 @@ pub fn build(
         std::fs::copy(path, out.join("composite_regions.tsv")).map_err(|e| Error::io(path, e))?;
     }
     // The account of where the data came from travels with it.
-    if let Some(doc) = sources
-        .outlines
-        .parent()
-        .map(|d| d.join("SOURCES.md"))
-        .filter(|p| p.is_file())
-    {
-        std::fs::copy(&doc, out.join("SOURCES.md")).map_err(|e| Error::io(&doc, e))?;
+    if let Some(doc) = &sources.documentation {
+        std::fs::copy(doc, out.join("SOURCES.md")).map_err(|e| Error::io(doc, e))?;
     }
 
     let mut inputs = Vec::new();

@@ -14,7 +14,8 @@
 //! - `--country XX`: the per-country `XX.zip` (every place of the country, so
 //!   full coverage, and its first-level regions with their own points) and
 //!   `alternatenames/XX.zip`.
-//! - Always `admin1CodesASCII.txt` and `countryInfo.txt`; without `--country`
+//! - Always `admin1CodesASCII.txt`, `admin2Codes.txt` (counties, parishes,
+//!   raions) and `countryInfo.txt`; without `--country`
 //!   also `alternateNamesV2.zip`, which carries the languages of names and the
 //!   abbreviations ("UK", "USA") that the geoname table lacks.
 
@@ -84,6 +85,7 @@ pub fn plan(filters: &Filters, min_population: Option<u64>) -> Vec<DumpFile> {
         }
     }
     files.push(DumpFile::plain("admin1CodesASCII.txt"));
+    files.push(DumpFile::plain("admin2Codes.txt"));
     files.push(DumpFile::plain("countryInfo.txt"));
     files
 }
@@ -117,6 +119,7 @@ mod tests {
                 "cities500.zip",
                 "alternateNamesV2.zip",
                 "admin1CodesASCII.txt",
+                "admin2Codes.txt",
                 "countryInfo.txt"
             ]
         );
@@ -148,6 +151,7 @@ mod tests {
                 "alternatenames/UA.zip",
                 "alternatenames/RU.zip",
                 "admin1CodesASCII.txt",
+                "admin2Codes.txt",
                 "countryInfo.txt"
             ]
         );
