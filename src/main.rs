@@ -116,6 +116,9 @@ struct MapArgs {
     /// No progress bar and no closing summary (problems are still reported).
     #[arg(short, long)]
     quiet: bool,
+    /// Documents longer than this are mapped in segments (tests use a small one).
+    #[arg(long, hide = true, default_value_t = ReadOptions::default().segment_bytes)]
+    segment_bytes: usize,
     /// Drop mentions resolved with less confidence than this (0-1).
     #[arg(long, value_name = "X", default_value_t = ResolveOptions::default().min_confidence)]
     min_confidence: f64,
@@ -441,7 +444,7 @@ fn map(args: MapArgs) -> Result<ExitCode> {
                 text: args.text_field,
                 date: args.date_field,
             },
-            ..Default::default()
+            segment_bytes: args.segment_bytes,
         },
     };
     let summary = batch::run(&parser, &inputs, out, &options)?;

@@ -184,7 +184,7 @@ fn write_in_order(
                     location: part.doc.id.clone(),
                     kind: ProblemKind::Failed,
                     detail: format!(
-                        "internal error while mapping (from code point {}), part skipped",
+                        "internal error while mapping the part from code point {}",
                         part.char_offset
                     ),
                 });

@@ -281,7 +281,7 @@ impl Reader<'_> {
                 return self.problem(Problem::new(
                     label,
                     ProblemKind::Binary,
-                    "binary file (NUL bytes), skipped",
+                    "binary file (NUL bytes)",
                 ));
             }
             let cut = if eof {
@@ -306,15 +306,15 @@ impl Reader<'_> {
                             String::from_utf8_lossy(e.as_bytes()).into_owned()
                         }
                         InvalidUtf8::Skip => {
-                            let what = if first {
-                                "skipped"
+                            let cut = if first {
+                                ""
                             } else {
-                                "document cut there"
+                                "; the document is cut there"
                             };
                             return self.problem(Problem::new(
                                 label,
                                 ProblemKind::NotUtf8,
-                                format!("not UTF-8 (invalid byte at offset {at}), {what}"),
+                                format!("not UTF-8 (invalid byte at offset {at}){cut}"),
                             ));
                         }
                     }
@@ -405,10 +405,7 @@ impl Reader<'_> {
                             self.problem(Problem::new(
                                 at,
                                 ProblemKind::NotUtf8,
-                                format!(
-                                    "not UTF-8 (invalid byte at column {}), skipped",
-                                    offset + 1
-                                ),
+                                format!("not UTF-8 (invalid byte at column {})", offset + 1),
                             ))?;
                             continue;
                         }
@@ -487,16 +484,16 @@ fn record(
     let text = match object.remove(&fields.text) {
         Some(serde_json::Value::String(t)) => t,
         Some(_) => {
-            let detail = format!("field {:?} is not a string, skipped", fields.text);
+            let detail = format!("field {:?} is not a string", fields.text);
             return Err(Problem::new(at, ProblemKind::NoText, detail));
         }
         None => {
-            let detail = format!("no {:?} field, skipped", fields.text);
+            let detail = format!("no {:?} field", fields.text);
             return Err(Problem::new(at, ProblemKind::NoText, detail));
         }
     };
     if text.trim().is_empty() {
-        return Err(Problem::new(at, ProblemKind::Empty, "empty text, skipped"));
+        return Err(Problem::new(at, ProblemKind::Empty, "empty text"));
     }
     let id = match object.get(&fields.id) {
         Some(serde_json::Value::String(s)) => s.clone(),
