@@ -644,7 +644,7 @@ mod tests {
 
     #[test]
     fn cut_prefers_paragraphs_then_lines_then_spaces() {
-        assert_eq!(cut_point(b"aaaa bbbb\n\ncccc dd\ndd"), 11);
+        assert_eq!(cut_point(b"aaaa bbbb cc\n\ncc dd\ndd"), 14);
         assert_eq!(cut_point(b"aaaa bbbb cccc\ndddd"), 15);
         assert_eq!(cut_point(b"aaaa bbbb cccc dddd"), 15);
         let s = "ééééé".as_bytes();
