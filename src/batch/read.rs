@@ -188,10 +188,8 @@ pub fn total_bytes(inputs: &[Input]) -> Option<u64> {
         }
         match input {
             Input::Text(p) if p.is_dir() => {
-                for entry in Walk::new(p) {
-                    if let Ok((path, _)) = entry {
-                        total += std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-                    }
+                for (path, _) in Walk::new(p).flatten() {
+                    total += std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
                 }
             }
             _ => total += std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
