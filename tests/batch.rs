@@ -246,11 +246,11 @@ fn geojsonseq_frames_each_feature_with_rs_and_lf() {
             .expect("each feature starts with RS");
         let feature: Value = serde_json::from_str(body).unwrap();
         assert_eq!(feature["type"], "Feature");
-        // Per-document features: each belongs to exactly one document.
-        assert_eq!(
-            feature["properties"]["documents"].as_array().unwrap().len(),
-            1
-        );
+        // Per-document place features: each belongs to exactly one document.
+        if feature["properties"]["type"] == "place" {
+            let documents = feature["properties"]["documents"].as_array().unwrap();
+            assert_eq!(documents.len(), 1);
+        }
     }
 }
 

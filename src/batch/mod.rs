@@ -140,7 +140,7 @@ pub fn run(
     Ok(reporter.finish(written))
 }
 
-/// Runs the pipeline on one part, with its mentions' code-point offsets
+/// Runs the pipeline on one part, with its mentions' and claims' code-point offsets
 /// counted from the start of the whole document. `None` if it panicked: one
 /// document's bug must not end a batch of millions.
 fn analyse(parser: &Geoparser, part: &Part) -> Option<Analysis> {
@@ -149,6 +149,10 @@ fn analyse(parser: &Geoparser, part: &Part) -> Option<Analysis> {
     for m in &mut analysis.mentions {
         m.start += part.char_offset;
         m.end += part.char_offset;
+    }
+    for c in &mut analysis.claims {
+        c.start += part.char_offset;
+        c.end += part.char_offset;
     }
     Some(analysis)
 }
