@@ -44,6 +44,12 @@ impl Error {
         }
     }
 
+    /// True for a write to a pipe whose reader has gone (`geomention ... | head`):
+    /// Unix tools stop quietly then.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+
     /// A malformed `line` (1-based) of `path`.
     pub fn format(path: impl Into<PathBuf>, line: usize, message: impl Into<String>) -> Self {
         Error::Format {

@@ -1,16 +1,16 @@
 //! The `geomention` command line: parses arguments and calls the library.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use geomention::batch;
+use geomention::batch::{self, Input, InvalidUtf8, JsonlFields, ReadOptions, RunOptions};
 use geomention::error::{Error, Result};
 use geomention::eval::{self, EvalOptions};
 use geomention::gazetteer::{build, info, user_gazetteer_dir, Gazetteer, Selection};
-use geomention::output::{write_geojson, MapBuilder};
+use geomention::output::{Destination, FeatureWriter, Format};
 use geomention::pipeline::Geoparser;
 use geomention::refresh::{self, FileStatus};
 use geomention::resolve::ResolveOptions;
@@ -30,6 +30,7 @@ enum Command {
     /// Map the places (and stated distances) of articles to GeoJSON.
     ///
     /// Example: geomention map corpus/ -o map.geojson
+    #[command(after_help = MAP_HELP)]
     Map(MapArgs),
     /// Measure recognition and resolution against an annotated corpus.
     ///
@@ -43,6 +44,9 @@ enum Command {
     /// Build, inspect or refresh the gazetteer.
     #[command(subcommand)]
     Gazetteer(GazetteerCommand),
+    /// Time the name matcher alone on a JSON Lines corpus (used by bench/run.sh).
+    #[command(hide = true)]
+    BenchMatch(BenchMatchArgs),
 }
 
 #[derive(clap::Args)]
@@ -53,17 +57,68 @@ struct GazetteerArgs {
     gazetteer: Option<PathBuf>,
 }
 
+const MAP_HELP: &str = "\
+Examples:
+  geomention map archive/ -o map.geojson
+  geomention map --jsonl articles.jsonl --threads 8 --per-document -o map.geojson
+  cat articles.jsonl | geomention map --jsonl - --format geojsonseq > mentions.geojsons
+
+Bad documents never stop a run: files that are binary, empty or not UTF-8,
+and JSON Lines lines that are not JSON or have no text are reported on
+standard error with their file and line, counted in the closing summary, and
+skipped. The output is written to a temporary file renamed into place at the
+end, so a failed run leaves no partial map.
+
+Exit status: 0 when every document was mapped, 1 when some were skipped
+(text that was not UTF-8 but decoded lossily does not count), 2 on a fatal
+error (a missing input, an unwritable output, a bad option).";
+
 #[derive(clap::Args)]
 struct MapArgs {
-    /// Files, directories (every .txt/.md inside, recursively) or - for standard input.
-    #[arg(required = true, value_name = "INPUT")]
+    /// Files, directories (every .txt/.md inside, recursively, in sorted
+    /// order) or - for standard input; each file is one document, its id
+    /// the path relative to the argument.
+    #[arg(value_name = "INPUT", required_unless_present = "jsonl")]
     inputs: Vec<PathBuf>,
-    /// Write the GeoJSON here (default: standard output).
+    /// A JSON Lines file (or - for standard input) with one article per
+    /// line: {"id", "text", "date"?, ...}. May be repeated; read after the
+    /// INPUTs. Example: --jsonl articles.jsonl
+    #[arg(long, value_name = "FILE")]
+    jsonl: Vec<PathBuf>,
+    /// JSON field with the document id (default id; a record without one is FILE:LINE).
+    #[arg(long, value_name = "NAME", default_value = "id")]
+    id_field: String,
+    /// JSON field with the article text.
+    #[arg(long, value_name = "NAME", default_value = "text")]
+    text_field: String,
+    /// JSON field with the article date (YYYY-MM-DD, or a timestamp starting with one).
+    #[arg(long, value_name = "NAME", default_value = "date")]
+    date_field: String,
+    /// Write the map here (default: standard output).
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// One feature per place and document instead of one per place.
+    /// geojson: one FeatureCollection. geojsonseq: RFC 8142 text sequence,
+    /// one feature per line, streamed as each document is done (implies
+    /// --per-document).
+    #[arg(long, value_enum, default_value_t = FormatArg::Geojson)]
+    format: FormatArg,
+    /// One feature per place and document instead of one per place; the
+    /// features are written as each document is done, in input order.
     #[arg(long)]
     per_document: bool,
+    /// Worker threads (0: one per core). The output is the same for any number.
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
+    threads: usize,
+    /// Text that is not UTF-8: decode it with replacement characters and
+    /// warn (lossy), or skip the document (skip).
+    #[arg(long, value_enum, value_name = "POLICY", default_value_t = Utf8Arg::Lossy)]
+    invalid_utf8: Utf8Arg,
+    /// No progress bar and no closing summary (problems are still reported).
+    #[arg(short, long)]
+    quiet: bool,
+    /// Documents longer than this are mapped in segments (tests use a small one).
+    #[arg(long, hide = true, default_value_t = ReadOptions::default().segment_bytes)]
+    segment_bytes: usize,
     /// Drop mentions resolved with less confidence than this (0-1).
     #[arg(long, value_name = "X", default_value_t = ResolveOptions::default().min_confidence)]
     min_confidence: f64,
@@ -86,6 +141,30 @@ struct EvalArgs {
     /// Evaluate only the first N articles.
     #[arg(long, value_name = "N")]
     limit: Option<usize>,
+    #[command(flatten)]
+    gazetteer: GazetteerArgs,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FormatArg {
+    Geojson,
+    Geojsonseq,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Utf8Arg {
+    Lossy,
+    Skip,
+}
+
+#[derive(clap::Args)]
+struct BenchMatchArgs {
+    /// JSON Lines corpus ({"text": ...} per line) to match.
+    corpus: Option<PathBuf>,
+    /// Instead, print the gazetteer's Latin-script names (folded, one per
+    /// line): the name list that bench/ gives the peer matchers.
+    #[arg(long, conflicts_with = "corpus")]
+    print_names: bool,
     #[command(flatten)]
     gazetteer: GazetteerArgs,
 }
@@ -196,6 +275,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        // `geomention ... | head`: the reader has what it wanted.
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("geomention: {e}");
             ExitCode::from(2)
@@ -207,6 +288,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Map(args) => map(args),
         Command::Eval(args) => evaluate(args),
+        Command::BenchMatch(args) => bench_match(args),
         Command::Gazetteer(GazetteerCommand::Build {
             src,
             into,
@@ -346,26 +428,43 @@ fn refresh(args: RefreshArgs) -> Result<ExitCode> {
 }
 
 fn map(args: MapArgs) -> Result<ExitCode> {
+    let mut inputs: Vec<Input> = args.inputs.into_iter().map(Input::Text).collect();
+    inputs.extend(args.jsonl.into_iter().map(Input::Jsonl));
+    batch::check_inputs(&inputs)?;
+    let format = match args.format {
+        FormatArg::Geojson => Format::GeoJson,
+        FormatArg::Geojsonseq => Format::GeoJsonSeq,
+    };
+    // Created before the gazetteer loads: an unwritable output fails at once.
+    let out = FeatureWriter::new(Destination::create(args.output.as_deref())?, format)?;
     let gaz = Gazetteer::locate_and_load(args.gazetteer.gazetteer.as_deref())?;
-    let options = ResolveOptions {
+    let resolve = ResolveOptions {
         min_confidence: args.min_confidence,
         ..Default::default()
     };
-    let parser = Geoparser::with_options(&gaz, options);
-    let inputs = batch::collect_inputs(&args.inputs)?;
-    let mut map = MapBuilder::new(&gaz, args.per_document);
-    let mut failed = 0;
-    for input in &inputs {
-        match batch::read_document(input) {
-            Ok(doc) => map.add(&doc, &parser.parse(&doc)),
-            Err(e) => {
-                eprintln!("geomention: skipped {e}");
-                failed += 1;
-            }
-        }
+    let parser = Geoparser::with_options(&gaz, resolve);
+    let options = RunOptions {
+        threads: args.threads,
+        per_document: args.per_document || format == Format::GeoJsonSeq,
+        progress: !args.quiet && std::io::stderr().is_terminal(),
+        read: ReadOptions {
+            invalid_utf8: match args.invalid_utf8 {
+                Utf8Arg::Lossy => InvalidUtf8::Lossy,
+                Utf8Arg::Skip => InvalidUtf8::Skip,
+            },
+            fields: JsonlFields {
+                id: args.id_field,
+                text: args.text_field,
+                date: args.date_field,
+            },
+            segment_bytes: args.segment_bytes,
+        },
+    };
+    let summary = batch::run(&parser, &inputs, out, &options)?;
+    if !args.quiet {
+        eprintln!("geomention: {}", summary.line());
     }
-    write_geojson(&map.finish(), args.output.as_deref())?;
-    Ok(if failed > 0 {
+    Ok(if summary.skipped() > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -395,4 +494,46 @@ fn evaluate(args: EvalArgs) -> Result<ExitCode> {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("<stdout>", e)),
         _ => Ok(ExitCode::SUCCESS),
     }
+}
+
+fn bench_match(args: BenchMatchArgs) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let gaz = Gazetteer::locate_and_load(args.gazetteer.gazetteer.as_deref())?;
+    let load_seconds = started.elapsed().as_secs_f64();
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let io = |e| Error::io("<stdout>", e);
+    if args.print_names {
+        use fst::Streamer;
+        let mut names = gaz.names().stream();
+        while let Some((name, _)) = names.next() {
+            if name.is_ascii() && name.iter().any(u8::is_ascii_alphabetic) {
+                stdout.write_all(name).map_err(io)?;
+                stdout.write_all(b"\n").map_err(io)?;
+            }
+        }
+        stdout.flush().map_err(io)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(corpus) = args.corpus else {
+        return Err(Error::Invalid(
+            "bench-match: give a corpus or --print-names".into(),
+        ));
+    };
+    let file = std::fs::File::open(&corpus).map_err(|e| Error::io(&corpus, e))?;
+    let mut texts = Vec::new();
+    for (i, line) in std::io::BufRead::lines(std::io::BufReader::new(file)).enumerate() {
+        let line = line.map_err(|e| Error::io(&corpus, e))?;
+        let record: serde_json::Value = serde_json::from_str(&line)
+            .map_err(|e| Error::format(&corpus, i + 1, e.to_string()))?;
+        let Some(text) = record["text"].as_str() else {
+            return Err(Error::format(&corpus, i + 1, "no \"text\" string"));
+        };
+        texts.push(text.to_string());
+    }
+    let result = batch::bench_match(&gaz, &texts);
+    let mut report = serde_json::to_value(&result).unwrap_or_default();
+    report["load_seconds"] = serde_json::json!(load_seconds);
+    writeln!(stdout, "{report}").map_err(io)?;
+    stdout.flush().map_err(io)?;
+    Ok(ExitCode::SUCCESS)
 }

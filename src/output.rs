@@ -3,6 +3,11 @@
 //! claim, with the provenance of every mention, and simplestyle properties
 //! so geojson.io and GitHub draw it readably.
 //!
+//! Two formats: a GeoJSON `FeatureCollection`, and GeoJSON text sequences
+//! (RFC 8142: each feature prefixed by RS, 0x1E, and ended by LF) that a
+//! consumer can read while the run goes on. [`FeatureWriter`] writes either
+//! one feature at a time, so per-document maps stream with flat memory.
+//!
 //! Output files are written to a temporary file beside the target and
 //! renamed into place, so an interrupted run never leaves half a map.
 
@@ -128,8 +133,19 @@ impl<'g> MapBuilder<'g> {
     /// Adds one document's findings. Documents must be added in a stable
     /// order for the output to be stable.
     pub fn add(&mut self, doc: &Document, analysis: &Analysis) {
-        let doc_no = self.documents;
-        self.documents += 1;
+        self.add_part(doc, analysis, true);
+    }
+
+    /// Adds the findings of one part of a document that was read in
+    /// segments (see [`crate::batch`]): `first` starts a new document, a
+    /// later part continues the document added last. The mentions' code-point
+    /// offsets must already count from the start of the whole document; their
+    /// byte offsets point into `doc.text`, the part, for the snippet.
+    pub fn add_part(&mut self, doc: &Document, analysis: &Analysis, first: bool) {
+        if first || self.documents == 0 {
+            self.documents += 1;
+        }
+        let doc_no = self.documents - 1;
         for m in &analysis.mentions {
             let key = (m.place, self.per_document.then_some(doc_no));
             let i = *self.index.entry(key).or_insert_with(|| {
@@ -230,23 +246,194 @@ fn place_feature(gazetteer: &Gazetteer, e: &PlaceEntry) -> Feature {
 }
 
 /// Writes `fc` to `path` through a temporary file renamed into place, or to
-/// standard output when `path` is `None` or `-`.
+/// standard output when `path` is `None` or `-`. A reader that closed the
+/// pipe early is not an error.
 pub fn write_geojson(fc: &FeatureCollection, path: Option<&Path>) -> Result<()> {
-    let write = |w: &mut dyn Write| -> std::io::Result<()> {
-        serde_json::to_writer(&mut *w, fc).map_err(std::io::Error::other)?;
-        w.write_all(b"\n")?;
-        w.flush()
-    };
-    match path.filter(|p| p.as_os_str() != "-") {
-        None => {
-            let stdout = std::io::stdout();
-            let mut lock = std::io::BufWriter::new(stdout.lock());
-            match write(&mut lock) {
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                r => r.map_err(|e| Error::io("<stdout>", e)),
+    let mut out = FeatureWriter::new(Destination::create(path)?, Format::GeoJson)?;
+    for f in &fc.features {
+        out.write(f)?;
+    }
+    match out.finish() {
+        Err(e) if e.is_broken_pipe() => Ok(()),
+        r => r,
+    }
+}
+
+/// The shape of the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One RFC 7946 `FeatureCollection`.
+    GeoJson,
+    /// RFC 8142 GeoJSON text sequence: RS, one feature, LF; repeated.
+    GeoJsonSeq,
+}
+
+/// Where output goes: standard output, or a temporary file beside the
+/// target that [`Destination::commit`] renames over it. Dropped without a
+/// commit (a failed run), the temporary file is removed and the target is
+/// left as it was.
+pub struct Destination {
+    sink: Sink,
+    /// How errors name this destination.
+    label: std::path::PathBuf,
+}
+
+enum Sink {
+    Stdout(std::io::BufWriter<std::io::Stdout>),
+    File {
+        tmp: std::io::BufWriter<tempfile::NamedTempFile>,
+        path: std::path::PathBuf,
+    },
+}
+
+impl Destination {
+    /// Standard output when `path` is `None` or `-`, else a temporary
+    /// sibling of `path`, created now so that an unwritable directory fails
+    /// the run before any work is done.
+    pub fn create(path: Option<&Path>) -> Result<Destination> {
+        match path.filter(|p| p.as_os_str() != "-") {
+            None => Ok(Destination {
+                sink: Sink::Stdout(std::io::BufWriter::with_capacity(
+                    1 << 16,
+                    std::io::stdout(),
+                )),
+                label: "<stdout>".into(),
+            }),
+            Some(path) => {
+                let dir = path
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
+                let tmp = tempfile::Builder::new()
+                    .prefix(".geomention-")
+                    .suffix(".tmp")
+                    .tempfile_in(dir)
+                    .map_err(|e| Error::io(dir, e))?;
+                Ok(Destination {
+                    sink: Sink::File {
+                        tmp: std::io::BufWriter::with_capacity(1 << 16, tmp),
+                        path: path.to_path_buf(),
+                    },
+                    label: path.to_path_buf(),
+                })
             }
         }
-        Some(path) => write_atomically(path, |w| write(w)),
+    }
+
+    /// True when output goes to standard output, where a reader may be
+    /// waiting for each feature.
+    pub fn is_stdout(&self) -> bool {
+        matches!(self.sink, Sink::Stdout(_))
+    }
+
+    fn writer(&mut self) -> &mut dyn Write {
+        match &mut self.sink {
+            Sink::Stdout(w) => w,
+            Sink::File { tmp, .. } => tmp,
+        }
+    }
+
+    fn io(&self, e: std::io::Error) -> Error {
+        Error::io(&self.label, e)
+    }
+
+    /// Flushes buffered output (to standard output: so a reader sees it now).
+    pub fn flush(&mut self) -> Result<()> {
+        self.writer().flush().map_err(|e| self.io(e))
+    }
+
+    /// Flushes everything and, for a file, syncs it and renames it over
+    /// the target.
+    pub fn commit(self) -> Result<()> {
+        match self.sink {
+            Sink::Stdout(mut w) => w.flush().map_err(|e| Error::io(&self.label, e)),
+            Sink::File { tmp, path } => {
+                let tmp = tmp
+                    .into_inner()
+                    .map_err(|e| Error::io(&path, e.into_error()))?;
+                tmp.as_file().sync_all().map_err(|e| Error::io(&path, e))?;
+                tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The same bytes serde writes before the features of a `FeatureCollection`,
+/// so a streamed collection is identical to one built in memory.
+const COLLECTION_HEAD: &[u8] = br#"{"type":"FeatureCollection","features":["#;
+
+/// Writes features one at a time in either [`Format`]. Nothing is kept:
+/// memory does not grow with the number of features.
+pub struct FeatureWriter {
+    dest: Destination,
+    format: Format,
+    written: usize,
+    scratch: Vec<u8>,
+}
+
+impl FeatureWriter {
+    /// A writer that has written nothing yet: a run that fails before its
+    /// first feature leaves not even the collection's opening on standard
+    /// output.
+    pub fn new(dest: Destination, format: Format) -> Result<FeatureWriter> {
+        Ok(FeatureWriter {
+            dest,
+            format,
+            written: 0,
+            scratch: Vec::new(),
+        })
+    }
+
+    /// Appends one feature.
+    pub fn write(&mut self, feature: &Feature) -> Result<()> {
+        self.scratch.clear();
+        match self.format {
+            Format::GeoJson if self.written > 0 => self.scratch.push(b','),
+            Format::GeoJson => self.scratch.extend_from_slice(COLLECTION_HEAD),
+            Format::GeoJsonSeq => self.scratch.push(0x1E),
+        }
+        serde_json::to_writer(&mut self.scratch, feature)
+            .map_err(|e| Error::Invalid(format!("cannot serialize a feature: {e}")))?;
+        if self.format == Format::GeoJsonSeq {
+            self.scratch.push(b'\n');
+        }
+        let dest = &mut self.dest;
+        match &mut dest.sink {
+            Sink::Stdout(w) => w.write_all(&self.scratch),
+            Sink::File { tmp, .. } => tmp.write_all(&self.scratch),
+        }
+        .map_err(|e| dest.io(e))?;
+        self.written += 1;
+        Ok(())
+    }
+
+    /// How many features were written.
+    pub fn written(&self) -> usize {
+        self.written
+    }
+
+    /// Flushes to standard output so a reader gets what is done; a no-op
+    /// for a file, which nobody sees before it is renamed.
+    pub fn flush_if_streaming(&mut self) -> Result<()> {
+        if self.dest.is_stdout() {
+            self.dest.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Closes the output and commits it (see [`Destination::commit`]).
+    pub fn finish(mut self) -> Result<()> {
+        if self.format == Format::GeoJson {
+            let dest = &mut self.dest;
+            if self.written == 0 {
+                dest.writer()
+                    .write_all(COLLECTION_HEAD)
+                    .map_err(|e| dest.io(e))?;
+            }
+            dest.writer().write_all(b"]}\n").map_err(|e| dest.io(e))?;
+        }
+        self.dest.commit()
     }
 }
 
@@ -256,23 +443,9 @@ pub fn write_atomically(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".geomention-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
-    {
-        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
-        fill(&mut w).map_err(|e| Error::io(path, e))?;
-        w.flush().map_err(|e| Error::io(path, e))?;
-    }
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
+    let mut dest = Destination::create(Some(path))?;
+    fill(dest.writer()).map_err(|e| Error::io(path, e))?;
+    dest.commit()
 }
 
 #[cfg(test)]
@@ -291,6 +464,84 @@ mod tests {
         let text = "Headline about Kyiv\nBody starts here.";
         let s = text.find("Kyiv").unwrap();
         assert_eq!(snippet(text, s, s + 4), "Headline about Kyiv");
+    }
+
+    fn sample_features() -> Vec<Feature> {
+        (0..3)
+            .map(|i| Feature {
+                bbox: None,
+                geometry: Some(point(50.0 + i as f64, 36.0)),
+                id: None,
+                properties: Some(JsonObject::from_iter([("n".to_string(), json!(i))])),
+                foreign_members: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn streamed_collection_is_byte_identical_to_serde() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.geojson");
+        let features = sample_features();
+        let mut w =
+            FeatureWriter::new(Destination::create(Some(&path)).unwrap(), Format::GeoJson).unwrap();
+        for f in &features {
+            w.write(f).unwrap();
+        }
+        w.finish().unwrap();
+        let fc = FeatureCollection {
+            bbox: None,
+            features,
+            foreign_members: None,
+        };
+        let expected = format!("{}\n", serde_json::to_string(&fc).unwrap());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), expected);
+    }
+
+    #[test]
+    fn empty_streamed_collection_is_valid() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.geojson");
+        let w =
+            FeatureWriter::new(Destination::create(Some(&path)).unwrap(), Format::GeoJson).unwrap();
+        w.finish().unwrap();
+        let v: JsonValue = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(v["features"], json!([]));
+    }
+
+    #[test]
+    fn sequence_frames_each_feature_with_rs_and_lf() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.geojsons");
+        let mut w = FeatureWriter::new(
+            Destination::create(Some(&path)).unwrap(),
+            Format::GeoJsonSeq,
+        )
+        .unwrap();
+        for f in &sample_features() {
+            w.write(f).unwrap();
+        }
+        w.finish().unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.split_terminator('\n').collect();
+        assert_eq!(lines.len(), 3);
+        for l in lines {
+            let body = l.strip_prefix('\u{1e}').expect("RS first");
+            serde_json::from_str::<Feature>(body).unwrap();
+        }
+    }
+
+    #[test]
+    fn uncommitted_output_leaves_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.geojson");
+        {
+            let mut w =
+                FeatureWriter::new(Destination::create(Some(&path)).unwrap(), Format::GeoJson)
+                    .unwrap();
+            w.write(&sample_features()[0]).unwrap();
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
     #[test]

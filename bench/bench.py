@@ -1,0 +1,247 @@
+"""Benchmark harness for geomention (run through bench/run.sh).
+
+1. Builds a deterministic English news-style corpus (JSON Lines, one article
+   per line) from the project's corpus/ sentences and gazetteer place names.
+2. Exports the gazetteer's Latin-script names (folded: lower case, no
+   accents) with `geomention bench-match --print-names`; every peer gets
+   exactly this list and lower-cased text.
+3. Times, on the same text: flashtext (build, match), pyahocorasick (build,
+   match), spaCy blank "en" + PhraseMatcher(attr=LOWER) (build, match);
+   geomention's matcher alone (`bench-match`, one thread); the whole
+   `geomention map` pipeline on one thread and on all threads; start-up
+   (`map` on an empty file); peak memory (/usr/bin/time -v) of each.
+Prints a Markdown table with MB/s, docs/s and geomention/peer ratios.
+"""
+
+import argparse
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = 20240517
+
+TEMPLATES = [
+    "Officials in {a} said on Tuesday that talks with {b} would resume next week.",
+    "The convoy left {a} at dawn and reached {b} before noon, local media reported.",
+    "Prices of grain in {a} rose by 4 percent, traders told reporters.",
+    "Residents of {a} described a quiet night after days of heavy rain.",
+    "A delegation from {a} arrived in {b} for a regional trade fair.",
+    "Police in {a} detained two men, a spokesperson said in a statement.",
+    "The mayor of {a} met investors from {b} and {c} on Friday.",
+    "Flights between {a} and {b} were cancelled because of fog.",
+]
+
+
+def corpus_sentences():
+    sentences = []
+    for path in sorted((ROOT / "corpus").rglob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        text = re.sub(r"^\s*date \d{4}-\d{2}-\d{2}\s*", "", text)
+        for s in re.split(r"(?<=[.!?])\s+", text):
+            s = " ".join(s.split())
+            if len(s) > 20:
+                sentences.append(s)
+    return sentences
+
+
+def gazetteer_place_names():
+    names = []
+    with open(ROOT / "gazetteer" / "places.tsv", encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            cols = line.rstrip("\n").split("\t")
+            if cols[3] == "city" and cols[9].isdigit() and int(cols[9]) >= 5000 and cols[2].isascii():
+                names.append(cols[2])
+    return names
+
+
+def build_corpus(path, megabytes):
+    if path.exists() and path.stat().st_size >= megabytes * 1_000_000:
+        return
+    rng = random.Random(SEED)
+    sentences = corpus_sentences()
+    places = gazetteer_place_names()
+    target = megabytes * 1_000_000
+    size = 0
+    n = 0
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8") as out:
+        while size < target:
+            paragraphs = []
+            for _ in range(rng.randint(3, 7)):
+                para = []
+                for _ in range(rng.randint(2, 5)):
+                    if rng.random() < 0.6:
+                        para.append(rng.choice(sentences))
+                    else:
+                        a, b, c = rng.sample(places, 3)
+                        para.append(rng.choice(TEMPLATES).format(a=a, b=b, c=c))
+                paragraphs.append(" ".join(para))
+            text = "\n\n".join(paragraphs)
+            day = rng.randint(1, 28)
+            line = json.dumps({"id": f"art{n:06d}", "date": f"2024-05-{day:02d}", "text": text}, ensure_ascii=False)
+            out.write(line + "\n")
+            size += len(line.encode()) + 1
+            n += 1
+    tmp.rename(path)
+
+
+def load_texts(path, megabytes=None):
+    texts, size = [], 0
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            t = json.loads(line)["text"]
+            texts.append(t)
+            size += len(t.encode())
+            if megabytes and size >= megabytes * 1_000_000:
+                break
+    return texts, size
+
+
+def timed(cmd, **kw):
+    """Runs cmd under /usr/bin/time -v; returns (seconds, peak MB, stdout)."""
+    t0 = time.perf_counter()
+    p = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True, **kw)
+    secs = time.perf_counter() - t0
+    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr)
+    if p.returncode not in (0, 1):
+        sys.exit(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stderr}")
+    return secs, int(m.group(1)) / 1024 if m else float("nan"), p.stdout
+
+
+def peer_flashtext(names, texts):
+    from flashtext import KeywordProcessor
+    t0 = time.perf_counter()
+    kp = KeywordProcessor()
+    kp.add_keywords_from_list(names)
+    build = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    found = sum(len(kp.extract_keywords(t)) for t in texts)
+    return build, time.perf_counter() - t0, found
+
+
+def peer_ahocorasick(names, texts):
+    import ahocorasick
+    t0 = time.perf_counter()
+    a = ahocorasick.Automaton()
+    for n in names:
+        a.add_word(n, len(n))
+    a.make_automaton()
+    build = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    found = 0
+    for t in texts:
+        found += sum(1 for _ in a.iter_long(t.lower()))
+    return build, time.perf_counter() - t0, found
+
+
+def peer_spacy(names, texts):
+    import spacy
+    from spacy.matcher import PhraseMatcher
+    t0 = time.perf_counter()
+    nlp = spacy.blank("en")
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for i in range(0, len(names), 20000):
+        matcher.add("PLACE", list(nlp.tokenizer.pipe(names[i:i + 20000])))
+    build = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    found = sum(len(matcher(d)) for d in nlp.tokenizer.pipe(texts))
+    return build, time.perf_counter() - t0, found
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--binary", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--corpus-mb", type=int, default=52)
+    ap.add_argument("--peer-mb", type=int, default=10, help="flashtext/pyahocorasick run on the first N MB")
+    ap.add_argument("--spacy-mb", type=int, default=3, help="spaCy runs on the first N MB")
+    args = ap.parse_args()
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    binary = str(Path(args.binary).resolve())
+    threads = os.cpu_count()
+
+    corpus = work / "corpus.jsonl"
+    build_corpus(corpus, args.corpus_mb)
+    names_file = work / "names.txt"
+    with open(names_file, "w") as f:
+        subprocess.run([binary, "bench-match", "--print-names"], stdout=f, check=True)
+    names = names_file.read_text(encoding="utf-8").split("\n")[:-1]
+    all_texts, all_bytes = load_texts(corpus)
+    print(f"corpus: {corpus} {all_bytes / 1e6:.1f} MB of text, {len(all_texts)} articles; {len(names)} names",
+          file=sys.stderr)
+
+    rows = []  # (tool, task, MB, docs, build s, run s, peak MB)
+
+    # Each peer in its own process so memory is its own.
+    for label, fn, mb in [("flashtext", "peer_flashtext", args.peer_mb),
+                          ("pyahocorasick", "peer_ahocorasick", args.peer_mb),
+                          ("spaCy PhraseMatcher", "peer_spacy", args.spacy_mb)]:
+        code = (f"import sys, json; sys.path.insert(0, {str(ROOT / 'bench')!r}); import bench as b;"
+                f"names = open({str(names_file)!r}).read().split(chr(10))[:-1];"
+                f"texts, size = b.load_texts({str(corpus)!r}, {mb});"
+                f"build, run, found = b.{fn}(names, texts);"
+                f"print(json.dumps([size, len(texts), build, run, found]))")
+        secs, peak, out = timed([sys.executable, "-c", code])
+        size, docs, build, run, found = json.loads(out)
+        rows.append((label, f"build + match ({found} hits)", size / 1e6, docs, build, run, peak))
+        print(f"{label}: build {build:.1f} s, match {run:.1f} s, peak {peak:.0f} MB", file=sys.stderr)
+
+    secs, peak, out = timed([binary, "bench-match", str(corpus)])
+    m = json.loads(out)
+    rows.append(("geomention", f"matcher only, 1 thread ({m['spans']} spans)", m["bytes"] / 1e6,
+                 m["documents"], m["load_seconds"], m["seconds"], peak))
+
+    for t in (1, threads):
+        out_file = work / f"map-{t}.geojsons"
+        secs, peak, _ = timed([binary, "map", "--jsonl", str(corpus), "--format", "geojsonseq", "--threads",
+                               str(t), "-q", "-o", str(out_file)])
+        rows.append(("geomention", f"map pipeline, {t} thread{'s' if t > 1 else ''} (geojsonseq)",
+                     all_bytes / 1e6, len(all_texts), float("nan"), secs, peak))
+    out_file = work / "map-agg.geojson"
+    secs, peak, _ = timed([binary, "map", "--jsonl", str(corpus), "-q", "-o", str(out_file)])
+    rows.append(("geomention", f"map pipeline, {threads} threads (aggregated geojson)",
+                 all_bytes / 1e6, len(all_texts), float("nan"), secs, peak))
+
+    empty = work / "empty.txt"
+    empty.write_text("")
+    starts = []
+    for _ in range(5):
+        s, peak_start, _ = timed([binary, "map", str(empty), "-q", "-o", str(work / "empty.geojson")])
+        starts.append(s)
+
+    flash_mbps = next(r[2] / r[5] for r in rows if r[0] == "flashtext")
+    peers = {r[0]: r[2] / r[5] for r in rows if r[0] != "geomention"}
+    lines = [
+        "| tool | task | MB | docs | build/load s | run s | MB/s | docs/s | peak RSS MB | geomention ÷ peer |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    geo_match = next(r[2] / r[5] for r in rows if r[1].startswith("matcher only"))
+    for tool, task, mb, docs, build, run, peak in rows:
+        mbps = mb / run
+        if tool != "geomention":
+            ratio = f"matcher: {geo_match / mbps:.1f}×"
+        elif task.startswith("matcher"):
+            ratio = ", ".join(f"{mbps / v:.1f}× {k}" for k, v in peers.items())
+        else:
+            ratio = f"{mbps / flash_mbps:.1f}× flashtext matching"
+        b = "" if build != build else f"{build:.2f}"
+        lines.append(f"| {tool} | {task} | {mb:.1f} | {docs} | {b} | {run:.2f} | {mbps:.2f} | {docs / run:.0f} "
+                     f"| {peak:.0f} | {ratio} |")
+    lines.append(f"| geomention | start-up (`map` on an empty file), median of 5 | | | | "
+                 f"{statistics.median(starts):.3f} | | | {peak_start:.0f} | |")
+    table = "\n".join(lines)
+    (work / "results.md").write_text(table + "\n")
+    print(table)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,247 @@
+//! Batch runs over whole corpora: reading inputs ([`read`]), spreading the
+//! pipeline over threads, putting results back in input order, writing
+//! features ([`crate::output`]), and telling the user how it went
+//! ([`report`]).
+//!
+//! The run is a three-stage pipeline with bounded memory:
+//!
+//! - a reader thread turns inputs into [`Part`]s (documents, or segments of
+//!   large ones) and hands each to a rayon pool;
+//! - the pool's workers run [`Geoparser::parse`] on parts in any order;
+//! - the calling thread takes results back in input order and adds them to
+//!   the map (aggregated) or writes each document's features as soon as it
+//!   and every document before it are done (per document, streaming).
+//!
+//! A fixed number of tokens circulates between the writer and the reader:
+//! the reader needs one to start a part and the writer returns it once that
+//! part is written, so at most `window` parts are in flight or waiting to be
+//! put in order, whatever the corpus size. Output order is input order, so
+//! the bytes written do not depend on the number of threads.
+
+pub mod read;
+pub mod report;
+
+use std::collections::BTreeMap;
+use std::ops::ControlFlow;
+use std::panic::AssertUnwindSafe;
+use std::sync::mpsc;
+
+pub use read::{
+    check_inputs, Input, InvalidUtf8, JsonlFields, Part, Problem, ProblemKind, ReadOptions,
+};
+pub use report::Summary;
+
+use crate::error::{Error, Result};
+use crate::gazetteer::Gazetteer;
+use crate::output::{FeatureWriter, MapBuilder};
+use crate::pipeline::{Analysis, Geoparser};
+
+/// How a batch runs.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Worker threads; 0 means one per core.
+    pub threads: usize,
+    /// One feature per place and document, written as each document is
+    /// done; otherwise one per place over the corpus, written at the end.
+    pub per_document: bool,
+    /// Draw a progress bar on standard error.
+    pub progress: bool,
+    pub read: ReadOptions,
+}
+
+/// Worker threads for `threads` (0: one per core).
+pub fn thread_count(threads: usize) -> usize {
+    if threads > 0 {
+        threads
+    } else {
+        std::thread::available_parallelism().map_or(1, usize::from)
+    }
+}
+
+/// A finished part, or a problem, in its place in input order.
+enum Done {
+    Part(Part, Option<Analysis>),
+    Problem(Problem),
+}
+
+/// Maps every input and writes the features to `out`, which is committed
+/// only when everything was written. Bad documents are reported and
+/// counted in the summary; only an output failure or a bad option is an
+/// error.
+pub fn run(
+    parser: &Geoparser,
+    inputs: &[Input],
+    out: FeatureWriter,
+    options: &RunOptions,
+) -> Result<Summary> {
+    let threads = thread_count(options.threads);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("geomention-{i}"))
+        .build()
+        .map_err(|e| Error::Invalid(format!("cannot start {threads} threads: {e}")))?;
+    let window = 4 * threads + 4;
+    let total = if options.progress {
+        read::total_bytes(inputs)
+    } else {
+        None
+    };
+    let mut reporter = report::Reporter::new(options.progress, total);
+
+    let (token_tx, token_rx) = mpsc::sync_channel::<()>(window);
+    for _ in 0..window {
+        let _ = token_tx.send(());
+    }
+    let (done_tx, done_rx) = mpsc::channel::<(u64, Done)>();
+
+    let written = std::thread::scope(|scope| {
+        let reader_done_tx = done_tx.clone();
+        scope.spawn(move || {
+            // Ends early (Break) only when the writer gave up.
+            let _ = pool.in_place_scope_fifo(|tasks| {
+                let mut seq = 0u64;
+                read::read_inputs(inputs, &options.read, &mut |event| {
+                    // Waits while `window` parts are unwritten; fails when
+                    // the writer has given up.
+                    if token_rx.recv().is_err() {
+                        return ControlFlow::Break(());
+                    }
+                    let n = seq;
+                    seq += 1;
+                    match event {
+                        read::Event::Problem(p) => {
+                            let _ = reader_done_tx.send((n, Done::Problem(p)));
+                        }
+                        read::Event::Part(part) => {
+                            let tx = reader_done_tx.clone();
+                            tasks.spawn_fifo(move |_| {
+                                let analysis = analyse(parser, &part);
+                                let _ = tx.send((n, Done::Part(part, analysis)));
+                            });
+                        }
+                    }
+                    ControlFlow::Continue(())
+                })
+            });
+        });
+        drop(done_tx);
+        let result = write_in_order(
+            parser.gazetteer(),
+            done_rx,
+            &token_tx,
+            out,
+            options,
+            &mut reporter,
+        );
+        // Dropping the token sender stops the reader if the writer failed.
+        drop(token_tx);
+        result
+    })?;
+    Ok(reporter.finish(written))
+}
+
+/// Runs the pipeline on one part, with its mentions' and claims' code-point offsets
+/// counted from the start of the whole document. `None` if it panicked: one
+/// document's bug must not end a batch of millions.
+fn analyse(parser: &Geoparser, part: &Part) -> Option<Analysis> {
+    let mut analysis =
+        std::panic::catch_unwind(AssertUnwindSafe(|| parser.parse(&part.doc))).ok()?;
+    for m in &mut analysis.mentions {
+        m.start += part.char_offset;
+        m.end += part.char_offset;
+    }
+    for c in &mut analysis.claims {
+        c.start += part.char_offset;
+        c.end += part.char_offset;
+    }
+    Some(analysis)
+}
+
+/// Takes finished parts back in input order and writes them; returns the
+/// number of features written.
+fn write_in_order(
+    gazetteer: &Gazetteer,
+    done: mpsc::Receiver<(u64, Done)>,
+    tokens: &mpsc::SyncSender<()>,
+    mut out: FeatureWriter,
+    options: &RunOptions,
+    reporter: &mut report::Reporter,
+) -> Result<usize> {
+    let mut waiting = BTreeMap::new();
+    let mut next = 0u64;
+    let mut corpus = (!options.per_document).then(|| MapBuilder::new(gazetteer, false));
+    let mut document: Option<MapBuilder> = None;
+    for (n, result) in done {
+        waiting.insert(n, result);
+        while let Some(result) = waiting.remove(&next) {
+            next += 1;
+            let _ = tokens.send(());
+            let (part, analysis) = match result {
+                Done::Problem(p) => {
+                    reporter.problem(&p);
+                    continue;
+                }
+                Done::Part(part, analysis) => (part, analysis),
+            };
+            let analysis = analysis.unwrap_or_else(|| {
+                reporter.problem(&Problem {
+                    location: part.doc.id.clone(),
+                    kind: ProblemKind::Failed,
+                    detail: format!(
+                        "internal error while mapping the part from code point {}",
+                        part.char_offset
+                    ),
+                });
+                Analysis::default()
+            });
+            reporter.advance(part.bytes, part.last);
+            match &mut corpus {
+                Some(map) => map.add_part(&part.doc, &analysis, part.first),
+                None => {
+                    let map = document.get_or_insert_with(|| MapBuilder::new(gazetteer, true));
+                    map.add_part(&part.doc, &analysis, part.first);
+                    if part.last {
+                        if let Some(map) = document.take() {
+                            for f in &map.finish().features {
+                                out.write(f)?;
+                            }
+                        }
+                        out.flush_if_streaming()?;
+                    }
+                }
+            }
+        }
+    }
+    if let Some(map) = corpus {
+        for f in &map.finish().features {
+            out.write(f)?;
+        }
+    }
+    let written = out.written();
+    out.finish()?;
+    Ok(written)
+}
+
+/// What [`bench_match`] measured.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MatchBench {
+    pub documents: usize,
+    pub bytes: usize,
+    /// Candidate spans found (positions where at least one name starts).
+    pub spans: usize,
+    pub seconds: f64,
+}
+
+/// Times [`crate::matcher::Matcher::find`] alone over `texts` on one thread:
+/// the figure compared with other multi-pattern matchers by `bench/run.sh`.
+pub fn bench_match(gazetteer: &Gazetteer, texts: &[String]) -> MatchBench {
+    let matcher = crate::matcher::Matcher::new(gazetteer);
+    let started = std::time::Instant::now();
+    let spans = texts.iter().map(|t| matcher.find(t).len()).sum();
+    MatchBench {
+        documents: texts.len(),
+        bytes: texts.iter().map(String::len).sum(),
+        spans,
+        seconds: started.elapsed().as_secs_f64(),
+    }
+}

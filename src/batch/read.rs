@@ -1,0 +1,737 @@
+//! Reading a run's inputs as documents, one at a time and in input order:
+//! which files an argument means, plain-text files and JSON Lines,
+//! decoding, and what makes a document bad.
+//!
+//! Owns turning bytes into [`Part`]s and [`Problem`]s. Does not own running
+//! the pipeline on them or writing anything (see [`super::run`]).
+//!
+//! Directories are walked lazily, each directory's entries sorted by name,
+//! which gives the same order as sorting every path (Rust compares paths
+//! component by component) without holding the whole list.
+//!
+//! A document is never held whole when it is large: a text file is read in
+//! segments of at most [`ReadOptions::segment_bytes`] (4 MiB by default),
+//! cut at a paragraph break, else a line break, else a space, and each
+//! segment goes through the pipeline as one [`Part`] of the document. Memory
+//! for a 1 GB file is a few segments, not a gigabyte (nor the five the
+//! folded text and its offset table would take). The cost: a place is
+//! resolved with the context of its segment, not of the whole gigabyte.
+//! A JSON Lines record is parsed whole (a 1 GB line costs about twice its
+//! size), then its text is cut into parts the same way.
+
+use std::io::{BufRead, BufReader, Read};
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+
+use crate::document::{stated_date, Document};
+
+/// One input argument of a run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    /// A text file, a directory (every `.txt`/`.md` inside, recursively) or
+    /// `-` for standard input: one document per file.
+    Text(PathBuf),
+    /// A JSON Lines file or `-`: one document per line.
+    Jsonl(PathBuf),
+}
+
+/// What to do with text that is not valid UTF-8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvalidUtf8 {
+    /// Replace bad bytes with U+FFFD and warn.
+    Lossy,
+    /// Skip the document.
+    Skip,
+}
+
+/// Which JSON fields hold a record's id, text and date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonlFields {
+    pub id: String,
+    pub text: String,
+    pub date: String,
+}
+
+impl Default for JsonlFields {
+    fn default() -> Self {
+        JsonlFields {
+            id: "id".into(),
+            text: "text".into(),
+            date: "date".into(),
+        }
+    }
+}
+
+/// How inputs are read.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    pub invalid_utf8: InvalidUtf8,
+    pub fields: JsonlFields,
+    /// Documents longer than this many bytes are processed in parts.
+    pub segment_bytes: usize,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            invalid_utf8: InvalidUtf8::Lossy,
+            fields: JsonlFields::default(),
+            segment_bytes: 4 << 20,
+        }
+    }
+}
+
+/// A document, or one segment of a large one, ready for the pipeline.
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// The document's id and date, with this segment as its text.
+    pub doc: Document,
+    /// Starts a document.
+    pub first: bool,
+    /// Ends a document.
+    pub last: bool,
+    /// Code points of the document before this part.
+    pub char_offset: usize,
+    /// Input bytes this part accounts for (for progress).
+    pub bytes: u64,
+}
+
+/// Why a document (or a JSON line) was skipped or read with a warning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ProblemKind {
+    /// Not UTF-8; read with replacement characters (a warning, not a skip).
+    DecodedLossily,
+    /// Not UTF-8; skipped as asked.
+    NotUtf8,
+    /// Holds NUL bytes: not text.
+    Binary,
+    /// No text at all.
+    Empty,
+    /// A JSON Lines line that is not a JSON object.
+    NotJson,
+    /// A JSON object without a string in the text field.
+    NoText,
+    /// Could not be read.
+    Unreadable,
+    /// The pipeline failed on it (a bug: please report it).
+    Failed,
+}
+
+impl ProblemKind {
+    /// False only for warnings: the document was still mapped.
+    pub fn skips(self) -> bool {
+        self != ProblemKind::DecodedLossily
+    }
+
+    /// A short plural noun phrase for the summary.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ProblemKind::DecodedLossily => "decoded lossily (not UTF-8)",
+            ProblemKind::NotUtf8 => "not UTF-8",
+            ProblemKind::Binary => "binary",
+            ProblemKind::Empty => "empty",
+            ProblemKind::NotJson => "not JSON",
+            ProblemKind::NoText => "without text",
+            ProblemKind::Unreadable => "unreadable",
+            ProblemKind::Failed => "failed",
+        }
+    }
+}
+
+/// One bad document, located by file (and line, for JSON Lines).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{location}: {detail}")]
+pub struct Problem {
+    /// `FILE` or `FILE:LINE`.
+    pub location: String,
+    pub kind: ProblemKind,
+    pub detail: String,
+}
+
+impl Problem {
+    fn new(location: impl Into<String>, kind: ProblemKind, detail: impl Into<String>) -> Self {
+        Problem {
+            location: location.into(),
+            kind,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// What reading yields, in input order.
+#[derive(Debug)]
+pub enum Event {
+    Part(Part),
+    Problem(Problem),
+}
+
+/// Checks that every named input exists, so a typo fails the run before any
+/// work (exit 2) rather than as one skipped document.
+pub fn check_inputs(inputs: &[Input]) -> crate::Result<()> {
+    for input in inputs {
+        let (Input::Text(p) | Input::Jsonl(p)) = input;
+        if p.as_os_str() != "-" {
+            std::fs::metadata(p).map_err(|e| crate::Error::io(p, e))?;
+        }
+    }
+    Ok(())
+}
+
+/// Total size in bytes of the inputs, or `None` when one is standard input.
+/// Walks directories; meant for a progress bar's length.
+pub fn total_bytes(inputs: &[Input]) -> Option<u64> {
+    let mut total = 0;
+    for input in inputs {
+        let (Input::Text(p) | Input::Jsonl(p)) = input;
+        if p.as_os_str() == "-" {
+            return None;
+        }
+        match input {
+            Input::Text(p) if p.is_dir() => {
+                for (path, _) in Walk::new(p).flatten() {
+                    total += std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+                }
+            }
+            _ => total += std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+        }
+    }
+    Some(total)
+}
+
+/// Reads every input in order, handing each part and problem to `emit`,
+/// which returns `Break` to stop early (the output failed).
+pub fn read_inputs(
+    inputs: &[Input],
+    options: &ReadOptions,
+    emit: &mut dyn FnMut(Event) -> ControlFlow<()>,
+) -> ControlFlow<()> {
+    let reader = Reader { options, emit };
+    reader.inputs(inputs)
+}
+
+struct Reader<'a> {
+    options: &'a ReadOptions,
+    emit: &'a mut dyn FnMut(Event) -> ControlFlow<()>,
+}
+
+impl Reader<'_> {
+    fn inputs(mut self, inputs: &[Input]) -> ControlFlow<()> {
+        for input in inputs {
+            match input {
+                Input::Text(p) if p.as_os_str() == "-" => self.text_file(None, "-".into())?,
+                Input::Text(p) if p.is_dir() => {
+                    for entry in Walk::new(p) {
+                        match entry {
+                            Ok((path, id)) => self.text_file(Some(&path), id)?,
+                            Err(problem) => (self.emit)(Event::Problem(problem))?,
+                        }
+                    }
+                }
+                Input::Text(p) => self.text_file(Some(p), p.to_string_lossy().into_owned())?,
+                Input::Jsonl(p) => self.jsonl(p)?,
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn problem(&mut self, p: Problem) -> ControlFlow<()> {
+        (self.emit)(Event::Problem(p))
+    }
+
+    /// One text file (or standard input) as one document, in segments.
+    fn text_file(&mut self, path: Option<&Path>, id: String) -> ControlFlow<()> {
+        let label = path.map_or("<stdin>".to_string(), |p| p.display().to_string());
+        let mut source: Box<dyn Read> = match path {
+            None => Box::new(std::io::stdin().lock()),
+            Some(p) => match std::fs::File::open(p) {
+                Ok(f) => Box::new(f),
+                Err(e) => {
+                    return self.problem(Problem::new(
+                        label,
+                        ProblemKind::Unreadable,
+                        e.to_string(),
+                    ))
+                }
+            },
+        };
+        let segment = self.options.segment_bytes.max(64);
+        let mut pending = Vec::new();
+        let mut consumed = 0u64;
+        let mut char_offset = 0;
+        let mut date = None;
+        let mut first = true;
+        loop {
+            let eof = match fill(&mut source, &mut pending, segment) {
+                Ok(eof) => eof,
+                Err(e) => {
+                    let detail = if first {
+                        e.to_string()
+                    } else {
+                        format!("{e} (document cut at byte {consumed})")
+                    };
+                    return self.problem(Problem::new(label, ProblemKind::Unreadable, detail));
+                }
+            };
+            if first && pending.iter().all(u8::is_ascii_whitespace) && eof {
+                return self.problem(Problem::new(label, ProblemKind::Empty, "empty document"));
+            }
+            if first && memchr::memchr(0, &pending).is_some() {
+                return self.problem(Problem::new(
+                    label,
+                    ProblemKind::Binary,
+                    "binary file (NUL bytes)",
+                ));
+            }
+            let cut = if eof {
+                pending.len()
+            } else {
+                cut_point(&pending)
+            };
+            let rest = pending.split_off(cut);
+            let bytes = std::mem::replace(&mut pending, rest);
+            let len = bytes.len() as u64;
+            let text = match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => {
+                    let at = consumed + e.utf8_error().valid_up_to() as u64;
+                    match self.options.invalid_utf8 {
+                        InvalidUtf8::Lossy => {
+                            self.problem(Problem::new(
+                                &label,
+                                ProblemKind::DecodedLossily,
+                                format!("not UTF-8 (invalid byte at offset {at}), decoded with replacement characters"),
+                            ))?;
+                            String::from_utf8_lossy(e.as_bytes()).into_owned()
+                        }
+                        InvalidUtf8::Skip => {
+                            let cut = if first {
+                                ""
+                            } else {
+                                "; the document is cut there"
+                            };
+                            return self.problem(Problem::new(
+                                label,
+                                ProblemKind::NotUtf8,
+                                format!("not UTF-8 (invalid byte at offset {at}){cut}"),
+                            ));
+                        }
+                    }
+                }
+            };
+            consumed += len;
+            let doc = if first {
+                Document::new(id.clone(), text)
+            } else {
+                Document {
+                    id: id.clone(),
+                    text,
+                    date: date.clone(),
+                }
+            };
+            date = doc.date.clone();
+            let chars = if eof { 0 } else { doc.text.chars().count() };
+            (self.emit)(Event::Part(Part {
+                doc,
+                first,
+                last: eof,
+                char_offset,
+                bytes: len,
+            }))?;
+            if eof {
+                return ControlFlow::Continue(());
+            }
+            char_offset += chars;
+            first = false;
+        }
+    }
+
+    /// A JSON Lines file (or standard input): one document per line.
+    fn jsonl(&mut self, path: &Path) -> ControlFlow<()> {
+        let stdin = path.as_os_str() == "-";
+        let label = if stdin {
+            "<stdin>".to_string()
+        } else {
+            path.display().to_string()
+        };
+        let source: Box<dyn Read> = if stdin {
+            Box::new(std::io::stdin().lock())
+        } else {
+            match std::fs::File::open(path) {
+                Ok(f) => Box::new(f),
+                Err(e) => {
+                    return self.problem(Problem::new(
+                        label,
+                        ProblemKind::Unreadable,
+                        e.to_string(),
+                    ))
+                }
+            }
+        };
+        let mut lines = BufReader::with_capacity(1 << 16, source);
+        let mut line = Vec::new();
+        let mut number = 0usize;
+        loop {
+            line.clear();
+            match lines.read_until(b'\n', &mut line) {
+                Ok(0) => return ControlFlow::Continue(()),
+                Ok(_) => {}
+                Err(e) => {
+                    let at = format!("{label}:{}", number + 1);
+                    return self.problem(Problem::new(at, ProblemKind::Unreadable, e.to_string()));
+                }
+            }
+            number += 1;
+            let bytes = line.len() as u64;
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let at = format!("{label}:{number}");
+            let text = match std::str::from_utf8(&line) {
+                Ok(t) => std::borrow::Cow::Borrowed(t),
+                Err(e) => {
+                    let offset = e.valid_up_to();
+                    match self.options.invalid_utf8 {
+                        InvalidUtf8::Lossy => {
+                            self.problem(Problem::new(
+                                &at,
+                                ProblemKind::DecodedLossily,
+                                format!("not UTF-8 (invalid byte at column {}), decoded with replacement characters", offset + 1),
+                            ))?;
+                            String::from_utf8_lossy(&line)
+                        }
+                        InvalidUtf8::Skip => {
+                            self.problem(Problem::new(
+                                at,
+                                ProblemKind::NotUtf8,
+                                format!("not UTF-8 (invalid byte at column {})", offset + 1),
+                            ))?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match record(&text, &self.options.fields, &at) {
+                Ok((id, body, date)) => self.text_in_memory(id, body, date, bytes)?,
+                Err(p) => self.problem(p)?,
+            }
+        }
+    }
+
+    /// A document whose text is already in memory, cut into parts when large.
+    fn text_in_memory(
+        &mut self,
+        id: String,
+        text: String,
+        date: Option<String>,
+        bytes: u64,
+    ) -> ControlFlow<()> {
+        let segment = self.options.segment_bytes.max(64);
+        let mut doc = Document::new(id, String::new());
+        doc.date = date.or_else(|| stated_date(&text));
+        if text.len() <= segment {
+            doc.text = text;
+            return (self.emit)(Event::Part(Part {
+                doc,
+                first: true,
+                last: true,
+                char_offset: 0,
+                bytes,
+            }));
+        }
+        let mut start = 0;
+        let mut char_offset = 0;
+        while start < text.len() {
+            let end = if text.len() - start <= segment {
+                text.len()
+            } else {
+                start + cut_point(&text.as_bytes()[start..start + segment])
+            };
+            let piece = &text[start..end];
+            let last = end == text.len();
+            (self.emit)(Event::Part(Part {
+                doc: Document {
+                    id: doc.id.clone(),
+                    text: piece.to_string(),
+                    date: doc.date.clone(),
+                },
+                first: start == 0,
+                last,
+                char_offset,
+                bytes: if last {
+                    bytes.saturating_sub(start as u64)
+                } else {
+                    piece.len() as u64
+                },
+            }))?;
+            char_offset += piece.chars().count();
+            start = end;
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// The id, text and date of one JSON Lines record. A record without an id
+/// gets `FILE:LINE`; a `date` field wins over a date line in the text.
+fn record(
+    line: &str,
+    fields: &JsonlFields,
+    at: &str,
+) -> Result<(String, String, Option<String>), Problem> {
+    let mut object: serde_json::Map<String, serde_json::Value> = serde_json::from_str(line)
+        .map_err(|e| Problem::new(at, ProblemKind::NotJson, format!("not a JSON object: {e}")))?;
+    let text = match object.remove(&fields.text) {
+        Some(serde_json::Value::String(t)) => t,
+        Some(_) => {
+            let detail = format!("field {:?} is not a string", fields.text);
+            return Err(Problem::new(at, ProblemKind::NoText, detail));
+        }
+        None => {
+            let detail = format!("no {:?} field", fields.text);
+            return Err(Problem::new(at, ProblemKind::NoText, detail));
+        }
+    };
+    if text.trim().is_empty() {
+        return Err(Problem::new(at, ProblemKind::Empty, "empty text"));
+    }
+    let id = match object.get(&fields.id) {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        _ => at.to_string(),
+    };
+    // "2024-05-17" or a timestamp that starts with one.
+    let date = match object.get(&fields.date) {
+        Some(serde_json::Value::String(s)) => stated_date(&format!("date {s}")),
+        _ => None,
+    };
+    Ok((id, text, date))
+}
+
+/// Reads until `buf` holds `want` bytes or the input ends; true at the end.
+fn fill(source: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
+    if buf.len() >= want {
+        return Ok(false);
+    }
+    source.take((want - buf.len()) as u64).read_to_end(buf)?;
+    Ok(buf.len() < want)
+}
+
+/// Where to cut a full segment: after the last paragraph break in its second
+/// half, else the last line break, else the last space, else before the
+/// last character (never inside a UTF-8 sequence). Snippets never cross a
+/// line, so a cut at a line break changes no snippet.
+fn cut_point(buf: &[u8]) -> usize {
+    let half = buf.len() / 2;
+    let tail = &buf[half..];
+    if let Some(i) = memchr::memmem::rfind(tail, b"\n\n") {
+        return half + i + 2;
+    }
+    if let Some(i) = memchr::memrchr(b'\n', tail) {
+        return half + i + 1;
+    }
+    if let Some(i) = memchr::memrchr2(b' ', b'\t', tail) {
+        return half + i + 1;
+    }
+    (half.max(1)..buf.len())
+        .rev()
+        .find(|&i| buf[i] & 0xC0 != 0x80)
+        .unwrap_or(buf.len())
+}
+
+/// Files under a directory in a stable order, lazily: a stack of sorted
+/// directory listings. Yields `(path, id)` where the id is the path relative
+/// to the root, with `/` separators.
+struct Walk {
+    root: PathBuf,
+    stack: Vec<std::vec::IntoIter<(PathBuf, bool)>>,
+    unread: Option<PathBuf>,
+}
+
+impl Walk {
+    fn new(root: &Path) -> Walk {
+        Walk {
+            root: root.to_path_buf(),
+            stack: Vec::new(),
+            unread: Some(root.to_path_buf()),
+        }
+    }
+
+    fn list(dir: &Path) -> Result<Vec<(PathBuf, bool)>, Problem> {
+        let unreadable = |e: std::io::Error| {
+            Problem::new(
+                dir.display().to_string(),
+                ProblemKind::Unreadable,
+                e.to_string(),
+            )
+        };
+        let mut entries = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(unreadable)? {
+            let entry = entry.map_err(unreadable)?;
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                entries.push((path, true));
+            } else if path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("md"))
+            {
+                entries.push((path, false));
+            }
+        }
+        entries.sort_by(|a, b| a.0.file_name().cmp(&b.0.file_name()));
+        Ok(entries)
+    }
+}
+
+impl Iterator for Walk {
+    type Item = Result<(PathBuf, String), Problem>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(dir) = self.unread.take() {
+                match Walk::list(&dir) {
+                    Ok(entries) => self.stack.push(entries.into_iter()),
+                    Err(p) => return Some(Err(p)),
+                }
+            }
+            let top = self.stack.last_mut()?;
+            match top.next() {
+                None => {
+                    self.stack.pop();
+                }
+                Some((path, true)) => self.unread = Some(path),
+                Some((path, false)) => {
+                    let id = path
+                        .strip_prefix(&self.root)
+                        .unwrap_or(&path)
+                        .components()
+                        .map(|c| c.as_os_str().to_string_lossy())
+                        .collect::<Vec<_>>()
+                        .join("/");
+                    return Some(Ok((path, id)));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(inputs: &[Input], options: &ReadOptions) -> Vec<Event> {
+        let mut events = Vec::new();
+        let _ = read_inputs(inputs, options, &mut |e| {
+            events.push(e);
+            ControlFlow::Continue(())
+        });
+        events
+    }
+
+    fn parts(events: &[Event]) -> Vec<&Part> {
+        events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Part(p) => Some(p),
+                Event::Problem(_) => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn cut_prefers_paragraphs_then_lines_then_spaces() {
+        assert_eq!(cut_point(b"aaaa bbbb cc\n\ncc dd\ndd"), 14);
+        assert_eq!(cut_point(b"aaaa bbbb cccc\ndddd"), 15);
+        assert_eq!(cut_point(b"aaaa bbbb cccc dddd"), 15);
+        let s = "ééééé".as_bytes();
+        let c = cut_point(s);
+        assert!(std::str::from_utf8(&s[..c]).is_ok() && c < s.len());
+    }
+
+    #[test]
+    fn large_documents_are_read_in_parts_with_running_offsets() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.txt");
+        let para = "date 2024-05-17\nShelling hit Kharkiv.\n\nKyiv – calm.\n\n";
+        std::fs::write(&path, para.repeat(50)).unwrap();
+        let options = ReadOptions {
+            segment_bytes: 100,
+            ..Default::default()
+        };
+        let events = read(&[Input::Text(path)], &options);
+        let parts = parts(&events);
+        assert!(parts.len() > 5);
+        assert!(parts[0].first && !parts[0].last && parts.last().unwrap().last);
+        let mut whole = String::new();
+        for p in &parts {
+            assert_eq!(p.char_offset, whole.chars().count());
+            assert_eq!(p.doc.date.as_deref(), Some("2024-05-17"));
+            whole.push_str(&p.doc.text);
+        }
+        assert_eq!(whole, para.repeat(50));
+    }
+
+    #[test]
+    fn large_jsonl_texts_are_cut_the_same_way() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.jsonl");
+        let text = "Kharkiv is shelled. ".repeat(40);
+        std::fs::write(
+            &path,
+            serde_json::json!({"id": 7, "text": text}).to_string(),
+        )
+        .unwrap();
+        let options = ReadOptions {
+            segment_bytes: 100,
+            ..Default::default()
+        };
+        let events = read(&[Input::Jsonl(path)], &options);
+        let parts = parts(&events);
+        assert!(parts.len() > 5);
+        assert!(parts.iter().all(|p| p.doc.id == "7"));
+        let whole: String = parts.iter().map(|p| p.doc.text.as_str()).collect();
+        assert_eq!(whole, text);
+    }
+
+    #[test]
+    fn jsonl_records_take_configured_fields() {
+        let fields = JsonlFields {
+            id: "guid".into(),
+            text: "body".into(),
+            date: "published".into(),
+        };
+        let (id, text, date) = record(
+            r#"{"guid":"a1","body":"Kyiv","published":"2024-05-17T08:00:00Z"}"#,
+            &fields,
+            "f:1",
+        )
+        .unwrap();
+        assert_eq!(
+            (id.as_str(), text.as_str(), date.as_deref()),
+            ("a1", "Kyiv", Some("2024-05-17"))
+        );
+        let e = record(r#"{"guid":"a1"}"#, &fields, "f:2").unwrap_err();
+        assert_eq!(e.kind, ProblemKind::NoText);
+        let e = record("[1]", &fields, "f:3").unwrap_err();
+        assert_eq!(e.kind, ProblemKind::NotJson);
+    }
+
+    #[test]
+    fn walk_is_sorted_like_whole_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        for f in [
+            "b/c.txt", "b.txt", "a/z/y.md", "a.txt", "b/a.txt", "skip.pdf",
+        ] {
+            let p = dir.path().join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "x").unwrap();
+        }
+        let ids: Vec<String> = Walk::new(dir.path()).map(|e| e.unwrap().1).collect();
+        let mut sorted: Vec<PathBuf> = ids.iter().map(PathBuf::from).collect();
+        sorted.sort();
+        assert_eq!(ids, ["a/z/y.md", "a.txt", "b/a.txt", "b/c.txt", "b.txt"]);
+        assert_eq!(sorted, ids.iter().map(PathBuf::from).collect::<Vec<_>>());
+    }
+}
