@@ -16,8 +16,6 @@
 
 use std::collections::HashMap;
 
-use geo::{Distance, Haversine, Point};
-
 use crate::gazetteer::{Gazetteer, Place, PlaceIdx, PlaceKind, Posting};
 use crate::recognize::Mention;
 use crate::text::fold;
@@ -56,21 +54,45 @@ impl Default for ResolveOptions {
     }
 }
 
-fn km(a: &Place, b: &Place) -> f64 {
-    Haversine.distance(Point::new(a.lon, a.lat), Point::new(b.lon, b.lat)) / 1000.0
+/// A point on the unit sphere: distances between places are compared as
+/// chords, which costs a few multiplications instead of the trigonometry of
+/// a haversine for every pair (resolution compares every candidate with
+/// every other mention's place, several times).
+type Unit = [f64; 3];
+
+fn unit(p: &Place) -> Unit {
+    let (la, lo) = (p.lat.to_radians(), p.lon.to_radians());
+    [la.cos() * lo.cos(), la.cos() * lo.sin(), la.sin()]
 }
+
+/// Straight-line (chord) distance in km between two unit vectors: the
+/// great-circle distance to within 1% up to 1,500 km, and always shorter.
+fn chord_km(a: &Unit, b: &Unit) -> f64 {
+    EARTH_RADIUS_KM * ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
+}
+
+/// The great-circle distance in km that a chord of `chord` km spans.
+fn arc_km(chord: f64) -> f64 {
+    2.0 * EARTH_RADIUS_KM * (chord / (2.0 * EARTH_RADIUS_KM)).min(1.0).asin()
+}
+
+const EARTH_RADIUS_KM: f64 = 6371.0088;
+
+/// A group whose name has more candidates than this is scored on the most
+/// likely ones only ("Springfield" has dozens); the rest could not win.
+const MAX_CANDIDATES: usize = 24;
 
 /// What the document says, independent of any one mention.
 #[derive(Default)]
-struct Context {
+struct Context<'g> {
     /// Country code → weight of the evidence that the document is about it.
-    countries: HashMap<String, f64>,
+    countries: HashMap<&'g str, f64>,
     /// (country, admin1) → weight.
-    regions: HashMap<(String, String), f64>,
-    /// Chosen places of every mention group, with the group's weight.
-    anchors: Vec<(usize, PlaceIdx, f64)>,
+    regions: HashMap<(&'g str, &'g str), f64>,
+    /// Chosen places of every mention group, with the group's weight and point.
+    anchors: Vec<(usize, PlaceIdx, f64, Unit)>,
     /// The country of every group's chosen place.
-    members: Vec<(usize, String)>,
+    members: Vec<(usize, &'g str)>,
 }
 
 /// Mentions that share one folded spelling: one meaning per document.
@@ -175,6 +197,26 @@ pub fn resolve(
         })
         .collect();
 
+    // Keep the likeliest candidates of crowded names, best first.
+    let mut priors = priors;
+    for (g, group) in groups.iter_mut().enumerate() {
+        if group.candidates.len() > MAX_CANDIDATES {
+            let mut order: Vec<usize> = (0..group.candidates.len()).collect();
+            order.sort_by(|&a, &b| priors[g][b].total_cmp(&priors[g][a]));
+            order.truncate(MAX_CANDIDATES);
+            group.candidates = order.iter().map(|&k| group.candidates[k]).collect();
+            priors[g] = order.iter().map(|&k| priors[g][k]).collect();
+        }
+    }
+    let units: Vec<Vec<Unit>> = groups
+        .iter()
+        .map(|g| {
+            g.candidates
+                .iter()
+                .map(|p| unit(gazetteer.place(p.place())))
+                .collect()
+        })
+        .collect();
     let mut choice: Vec<usize> = priors.iter().map(|s| argmax(s)).collect();
     let mut alive = vec![true; groups.len()];
     let mut scores = priors.clone();
@@ -187,7 +229,7 @@ pub fn resolve(
                 s += 1.2
                     * ctx
                         .countries
-                        .get(&place.country)
+                        .get(place.country.as_str())
                         .copied()
                         .unwrap_or(0.0)
                         .min(2.0);
@@ -195,13 +237,13 @@ pub fn resolve(
                     s += 1.0
                         * ctx
                             .regions
-                            .get(&(place.country.clone(), place.admin1.clone()))
+                            .get(&(place.country.as_str(), place.admin1.as_str()))
                             .copied()
                             .unwrap_or(0.0)
                             .min(1.5);
                 }
                 if place.kind != PlaceKind::Country {
-                    s += 2.5 * proximity(&ctx, g, place, gazetteer);
+                    s += 2.5 * proximity(&ctx, g, &units[g][k]);
                 }
                 if let Some(cont) = containers.get(&g) {
                     if cont
@@ -282,7 +324,7 @@ fn decide(
         {
             continue; // "the West" is not Cameroon's West Region
         }
-        let near = nearest_km(ctx, g, place, gazetteer);
+        let near = nearest_km(ctx, g, place);
         if group.fuzzy && !(country_support && near.is_some_and(|d| d <= 150.0)) {
             continue; // a sound-alike needs a neighbour to be believed
         }
@@ -295,7 +337,7 @@ fn decide(
         }
         let confidence = softmax_top(&scores[g], k);
         let outlier = place.kind != PlaceKind::Country
-            && ctx.anchors.iter().filter(|&&(h, _, _)| h != g).count() >= 2
+            && ctx.anchors.iter().filter(|a| a.0 != g).count() >= 2
             && near.is_some_and(|d| d > options.outlier_km);
         if outlier && pop < 100_000 && !country_support {
             continue; // a small place alone in a country the text never names
@@ -388,13 +430,13 @@ fn contains(outer: &Place, inner: &Place) -> bool {
 
 /// The document's evidence, from each group's current choice weighted by
 /// how clear that choice is.
-fn context(
+fn context<'g>(
     groups: &[Group],
     choice: &[usize],
     scores: &[Vec<f64>],
     alive: &[bool],
-    gazetteer: &Gazetteer,
-) -> Context {
+    gazetteer: &'g Gazetteer,
+) -> Context<'g> {
     let mut ctx = Context::default();
     for (g, group) in groups.iter().enumerate() {
         if !alive[g] {
@@ -409,42 +451,68 @@ fn context(
         } else {
             0.5
         } * weight;
-        *ctx.countries.entry(place.country.clone()).or_default() += w;
+        *ctx.countries.entry(place.country.as_str()).or_default() += w;
         if place.kind == PlaceKind::Region && place.feature_code == "ADM1" {
             *ctx.regions
-                .entry((place.country.clone(), place.admin1.clone()))
+                .entry((place.country.as_str(), place.admin1.as_str()))
                 .or_default() += weight;
         } else if place.kind != PlaceKind::Country && !place.admin1.is_empty() {
             // A county or a town also says which state the text is in,
             // more weakly than naming the state (Springfield next to
             // Decatur and Peoria is the one in Illinois).
             *ctx.regions
-                .entry((place.country.clone(), place.admin1.clone()))
+                .entry((place.country.as_str(), place.admin1.as_str()))
                 .or_default() += 0.3 * weight;
         }
         if place.kind != PlaceKind::Country {
-            ctx.anchors.push((g, idx, weight));
+            ctx.anchors.push((g, idx, weight, unit(place)));
         }
-        ctx.members.push((g, place.country.clone()));
+        ctx.members.push((g, place.country.as_str()));
     }
     ctx
 }
 
 /// How close `place` lies to the other groups' places: 1 when on top of a
 /// confident one, falling off over a few hundred kilometres.
-fn proximity(ctx: &Context, g: usize, place: &Place, gazetteer: &Gazetteer) -> f64 {
+fn proximity(ctx: &Context, g: usize, place: &Unit) -> f64 {
     ctx.anchors
         .iter()
-        .filter(|&&(h, _, _)| h != g)
-        .map(|&(_, idx, w)| w.min(1.0) * (-km(place, gazetteer.place(idx)) / 250.0).exp())
+        .filter(|a| a.0 != g)
+        .map(|(_, _, w, u)| w.min(1.0) * (-chord_km(place, u) / 250.0).exp())
         .fold(0.0, f64::max)
 }
 
 /// Distance (km) to the nearest place of another group.
-fn nearest_km(ctx: &Context, g: usize, place: &Place, gazetteer: &Gazetteer) -> Option<f64> {
+fn nearest_km(ctx: &Context, g: usize, place: &Place) -> Option<f64> {
+    let u = unit(place);
     ctx.anchors
         .iter()
-        .filter(|&&(h, _, _)| h != g)
-        .map(|&(_, idx, _)| km(place, gazetteer.place(idx)))
+        .filter(|a| a.0 != g)
+        .map(|(_, _, _, a)| chord_km(&u, a))
         .reduce(f64::min)
+        .map(arc_km)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(lat: f64, lon: f64) -> Unit {
+        let (la, lo) = (f64::to_radians(lat), f64::to_radians(lon));
+        [la.cos() * lo.cos(), la.cos() * lo.sin(), la.sin()]
+    }
+
+    #[test]
+    fn chords_give_great_circle_distances() {
+        // Kharkiv to Kyiv: 411.03 km on a sphere of mean radius (haversine).
+        let (kharkiv, kyiv) = (at(49.98177, 36.25475), at(50.45466, 30.5238));
+        let arc = arc_km(chord_km(&kharkiv, &kyiv));
+        assert!((arc - 411.03).abs() < 0.01, "{arc}");
+        // A chord is never longer than its arc, and close to it nearby.
+        assert!(chord_km(&kharkiv, &kyiv) <= arc);
+        assert!(arc - chord_km(&kharkiv, &kyiv) < 0.01 * arc);
+        // Antipodes: half the circumference.
+        let arc = arc_km(chord_km(&at(0.0, 0.0), &at(0.0, 180.0)));
+        assert!((arc - std::f64::consts::PI * EARTH_RADIUS_KM).abs() < 1e-6);
+    }
 }

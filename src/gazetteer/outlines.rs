@@ -3,6 +3,7 @@
 //! country's representative point, and whether a point lies inside it.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 use geo::{
     Area, BoundingRect, Centroid, Closest, Contains, Distance, Geodesic, HaversineClosestPoint,
@@ -13,6 +14,10 @@ use geo::{
 #[derive(Debug, Default)]
 pub struct Outlines {
     countries: HashMap<String, MultiPolygon<f64>>,
+    /// Nearest border points already measured, by country and query point
+    /// (to 1e-5°): a corpus asks about the same towns and borders again and
+    /// again, and one search walks every edge of a country.
+    nearest: Mutex<HashMap<(String, i64, i64), Option<BorderPoint>>>,
 }
 
 /// The nearest point of a border and its distance.
@@ -56,7 +61,10 @@ impl Outlines {
                 .0
                 .extend(mp.0);
         }
-        Ok(Outlines { countries })
+        Ok(Outlines {
+            countries,
+            nearest: Mutex::default(),
+        })
     }
 
     /// The country codes that have an outline.
@@ -78,6 +86,22 @@ impl Outlines {
     /// The nearest point of the country's outline to (`lat`, `lon`), by
     /// great-circle search, with its geodesic distance.
     pub fn nearest_border_point(&self, iso2: &str, lat: f64, lon: f64) -> Option<BorderPoint> {
+        let key = (
+            iso2.to_string(),
+            (lat * 1e5).round() as i64,
+            (lon * 1e5).round() as i64,
+        );
+        if let Some(found) = self.nearest.lock().ok().and_then(|c| c.get(&key).copied()) {
+            return found;
+        }
+        let found = self.search_nearest_border_point(iso2, lat, lon);
+        if let Ok(mut cache) = self.nearest.lock() {
+            cache.insert(key, found);
+        }
+        found
+    }
+
+    fn search_nearest_border_point(&self, iso2: &str, lat: f64, lon: f64) -> Option<BorderPoint> {
         let mp = self.countries.get(iso2)?;
         let from = Point::new(lon, lat);
         let mut best: Option<BorderPoint> = None;
