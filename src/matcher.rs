@@ -26,11 +26,38 @@ pub struct NameSpan {
 /// Searches texts for the names of one gazetteer.
 pub struct Matcher<'g> {
     gazetteer: &'g Gazetteer,
+    /// The FST state after every two-byte start of a name, indexed by the
+    /// two bytes: most walks begin at a capitalized word that is no name at
+    /// all, and this settles them with one lookup instead of two node reads.
+    starts: Vec<Option<Start>>,
+}
+
+/// Where a walk stands after its first two bytes.
+#[derive(Clone, Copy)]
+struct Start {
+    addr: fst::raw::CompiledAddr,
+    out: Output,
+    /// The output of a two-byte name ("us"), if the two bytes are one.
+    final_out: Option<Output>,
 }
 
 impl<'g> Matcher<'g> {
     pub fn new(gazetteer: &'g Gazetteer) -> Self {
-        Matcher { gazetteer }
+        let fst = gazetteer.names().as_fst();
+        let mut starts = vec![None; 1 << 16];
+        let root = fst.root();
+        for t1 in root.transitions() {
+            let n1 = fst.node(t1.addr);
+            for t2 in n1.transitions() {
+                let n2 = fst.node(t2.addr);
+                starts[usize::from(t1.inp) << 8 | usize::from(t2.inp)] = Some(Start {
+                    addr: t2.addr,
+                    out: t1.out.cat(t2.out),
+                    final_out: n2.is_final().then(|| n2.final_output()),
+                });
+            }
+        }
+        Matcher { gazetteer, starts }
     }
 
     /// All names starting at a capitalized word (or a word of a script
@@ -46,25 +73,26 @@ impl<'g> Matcher<'g> {
         let fst = self.gazetteer.names().as_fst();
         let bytes = folded.folded.as_bytes();
         let mut spans = Vec::new();
-        let mut prev_orig: Option<usize> = None;
-        let mut prev_char: Option<char> = None;
-        for (fi, _) in folded.folded.char_indices() {
-            let orig = folded.origin[fi] as usize;
-            if prev_orig == Some(orig) {
-                continue; // not the first folded byte of its original character
+        for &(orig, fi) in &folded.name_starts {
+            let (orig, fi) = (orig as usize, fi as usize);
+            if fi + 2 > bytes.len() {
+                continue; // no name is one byte long
             }
-            prev_orig = Some(orig);
-            let Some(c) = text[orig..].chars().next() else {
-                break;
-            };
-            let at_word_start = !prev_char.is_some_and(is_word_char);
-            prev_char = Some(c);
-            if !at_word_start || !starts_name(c) {
+            let Some(start) = self.starts[usize::from(bytes[fi]) << 8 | usize::from(bytes[fi + 1])]
+            else {
                 continue;
-            }
-            let mut node = fst.root();
-            let mut out = Output::zero();
+            };
+            let mut node = fst.node(start.addr);
+            let mut out = start.out;
             let mut names = Vec::new();
+            if let Some(f) = start.final_out {
+                if boundary_at(&folded.folded, fi + 2) {
+                    let (_, byte_end) = folded.original_range(fi, fi + 2, text);
+                    names.push((byte_end, out.cat(f).value()));
+                }
+            }
+            let fi0 = fi;
+            let fi = fi + 2;
             for (k, &b) in bytes[fi..].iter().enumerate() {
                 let Some(i) = node.find_input(b) else {
                     break;
@@ -74,7 +102,7 @@ impl<'g> Matcher<'g> {
                 node = fst.node(t.addr);
                 let end = fi + k + 1;
                 if node.is_final() && boundary_at(&folded.folded, end) {
-                    let (_, byte_end) = folded.original_range(fi, end, text);
+                    let (_, byte_end) = folded.original_range(fi0, end, text);
                     names.push((byte_end, out.cat(node.final_output()).value()));
                 }
             }
@@ -88,13 +116,6 @@ impl<'g> Matcher<'g> {
         }
         spans
     }
-}
-
-/// A name can start with an upper-case letter, or with a letter of a script
-/// that has no case (Arabic, Hebrew, CJK ...). Lower-case words are not
-/// proper names in news copy.
-fn starts_name(c: char) -> bool {
-    c.is_uppercase() || (c.is_alphabetic() && !c.is_lowercase())
 }
 
 /// True when folded byte `end` is the end of the text or not inside a word.

@@ -69,21 +69,64 @@ pub fn fold(s: &str) -> String {
 pub struct FoldedText {
     pub folded: String,
     pub origin: Vec<u32>,
+    /// `(original byte, folded byte)` of every character that can start a
+    /// name: the first letter of a word, capitalized or from a script
+    /// without case. Found in the folding pass so the matcher need not
+    /// decode the text again.
+    pub name_starts: Vec<(u32, u32)>,
 }
 
 impl FoldedText {
     /// Folds `text` character by character (no space collapsing: offsets must
     /// stay one-to-one with the original characters).
     pub fn new(text: &str) -> Self {
-        let mut folded = String::with_capacity(text.len() + 16);
-        let mut origin = Vec::with_capacity(text.len() + 17);
-        for (b, c) in text.char_indices() {
-            let before = folded.len();
-            fold_char(c, &mut folded);
-            origin.resize(origin.len() + (folded.len() - before), b as u32);
+        let bytes = text.as_bytes();
+        let mut folded: Vec<u8> = Vec::with_capacity(text.len() + 16);
+        let mut origin: Vec<u32> = Vec::with_capacity(text.len() + 17);
+        let mut name_starts = Vec::new();
+        let mut in_word = false;
+        let mut scratch = String::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii() {
+                // The common case, byte by byte, without decoding characters.
+                let word = b.is_ascii_alphanumeric();
+                if word && !in_word && b.is_ascii_uppercase() {
+                    name_starts.push((i as u32, folded.len() as u32));
+                }
+                in_word = word;
+                folded.push(if b.is_ascii_whitespace() {
+                    b' '
+                } else {
+                    b.to_ascii_lowercase()
+                });
+                origin.push(i as u32);
+                i += 1;
+                continue;
+            }
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
+            let word = is_word_char(c);
+            if word && !in_word && starts_name(c) {
+                name_starts.push((i as u32, folded.len() as u32));
+            }
+            in_word = word;
+            scratch.clear();
+            fold_char(c, &mut scratch);
+            folded.extend_from_slice(scratch.as_bytes());
+            origin.resize(origin.len() + scratch.len(), i as u32);
+            i += c.len_utf8();
         }
         origin.push(text.len() as u32);
-        FoldedText { folded, origin }
+        // Every byte pushed came from a whole character or its folded form.
+        let folded = String::from_utf8(folded).unwrap_or_default();
+        FoldedText {
+            folded,
+            origin,
+            name_starts,
+        }
     }
 
     /// The original byte range of folded bytes `start..end`.
@@ -129,7 +172,22 @@ impl CharIndex {
 
 /// True for characters that can be part of a word in a place name.
 pub fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || is_combining_mark(c)
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric() || is_combining_mark(c)
+    }
+}
+
+/// A name can start with an upper-case letter, or with a letter of a script
+/// that has no case (Arabic, Hebrew, CJK ...). Lower-case words are not
+/// proper names in news copy.
+pub fn starts_name(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_uppercase()
+    } else {
+        c.is_uppercase() || (c.is_alphabetic() && !c.is_lowercase())
+    }
 }
 
 /// True when `c` is a letter from a script that has letter case (Latin,
