@@ -14,15 +14,17 @@
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
 
-use geojson::{Feature, FeatureCollection, Geometry, JsonObject, JsonValue, Value};
+use geojson::{FeatureCollection, Geometry, JsonObject, JsonValue, Value};
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
 use serde_json::json;
 
 use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::gazetteer::{Gazetteer, PlaceIdx, PlaceKind};
 use crate::pipeline::Analysis;
-use crate::resolve::ResolvedMention;
 
 /// Rounds a coordinate to 6 decimals (about 10 cm).
 pub fn round6(v: f64) -> f64 {
@@ -96,23 +98,76 @@ fn marker_size(kind: PlaceKind) -> &'static str {
     }
 }
 
+/// Strings kept once however often they recur (snippets shared by the
+/// mentions of one sentence or by documents quoting the same sentence, the
+/// same place name, document ids and dates), by number.
+#[derive(Default)]
+struct Interner {
+    strings: Vec<Arc<str>>,
+    ids: HashMap<Arc<str>, u32>,
+}
+
+impl Interner {
+    fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = u32::try_from(self.strings.len()).expect("fewer than 2^32 distinct strings");
+        let s: Arc<str> = Arc::from(s);
+        self.strings.push(Arc::clone(&s));
+        self.ids.insert(s, id);
+        id
+    }
+
+    fn get(&self, id: u32) -> &str {
+        &self.strings[id as usize]
+    }
+}
+
+/// A document as its mentions name it: interned id and date.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct DocRef {
+    id: u32,
+    date: Option<u32>,
+}
+
+/// One mention, compactly: strings are numbers in the builder's
+/// [`Interner`], the document a number in its list of documents.
+struct Mention {
+    doc: u32,
+    text: u32,
+    snippet: u32,
+    start: usize,
+    end: usize,
+    confidence: f64,
+}
+
 /// The mentions of one place, gathered over documents.
 struct PlaceEntry {
     place: PlaceIdx,
-    mentions: Vec<JsonValue>,
-    documents: Vec<String>,
-    dates: Vec<String>,
+    mentions: Vec<Mention>,
+    /// Interned document ids.
+    documents: Vec<u32>,
+    /// Interned dates, in order of appearance.
+    dates: Vec<u32>,
     confidence: f64,
     outlier: bool,
 }
 
 /// Collects the analyses of many documents into one map.
+///
+/// Mentions are kept as small structs over interned strings and serialized
+/// straight to the output at the end, never as `serde_json::Value` trees:
+/// an aggregated map of a large corpus holds every mention until then.
 pub struct MapBuilder<'g> {
     gazetteer: &'g Gazetteer,
     per_document: bool,
     entries: Vec<PlaceEntry>,
     index: HashMap<(PlaceIdx, Option<usize>), usize>,
-    claims: Vec<Feature>,
+    strings: Interner,
+    docs: Vec<DocRef>,
+    /// Claim features, already serialized: far smaller than their values.
+    claims: Vec<Box<[u8]>>,
     documents: usize,
 }
 
@@ -125,6 +180,8 @@ impl<'g> MapBuilder<'g> {
             per_document,
             entries: Vec::new(),
             index: HashMap::new(),
+            strings: Interner::default(),
+            docs: Vec::new(),
             claims: Vec::new(),
             documents: 0,
         }
@@ -146,6 +203,16 @@ impl<'g> MapBuilder<'g> {
             self.documents += 1;
         }
         let doc_no = self.documents - 1;
+        if !analysis.mentions.is_empty() {
+            let r = DocRef {
+                id: self.strings.intern(&doc.id),
+                date: doc.date.as_deref().map(|d| self.strings.intern(d)),
+            };
+            if self.docs.last() != Some(&r) {
+                self.docs.push(r);
+            }
+        }
+        let doc_ix = self.docs.len().saturating_sub(1) as u32;
         for m in &analysis.mentions {
             let key = (m.place, self.per_document.then_some(doc_no));
             let i = *self.index.entry(key).or_insert_with(|| {
@@ -159,13 +226,24 @@ impl<'g> MapBuilder<'g> {
                 });
                 self.entries.len() - 1
             });
+            let r = self.docs[doc_ix as usize];
+            let mention = Mention {
+                doc: doc_ix,
+                text: self.strings.intern(&m.text),
+                snippet: self
+                    .strings
+                    .intern(&snippet(&doc.text, m.byte_start, m.byte_end)),
+                start: m.start,
+                end: m.end,
+                confidence: m.confidence,
+            };
             let e = &mut self.entries[i];
-            e.mentions.push(mention_json(doc, m));
-            if e.documents.last() != Some(&doc.id) {
-                e.documents.push(doc.id.clone());
-                if let Some(d) = &doc.date {
-                    if !e.dates.contains(d) {
-                        e.dates.push(d.clone());
+            e.mentions.push(mention);
+            if e.documents.last() != Some(&r.id) {
+                e.documents.push(r.id);
+                if let Some(d) = r.date {
+                    if !e.dates.contains(&d) {
+                        e.dates.push(d);
                     }
                 }
             }
@@ -173,42 +251,111 @@ impl<'g> MapBuilder<'g> {
             e.outlier &= m.outlier;
         }
         for c in &analysis.claims {
-            self.claims.push(c.to_feature(doc, self.gazetteer));
+            let json = serde_json::to_vec(&c.to_feature(doc, self.gazetteer))
+                .expect("a feature of JSON values serializes");
+            self.claims.push(json.into_boxed_slice());
         }
     }
 
-    /// The features added so far, places first, then claims.
-    pub fn finish(self) -> FeatureCollection {
-        let mut features: Vec<Feature> = self
-            .entries
-            .iter()
-            .map(|e| place_feature(self.gazetteer, e))
-            .collect();
-        features.extend(self.claims);
-        FeatureCollection {
-            bbox: None,
-            features,
-            foreign_members: None,
+    /// Writes the features added so far to `out`, places first, then claims,
+    /// one at a time.
+    pub fn write_to(self, out: &mut FeatureWriter) -> Result<()> {
+        for e in &self.entries {
+            out.write(&place_feature(self.gazetteer, &self.strings, &self.docs, e))?;
         }
+        for c in &self.claims {
+            out.write_json(c)?;
+        }
+        Ok(())
     }
 }
 
-fn mention_json(doc: &Document, m: &ResolvedMention) -> JsonValue {
-    let mut v = json!({
-        "doc": doc.id,
-        "start": m.start,
-        "end": m.end,
-        "text": m.text,
-        "snippet": snippet(&doc.text, m.byte_start, m.byte_end),
-        "confidence": m.confidence,
-    });
-    if let Some(d) = &doc.date {
-        v["date"] = json!(d);
-    }
-    v
+/// One place's feature, serialized as a [`geojson::Feature`] with these properties
+/// would be (same keys, same order) but with its documents and mentions
+/// read from the builder rather than copied into JSON values.
+struct PlaceFeature<'a> {
+    geometry: Geometry,
+    /// Every property; `documents` and `mentions` are placeholders.
+    properties: JsonObject,
+    strings: &'a Interner,
+    docs: &'a [DocRef],
+    entry: &'a PlaceEntry,
 }
 
-fn place_feature(gazetteer: &Gazetteer, e: &PlaceEntry) -> Feature {
+impl Serialize for PlaceFeature<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        // The order of `impl Serialize for geojson::Feature`.
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "Feature")?;
+        map.serialize_entry("geometry", &self.geometry)?;
+        map.serialize_entry("properties", &Properties(self))?;
+        map.end()
+    }
+}
+
+struct Properties<'a>(&'a PlaceFeature<'a>);
+
+impl Serialize for Properties<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let f = self.0;
+        let mut map = serializer.serialize_map(Some(f.properties.len()))?;
+        // The properties' own order (sorted keys, as a `JsonObject` has).
+        for (k, v) in &f.properties {
+            match k.as_str() {
+                "documents" => map.serialize_entry(k, &Documents(f))?,
+                "mentions" => map.serialize_entry(k, &Mentions(f))?,
+                _ => map.serialize_entry(k, v)?,
+            }
+        }
+        map.end()
+    }
+}
+
+struct Documents<'a>(&'a PlaceFeature<'a>);
+
+impl Serialize for Documents<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let f = self.0;
+        serializer.collect_seq(f.entry.documents.iter().map(|&d| f.strings.get(d)))
+    }
+}
+
+struct Mentions<'a>(&'a PlaceFeature<'a>);
+
+impl Serialize for Mentions<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let f = self.0;
+        serializer.collect_seq(f.entry.mentions.iter().map(|m| MentionJson(f, m)))
+    }
+}
+
+struct MentionJson<'a>(&'a PlaceFeature<'a>, &'a Mention);
+
+impl Serialize for MentionJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let (f, m) = (self.0, self.1);
+        let doc = f.docs[m.doc as usize];
+        // Sorted keys, as the `JsonObject` this replaced had.
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("confidence", &json!(m.confidence))?;
+        if let Some(d) = doc.date {
+            map.serialize_entry("date", f.strings.get(d))?;
+        }
+        map.serialize_entry("doc", f.strings.get(doc.id))?;
+        map.serialize_entry("end", &m.end)?;
+        map.serialize_entry("snippet", f.strings.get(m.snippet))?;
+        map.serialize_entry("start", &m.start)?;
+        map.serialize_entry("text", f.strings.get(m.text))?;
+        map.end()
+    }
+}
+
+fn place_feature<'a>(
+    gazetteer: &Gazetteer,
+    strings: &'a Interner,
+    docs: &'a [DocRef],
+    e: &'a PlaceEntry,
+) -> PlaceFeature<'a> {
     let p = gazetteer.place(e.place);
     let mut props = JsonObject::new();
     let mut set = |k: &str, v: JsonValue| {
@@ -225,23 +372,23 @@ fn place_feature(gazetteer: &Gazetteer, e: &PlaceEntry) -> Feature {
     set("confidence", json!(e.confidence));
     set("outlier", json!(e.outlier));
     set("mention_count", json!(e.mentions.len()));
-    set("documents", json!(e.documents));
-    let mut dates = e.dates.clone();
+    set("documents", JsonValue::Null);
+    let mut dates: Vec<&str> = e.dates.iter().map(|&d| strings.get(d)).collect();
     dates.sort();
     set("date", json!(dates.first()));
     if dates.len() > 1 {
         set("dates", json!(dates));
     }
-    set("mentions", JsonValue::Array(e.mentions.clone()));
+    set("mentions", JsonValue::Null);
     set("title", json!(format!("{} ({})", p.name, p.kind.as_str())));
     set("marker-color", json!(marker_color(p.kind, e.outlier)));
     set("marker-size", json!(marker_size(p.kind)));
-    Feature {
-        bbox: None,
-        geometry: Some(point(p.lat, p.lon)),
-        id: None,
-        properties: Some(props),
-        foreign_members: None,
+    PlaceFeature {
+        geometry: point(p.lat, p.lon),
+        properties: props,
+        strings,
+        docs,
+        entry: e,
     }
 }
 
@@ -385,16 +532,32 @@ impl FeatureWriter {
         })
     }
 
-    /// Appends one feature.
-    pub fn write(&mut self, feature: &Feature) -> Result<()> {
+    /// Appends one feature: a [`geojson::Feature`], or anything that serializes as
+    /// one.
+    pub fn write<F: Serialize + ?Sized>(&mut self, feature: &F) -> Result<()> {
+        self.start_feature();
+        serde_json::to_writer(&mut self.scratch, feature)
+            .map_err(|e| Error::Invalid(format!("cannot serialize a feature: {e}")))?;
+        self.end_feature()
+    }
+
+    /// Appends one feature already serialized as compact JSON.
+    pub fn write_json(&mut self, feature: &[u8]) -> Result<()> {
+        self.start_feature();
+        self.scratch.extend_from_slice(feature);
+        self.end_feature()
+    }
+
+    fn start_feature(&mut self) {
         self.scratch.clear();
         match self.format {
             Format::GeoJson if self.written > 0 => self.scratch.push(b','),
             Format::GeoJson => self.scratch.extend_from_slice(COLLECTION_HEAD),
             Format::GeoJsonSeq => self.scratch.push(0x1E),
         }
-        serde_json::to_writer(&mut self.scratch, feature)
-            .map_err(|e| Error::Invalid(format!("cannot serialize a feature: {e}")))?;
+    }
+
+    fn end_feature(&mut self) -> Result<()> {
         if self.format == Format::GeoJsonSeq {
             self.scratch.push(b'\n');
         }
@@ -451,6 +614,7 @@ pub fn write_atomically(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use geojson::Feature;
 
     #[test]
     fn snippet_is_the_sentence() {
@@ -464,6 +628,174 @@ mod tests {
         let text = "Headline about Kyiv\nBody starts here.";
         let s = text.find("Kyiv").unwrap();
         assert_eq!(snippet(text, s, s + 4), "Headline about Kyiv");
+    }
+
+    #[test]
+    fn interner_keeps_each_string_once() {
+        let mut strings = Interner::default();
+        let a = strings.intern("Shelling hit Kharkiv.");
+        let b = strings.intern("Kharkiv");
+        assert_ne!(a, b);
+        assert_eq!(strings.intern("Shelling hit Kharkiv."), a);
+        assert_eq!(strings.get(a), "Shelling hit Kharkiv.");
+        assert_eq!(strings.get(b), "Kharkiv");
+        assert_eq!(strings.strings.len(), 2);
+    }
+
+    /// The features as `MapBuilder` built them before it stored mentions
+    /// compactly: every mention a `serde_json::Value`.
+    fn reference_features(
+        gazetteer: &Gazetteer,
+        docs: &[(Document, Analysis)],
+        per_document: bool,
+    ) -> Vec<Feature> {
+        struct Entry {
+            place: PlaceIdx,
+            mentions: Vec<JsonValue>,
+            documents: Vec<String>,
+            dates: Vec<String>,
+            confidence: f64,
+            outlier: bool,
+        }
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut index = HashMap::new();
+        let mut claims = Vec::new();
+        for (doc_no, (doc, analysis)) in docs.iter().enumerate() {
+            for m in &analysis.mentions {
+                let key = (m.place, per_document.then_some(doc_no));
+                let i = *index.entry(key).or_insert_with(|| {
+                    entries.push(Entry {
+                        place: m.place,
+                        mentions: Vec::new(),
+                        documents: Vec::new(),
+                        dates: Vec::new(),
+                        confidence: 0.0,
+                        outlier: true,
+                    });
+                    entries.len() - 1
+                });
+                let e = &mut entries[i];
+                let mut v = json!({
+                    "doc": doc.id,
+                    "start": m.start,
+                    "end": m.end,
+                    "text": m.text,
+                    "snippet": snippet(&doc.text, m.byte_start, m.byte_end),
+                    "confidence": m.confidence,
+                });
+                if let Some(d) = &doc.date {
+                    v["date"] = json!(d);
+                }
+                e.mentions.push(v);
+                if e.documents.last() != Some(&doc.id) {
+                    e.documents.push(doc.id.clone());
+                    if let Some(d) = &doc.date {
+                        if !e.dates.contains(d) {
+                            e.dates.push(d.clone());
+                        }
+                    }
+                }
+                e.confidence = e.confidence.max(m.confidence);
+                e.outlier &= m.outlier;
+            }
+            for c in &analysis.claims {
+                claims.push(c.to_feature(doc, gazetteer));
+            }
+        }
+        let mut features: Vec<Feature> = entries
+            .iter()
+            .map(|e| {
+                let p = gazetteer.place(e.place);
+                let mut props = JsonObject::new();
+                let mut set = |k: &str, v: JsonValue| {
+                    props.insert(k.to_string(), v);
+                };
+                set("type", json!("place"));
+                set("name", json!(p.name));
+                set("geonameid", json!(p.geonameid));
+                set("place_id", json!(p.place_id));
+                set("kind", json!(p.kind.as_str()));
+                set("feature_code", json!(p.feature_code));
+                set("country", json!(p.country));
+                set("population", json!(p.population));
+                set("confidence", json!(e.confidence));
+                set("outlier", json!(e.outlier));
+                set("mention_count", json!(e.mentions.len()));
+                set("documents", json!(e.documents));
+                let mut dates = e.dates.clone();
+                dates.sort();
+                set("date", json!(dates.first()));
+                if dates.len() > 1 {
+                    set("dates", json!(dates));
+                }
+                set("mentions", JsonValue::Array(e.mentions.clone()));
+                set("title", json!(format!("{} ({})", p.name, p.kind.as_str())));
+                set("marker-color", json!(marker_color(p.kind, e.outlier)));
+                set("marker-size", json!(marker_size(p.kind)));
+                Feature {
+                    bbox: None,
+                    geometry: Some(point(p.lat, p.lon)),
+                    id: None,
+                    properties: Some(props),
+                    foreign_members: None,
+                }
+            })
+            .collect();
+        features.extend(claims);
+        features
+    }
+
+    #[test]
+    fn compact_map_writes_the_bytes_of_the_value_map() {
+        let Ok(gazetteer) = Gazetteer::embedded() else {
+            return;
+        };
+        let parser = crate::pipeline::Geoparser::new(&gazetteer);
+        let texts = [
+            ("a", "date 2024-05-21\nShelling hit Kharkiv and Kyiv on Friday. Kharkiv is 30 km from the border.\nKharkiv again."),
+            ("a", "date 2024-05-20\nKyiv and Lviv, about 470 km west of Kyiv, were quiet."),
+            ("b", "Officials in Kyiv said talks with Warsaw would resume. Kharkiv, \"quoted\" \\ here."),
+            ("c", "No place here."),
+            ("d", "date 2024-05-30\nShelling hit Kharkiv and Kyiv on Friday."),
+        ];
+        let docs: Vec<(Document, Analysis)> = texts
+            .iter()
+            .map(|(id, text)| {
+                let doc = Document::new(*id, *text);
+                let analysis = parser.parse(&doc);
+                (doc, analysis)
+            })
+            .collect();
+        assert!(docs.iter().map(|(_, a)| a.mentions.len()).sum::<usize>() > 5);
+        assert!(docs.iter().any(|(_, a)| !a.claims.is_empty()));
+        let dir = tempfile::tempdir().unwrap();
+        for per_document in [false, true] {
+            for format in [Format::GeoJson, Format::GeoJsonSeq] {
+                let path = dir.path().join("new");
+                let mut out =
+                    FeatureWriter::new(Destination::create(Some(&path)).unwrap(), format).unwrap();
+                let mut map = MapBuilder::new(&gazetteer, per_document);
+                for (doc, analysis) in &docs {
+                    map.add(doc, analysis);
+                }
+                map.write_to(&mut out).unwrap();
+                out.finish().unwrap();
+
+                let expected_path = dir.path().join("old");
+                let mut out =
+                    FeatureWriter::new(Destination::create(Some(&expected_path)).unwrap(), format)
+                        .unwrap();
+                for f in reference_features(&gazetteer, &docs, per_document) {
+                    out.write(&f).unwrap();
+                }
+                out.finish().unwrap();
+                assert_eq!(
+                    std::fs::read_to_string(&path).unwrap(),
+                    std::fs::read_to_string(&expected_path).unwrap(),
+                    "per_document: {per_document}, {format:?}"
+                );
+            }
+        }
     }
 
     fn sample_features() -> Vec<Feature> {

@@ -202,9 +202,7 @@ fn write_in_order(
                     map.add_part(&part.doc, &analysis, part.first);
                     if part.last {
                         if let Some(map) = document.take() {
-                            for f in &map.finish().features {
-                                out.write(f)?;
-                            }
+                            map.write_to(&mut out)?;
                         }
                         out.flush_if_streaming()?;
                     }
@@ -213,9 +211,7 @@ fn write_in_order(
         }
     }
     if let Some(map) = corpus {
-        for f in &map.finish().features {
-            out.write(f)?;
-        }
+        map.write_to(&mut out)?;
     }
     let written = out.written();
     out.finish()?;
