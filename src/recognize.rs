@@ -411,7 +411,9 @@ pub fn recognize(text: &str, spans: &[NameSpan], gazetteer: &Gazetteer) -> Vec<M
                 && !GEO_MODIFIERS.contains(&p_lower.as_str())
                 && gazetteer.lookup(p).is_empty()
                 && (lexicon.word_frequency(p) < 3.5 || lexicon.is_first_name(p));
-            if p_is_name_part && single_word {
+            // After a full stop the word before ends a sentence: it is
+            // not the first half of this name ("... from Avdiivka. Kramatorsk, about").
+            if p_is_name_part && single_word && !is_sentence_initial(before) {
                 continue;
             }
         }
