@@ -856,7 +856,7 @@ fn add_region_forms(drafts: &mut [Draft], admin1_index: &HashMap<(String, String
                 .push(i);
         }
     }
-    let mut additions: Vec<(usize, Vec<String>)> = Vec::new();
+    let mut additions: Vec<(usize, Vec<String>, Option<String>)> = Vec::new();
     for (key, &r) in admin1_index {
         let region = &drafts[r];
         let mut capital: Option<usize> = None;
@@ -917,13 +917,44 @@ fn add_region_forms(drafts: &mut [Draft], admin1_index: &HashMap<(String, String
                     .map(move |suffix| format!("{s} {suffix}"))
             })
             .collect();
-        additions.push((r, names));
+        // Only a real regional capital lends its name (not a village that
+        // happens to be called "Altayskoye").
+        let english = (city.place.population.unwrap_or(0) >= 50_000)
+            .then(|| english_region_name(&region.place.name, &city.place.name))
+            .flatten();
+        additions.push((r, names, english));
     }
-    for (r, names) in additions {
+    for (r, names, english) in additions {
         drafts[r]
             .names
             .extend(names.into_iter().map(|n| (n, Posting::REGION_FORM)));
+        if let Some(english) = english {
+            drafts[r].names.push((english.clone(), Posting::PREFERRED));
+            drafts[r].place.name = english;
+        }
     }
+}
+
+/// The English name of a region that only has its romanized native name,
+/// built the way English names these units: the capital's name and the kind
+/// of unit ("Belgorodskaya oblast'" → "Belgorod Oblast", "Stavropol'skiy
+/// kray" → "Stavropol Krai", "Rivnenska oblast" → "Rivne Oblast"). `None`
+/// when the name is not of that form or is English already.
+fn english_region_name(name: &str, capital: &str) -> Option<String> {
+    let lower = name.to_lowercase();
+    let (adjective, kind) = lower.rsplit_once(' ')?;
+    let kind = match kind.trim_end_matches(['\'', '’']) {
+        "oblast" if name.contains(" oblast") => "Oblast",
+        "kray" | "krai" if !name.contains(" Krai") => "Krai",
+        _ => return None,
+    };
+    // The adjective must be made from the capital's name: "belgorodskaya"
+    // from "Belgorod", "rivnenska" from "Rivne" (stem "rivn").
+    let stem: String = fold(capital).chars().take(4).collect();
+    if adjective.contains(' ') || !fold(adjective).starts_with(&stem) || !is_latin(capital) {
+        return None;
+    }
+    Some(format!("{capital} {kind}"))
 }
 
 fn haversine_km(a: &Place, b: &Place) -> f64 {
@@ -1150,6 +1181,29 @@ fn write_index(drafts: &[Draft], out: &Path) -> Result<BuildReport> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn native_region_names_get_their_english_form() {
+        assert_eq!(
+            english_region_name("Belgorodskaya oblast'", "Belgorod").as_deref(),
+            Some("Belgorod Oblast")
+        );
+        assert_eq!(
+            english_region_name("Stavropol'skiy kray", "Stavropol").as_deref(),
+            Some("Stavropol Krai")
+        );
+        assert_eq!(
+            english_region_name("Rivnenska oblast", "Rivne").as_deref(),
+            Some("Rivne Oblast")
+        );
+        assert_eq!(english_region_name("Kharkiv Oblast", "Kharkiv"), None);
+        assert_eq!(english_region_name("Perm Krai", "Perm"), None);
+        assert_eq!(
+            english_region_name("Leningradskaya oblast'", "Gatchina"),
+            None
+        );
+        assert_eq!(english_region_name("Texas", "Austin"), None);
+    }
 
     #[test]
     fn recognizes_geoname_table_names() {
