@@ -688,19 +688,25 @@ pub fn build_and_install(
     dest: &Path,
     provenance: serde_json::Value,
 ) -> Result<BuildReport> {
+    let staging = staging_beside(dest, ".geomention-build-")?;
+    let fresh = staging.path().join("gazetteer");
+    let report = build(sources, filters, &fresh, provenance)?;
+    install(&fresh, dest)?;
+    Ok(report)
+}
+
+/// A temporary directory beside `dest` (on the same file system, so the
+/// finished gazetteer can be renamed into place), removed when dropped.
+pub fn staging_beside(dest: &Path, prefix: &str) -> Result<tempfile::TempDir> {
     let parent = dest
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    let staging = tempfile::Builder::new()
-        .prefix(".geomention-build-")
+    tempfile::Builder::new()
+        .prefix(prefix)
         .tempdir_in(parent)
-        .map_err(|e| Error::io(parent, e))?;
-    let fresh = staging.path().join("gazetteer");
-    let report = build(sources, filters, &fresh, provenance)?;
-    install(&fresh, dest)?;
-    Ok(report)
+        .map_err(|e| Error::io(parent, e))
 }
 
 /// Swaps the complete gazetteer `fresh` in at `dest`, keeping the old one as

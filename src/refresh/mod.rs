@@ -149,15 +149,7 @@ pub fn refresh(options: &Options) -> Result<Report> {
     let dest = &options.into;
     let files = plan::plan(&options.filters, options.min_population);
     let old_manifest = read_manifest(dest);
-    let parent = dest
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    let staging = tempfile::Builder::new()
-        .prefix(".geomention-refresh-")
-        .tempdir_in(parent)
-        .map_err(|e| Error::io(parent, e))?;
+    let staging = build::staging_beside(dest, ".geomention-refresh-")?;
 
     let obtained = match &options.source {
         Source::Url(base) => {
