@@ -377,6 +377,17 @@ pub fn recognize(text: &str, spans: &[NameSpan], gazetteer: &Gazetteer) -> Vec<M
         {
             continue;
         }
+        // "the Xinhua news agency", "the Anadolu Agency": an agency named
+        // after a place is an organisation, not a mention of the place.
+        let rest: String = after
+            .trim_start_matches(' ')
+            .chars()
+            .take(12)
+            .flat_map(char::to_lowercase)
+            .collect();
+        if single_word && (rest.starts_with("news agency") || rest.starts_with("agency")) {
+            continue;
+        }
         let big_place = candidates
             .iter()
             .any(|&c| is_country(gazetteer, c) || is_first_level(gazetteer, c));
