@@ -19,7 +19,20 @@ use geomention::resolve::ResolveOptions;
 /// them with a GeoNames gazetteer, checks the distances it states, and writes
 /// GeoJSON for QGIS or a web map.
 #[derive(Parser)]
-#[command(name = "geomention", version, about, long_about = None)]
+#[command(
+    name = "geomention",
+    version,
+    about,
+    long_about = None,
+    after_help = "Examples:
+  geomention map corpus/ -o map.geojson              map every .txt/.md under corpus/
+  geomention map --jsonl articles.jsonl -o map.geojson
+  geomention gazetteer lookup \"Kharkov region\"       what a name can refer to
+  geomention gazetteer refresh --country UA --country RU
+  geomention eval gold.jsonl                         recognition and resolution scores
+
+Run 'geomention <command> --help' for every option of a command."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
