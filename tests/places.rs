@@ -320,31 +320,34 @@ fn the_same_text_from_stdin_gives_the_same_places() {
     assert!(places(&from_stdin)[0]["properties"]["documents"][0] == "-");
 }
 
-#[test]
-fn a_missing_input_is_named_in_one_line() {
+/// Runs geomention with `args`, expects it to fail, and returns its stderr.
+fn failure_stderr(args: &[&str]) -> String {
     let out = geomention()
-        .args(["map", "no/such/article.txt"])
+        .args(args)
         .assert()
         .failure()
         .get_output()
         .stderr
         .clone();
-    let err = String::from_utf8(out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn a_missing_input_is_named_in_one_line() {
+    let err = failure_stderr(&["map", "no/such/article.txt"]);
     assert!(err.contains("no/such/article.txt"), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "{err}");
 }
 
 #[test]
 fn a_missing_gazetteer_directory_is_a_clear_error() {
-    let out = geomention()
-        .args(["map", "--gazetteer", "no/such/gazetteer"])
-        .arg(root().join("corpus/places"))
-        .assert()
-        .failure()
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8(out).unwrap();
+    let corpus = root().join("corpus/places");
+    let err = failure_stderr(&[
+        "map",
+        "--gazetteer",
+        "no/such/gazetteer",
+        corpus.to_str().unwrap(),
+    ]);
     assert!(err.contains("no/such/gazetteer"), "{err}");
 }
 

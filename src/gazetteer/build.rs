@@ -257,7 +257,6 @@ struct CountryRow {
     iso: String,
     name: String,
     geonameid: Option<u32>,
-    capital: String,
     population: u64,
 }
 
@@ -284,7 +283,6 @@ pub fn build(
             iso: f[0].to_string(),
             name: f[4].to_string(),
             geonameid: f.get(16).and_then(|g| g.parse().ok()),
-            capital: f[5].to_string(),
             population: parse_u64_or_zero(&sources.country_info, n, "population", f[7])?,
         });
         Ok(())
@@ -551,7 +549,6 @@ pub fn build(
             },
             names: vec![(c.name.clone(), Posting::PREFERRED)],
         });
-        let _ = &c.capital;
     }
 
     // Alternate names, for the places kept.
