@@ -11,15 +11,16 @@
 //! Output files are written to a temporary file beside the target and
 //! renamed into place, so an interrupted run never leaves half a map.
 
-use std::collections::HashMap;
+// A fast hasher for maps that are only looked up, never iterated: output
+// does not depend on it.
+use foldhash::HashMap;
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
-use geojson::{FeatureCollection, Geometry, JsonObject, JsonValue, Value};
+use geojson::{FeatureCollection, Geometry, Value};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
-use serde_json::json;
 
 use crate::document::Document;
 use crate::error::{Error, Result};
@@ -71,11 +72,19 @@ pub fn snippet(text: &str, start: usize, end: usize) -> String {
             break;
         }
     }
-    let s: String = text[from..to]
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    s
+    collapse_whitespace(&text[from..to])
+}
+
+/// `s` with every run of whitespace made one space, and none at either end.
+fn collapse_whitespace(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 fn marker_color(kind: PlaceKind, outlier: bool) -> &'static str {
@@ -179,7 +188,7 @@ impl<'g> MapBuilder<'g> {
             gazetteer,
             per_document,
             entries: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
             strings: Interner::default(),
             docs: Vec::new(),
             claims: Vec::new(),
@@ -199,6 +208,19 @@ impl<'g> MapBuilder<'g> {
     /// offsets must already count from the start of the whole document; their
     /// byte offsets point into `doc.text`, the part, for the snippet.
     pub fn add_part(&mut self, doc: &Document, analysis: &Analysis, first: bool) {
+        let prepared = PreparedPart::new(doc, analysis, self.gazetteer);
+        self.add_prepared(doc, analysis, prepared, first);
+    }
+
+    /// [`MapBuilder::add_part`] with the part's snippets and claim features
+    /// already made, by [`PreparedPart::new`] on another thread.
+    pub fn add_prepared(
+        &mut self,
+        doc: &Document,
+        analysis: &Analysis,
+        prepared: PreparedPart,
+        first: bool,
+    ) {
         if first || self.documents == 0 {
             self.documents += 1;
         }
@@ -213,7 +235,7 @@ impl<'g> MapBuilder<'g> {
             }
         }
         let doc_ix = self.docs.len().saturating_sub(1) as u32;
-        for m in &analysis.mentions {
+        for (m, snippet) in analysis.mentions.iter().zip(&prepared.snippets) {
             let key = (m.place, self.per_document.then_some(doc_no));
             let i = *self.index.entry(key).or_insert_with(|| {
                 self.entries.push(PlaceEntry {
@@ -230,9 +252,7 @@ impl<'g> MapBuilder<'g> {
             let mention = Mention {
                 doc: doc_ix,
                 text: self.strings.intern(&m.text),
-                snippet: self
-                    .strings
-                    .intern(&snippet(&doc.text, m.byte_start, m.byte_end)),
+                snippet: self.strings.intern(snippet),
                 start: m.start,
                 end: m.end,
                 confidence: m.confidence,
@@ -250,44 +270,111 @@ impl<'g> MapBuilder<'g> {
             e.confidence = e.confidence.max(m.confidence);
             e.outlier &= m.outlier;
         }
-        for c in &analysis.claims {
-            let json = serde_json::to_vec(&c.to_feature(doc, self.gazetteer))
-                .expect("a feature of JSON values serializes");
-            self.claims.push(json.into_boxed_slice());
+        self.claims.extend(prepared.claims);
+    }
+
+    /// Every feature added so far, serialized, places first, then claims.
+    fn each_feature(&self, mut emit: impl FnMut(&[u8]) -> Result<()>) -> Result<()> {
+        let mut buf = Vec::new();
+        for e in &self.entries {
+            buf.clear();
+            serde_json::to_writer(
+                &mut buf,
+                &place_feature(self.gazetteer, &self.strings, &self.docs, e),
+            )
+            .map_err(|e| Error::Invalid(format!("cannot serialize a feature: {e}")))?;
+            emit(&buf)?;
         }
+        for c in &self.claims {
+            emit(c)?;
+        }
+        Ok(())
+    }
+
+    /// Every feature added so far, serialized into one buffer: how a worker
+    /// thread hands a finished document to the writer.
+    pub fn render(self) -> Result<RenderedFeatures> {
+        let mut rendered = RenderedFeatures::default();
+        self.each_feature(|f| {
+            rendered.bytes.extend_from_slice(f);
+            rendered.ends.push(rendered.bytes.len());
+            Ok(())
+        })?;
+        Ok(rendered)
     }
 
     /// Writes the features added so far to `out`, places first, then claims,
     /// one at a time.
     pub fn write_to(self, out: &mut FeatureWriter) -> Result<()> {
-        for e in &self.entries {
-            out.write(&place_feature(self.gazetteer, &self.strings, &self.docs, e))?;
-        }
-        for c in &self.claims {
-            out.write_json(c)?;
-        }
-        Ok(())
+        self.each_feature(|f| out.write_json(f))
     }
 }
 
-/// One place's feature, serialized as a [`geojson::Feature`] with these properties
-/// would be (same keys, same order) but with its documents and mentions
-/// read from the builder rather than copied into JSON values.
+/// What a [`MapBuilder`] needs from one part beyond its [`Analysis`], made
+/// where the part was analysed: every mention's snippet and every claim's
+/// feature, serialized. Batch workers prepare parts so that the one thread
+/// that puts them in order does little more than count.
+pub struct PreparedPart {
+    snippets: Vec<String>,
+    claims: Vec<Box<[u8]>>,
+}
+
+impl PreparedPart {
+    pub fn new(doc: &Document, analysis: &Analysis, gazetteer: &Gazetteer) -> PreparedPart {
+        PreparedPart {
+            snippets: analysis
+                .mentions
+                .iter()
+                .map(|m| snippet(&doc.text, m.byte_start, m.byte_end))
+                .collect(),
+            claims: analysis
+                .claims
+                .iter()
+                .map(|c| {
+                    serde_json::to_vec(&c.to_feature(doc, gazetteer))
+                        .expect("a feature of JSON values serializes")
+                        .into_boxed_slice()
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Features serialized as compact JSON, back to back.
+#[derive(Debug, Default)]
+pub struct RenderedFeatures {
+    bytes: Vec<u8>,
+    /// Where each feature ends in `bytes`.
+    ends: Vec<usize>,
+}
+
+impl RenderedFeatures {
+    /// The features, one slice each.
+    pub fn features(&self) -> impl Iterator<Item = &[u8]> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts.zip(&self.ends).map(|(a, &b)| &self.bytes[a..b])
+    }
+}
+
+/// One place's feature, serialized as a [`geojson::Feature`] with these
+/// properties would be (same keys, same order: `type`, `geometry`, then the
+/// properties sorted by key, as in a `JsonObject`) but straight from the
+/// builder, without building a map of JSON values per feature.
 struct PlaceFeature<'a> {
-    geometry: Geometry,
-    /// Every property; `documents` and `mentions` are placeholders.
-    properties: JsonObject,
+    place: &'a crate::gazetteer::Place,
     strings: &'a Interner,
     docs: &'a [DocRef],
     entry: &'a PlaceEntry,
+    /// The entry's dates, sorted.
+    dates: Vec<&'a str>,
 }
 
 impl Serialize for PlaceFeature<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        // The order of `impl Serialize for geojson::Feature`.
+        let p = self.place;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "Feature")?;
-        map.serialize_entry("geometry", &self.geometry)?;
+        map.serialize_entry("geometry", &point(p.lat, p.lon))?;
         map.serialize_entry("properties", &Properties(self))?;
         map.end()
     }
@@ -298,15 +385,29 @@ struct Properties<'a>(&'a PlaceFeature<'a>);
 impl Serialize for Properties<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         let f = self.0;
-        let mut map = serializer.serialize_map(Some(f.properties.len()))?;
-        // The properties' own order (sorted keys, as a `JsonObject` has).
-        for (k, v) in &f.properties {
-            match k.as_str() {
-                "documents" => map.serialize_entry(k, &Documents(f))?,
-                "mentions" => map.serialize_entry(k, &Mentions(f))?,
-                _ => map.serialize_entry(k, v)?,
-            }
+        let (p, e) = (f.place, f.entry);
+        // Keys in byte order, as `JsonObject` (a BTreeMap) would write them.
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("confidence", &e.confidence)?;
+        map.serialize_entry("country", &p.country)?;
+        map.serialize_entry("date", &f.dates.first())?;
+        if f.dates.len() > 1 {
+            map.serialize_entry("dates", &f.dates)?;
         }
+        map.serialize_entry("documents", &Documents(f))?;
+        map.serialize_entry("feature_code", &p.feature_code)?;
+        map.serialize_entry("geonameid", &p.geonameid)?;
+        map.serialize_entry("kind", p.kind.as_str())?;
+        map.serialize_entry("marker-color", marker_color(p.kind, e.outlier))?;
+        map.serialize_entry("marker-size", marker_size(p.kind))?;
+        map.serialize_entry("mention_count", &e.mentions.len())?;
+        map.serialize_entry("mentions", &Mentions(f))?;
+        map.serialize_entry("name", &p.name)?;
+        map.serialize_entry("outlier", &e.outlier)?;
+        map.serialize_entry("place_id", &p.place_id)?;
+        map.serialize_entry("population", &p.population)?;
+        map.serialize_entry("title", &format_args!("{} ({})", p.name, p.kind.as_str()))?;
+        map.serialize_entry("type", "place")?;
         map.end()
     }
 }
@@ -337,7 +438,7 @@ impl Serialize for MentionJson<'_> {
         let doc = f.docs[m.doc as usize];
         // Sorted keys, as the `JsonObject` this replaced had.
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("confidence", &json!(m.confidence))?;
+        map.serialize_entry("confidence", &m.confidence)?;
         if let Some(d) = doc.date {
             map.serialize_entry("date", f.strings.get(d))?;
         }
@@ -351,44 +452,19 @@ impl Serialize for MentionJson<'_> {
 }
 
 fn place_feature<'a>(
-    gazetteer: &Gazetteer,
+    gazetteer: &'a Gazetteer,
     strings: &'a Interner,
     docs: &'a [DocRef],
     e: &'a PlaceEntry,
 ) -> PlaceFeature<'a> {
-    let p = gazetteer.place(e.place);
-    let mut props = JsonObject::new();
-    let mut set = |k: &str, v: JsonValue| {
-        props.insert(k.to_string(), v);
-    };
-    set("type", json!("place"));
-    set("name", json!(p.name));
-    set("geonameid", json!(p.geonameid));
-    set("place_id", json!(p.place_id));
-    set("kind", json!(p.kind.as_str()));
-    set("feature_code", json!(p.feature_code));
-    set("country", json!(p.country));
-    set("population", json!(p.population));
-    set("confidence", json!(e.confidence));
-    set("outlier", json!(e.outlier));
-    set("mention_count", json!(e.mentions.len()));
-    set("documents", JsonValue::Null);
     let mut dates: Vec<&str> = e.dates.iter().map(|&d| strings.get(d)).collect();
     dates.sort();
-    set("date", json!(dates.first()));
-    if dates.len() > 1 {
-        set("dates", json!(dates));
-    }
-    set("mentions", JsonValue::Null);
-    set("title", json!(format!("{} ({})", p.name, p.kind.as_str())));
-    set("marker-color", json!(marker_color(p.kind, e.outlier)));
-    set("marker-size", json!(marker_size(p.kind)));
     PlaceFeature {
-        geometry: point(p.lat, p.lon),
-        properties: props,
+        place: gazetteer.place(e.place),
         strings,
         docs,
         entry: e,
+        dates,
     }
 }
 
@@ -614,7 +690,8 @@ pub fn write_atomically(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geojson::Feature;
+    use geojson::{Feature, JsonObject, JsonValue};
+    use serde_json::json;
 
     #[test]
     fn snippet_is_the_sentence() {
@@ -658,7 +735,7 @@ mod tests {
             outlier: bool,
         }
         let mut entries: Vec<Entry> = Vec::new();
-        let mut index = HashMap::new();
+        let mut index = HashMap::default();
         let mut claims = Vec::new();
         for (doc_no, (doc, analysis)) in docs.iter().enumerate() {
             for m in &analysis.mentions {

@@ -33,7 +33,7 @@ pub use report::Summary;
 
 use crate::error::{Error, Result};
 use crate::gazetteer::Gazetteer;
-use crate::output::{FeatureWriter, MapBuilder};
+use crate::output::{FeatureWriter, MapBuilder, PreparedPart, RenderedFeatures};
 use crate::pipeline::{Analysis, Geoparser};
 
 /// How a batch runs.
@@ -60,8 +60,20 @@ pub fn thread_count(threads: usize) -> usize {
 
 /// A finished part, or a problem, in its place in input order.
 enum Done {
-    Part(Part, Option<Analysis>),
+    /// `None` if mapping the part panicked.
+    Part(Part, Option<Finished>),
     Problem(Problem),
+}
+
+/// A part as its worker leaves it: as much of the writer's work done as
+/// can be done out of order, so that the single thread that writes in
+/// input order is never the bottleneck.
+enum Finished {
+    /// Ready to be added to a map (aggregated, or a document read in
+    /// segments).
+    Prepared(Analysis, PreparedPart),
+    /// A whole document's features, serialized (per document).
+    Rendered(RenderedFeatures),
 }
 
 /// Maps every input and writes the features to `out`, which is committed
@@ -114,9 +126,10 @@ pub fn run(
                         }
                         read::Event::Part(part) => {
                             let tx = reader_done_tx.clone();
+                            let per_document = options.per_document;
                             tasks.spawn_fifo(move |_| {
-                                let analysis = analyse(parser, &part);
-                                let _ = tx.send((n, Done::Part(part, analysis)));
+                                let finished = finish(parser, &part, per_document);
+                                let _ = tx.send((n, Done::Part(part, finished)));
                             });
                         }
                     }
@@ -140,12 +153,30 @@ pub fn run(
     Ok(reporter.finish(written))
 }
 
-/// Runs the pipeline on one part, with its mentions' and claims' code-point offsets
-/// counted from the start of the whole document. `None` if it panicked: one
-/// document's bug must not end a batch of millions.
-fn analyse(parser: &Geoparser, part: &Part) -> Option<Analysis> {
-    let mut analysis =
-        std::panic::catch_unwind(AssertUnwindSafe(|| parser.parse(&part.doc))).ok()?;
+/// Runs the pipeline on one part and prepares or renders its features.
+/// `None` if it panicked: one document's bug must not end a batch of
+/// millions.
+fn finish(parser: &Geoparser, part: &Part, per_document: bool) -> Option<Finished> {
+    std::panic::catch_unwind(AssertUnwindSafe(|| {
+        let analysis = analyse(parser, part);
+        let gazetteer = parser.gazetteer();
+        if per_document && part.first && part.last {
+            let mut map = MapBuilder::new(gazetteer, true);
+            map.add_part(&part.doc, &analysis, true);
+            map.render().ok().map(Finished::Rendered)
+        } else {
+            let prepared = PreparedPart::new(&part.doc, &analysis, gazetteer);
+            Some(Finished::Prepared(analysis, prepared))
+        }
+    }))
+    .ok()
+    .flatten()
+}
+
+/// Runs the pipeline on one part, with its mentions' and claims' code-point
+/// offsets counted from the start of the whole document.
+fn analyse(parser: &Geoparser, part: &Part) -> Analysis {
+    let mut analysis = parser.parse(&part.doc);
     for m in &mut analysis.mentions {
         m.start += part.char_offset;
         m.end += part.char_offset;
@@ -154,7 +185,7 @@ fn analyse(parser: &Geoparser, part: &Part) -> Option<Analysis> {
         c.start += part.char_offset;
         c.end += part.char_offset;
     }
-    Some(analysis)
+    analysis
 }
 
 /// Takes finished parts back in input order and writes them; returns the
@@ -176,30 +207,42 @@ fn write_in_order(
         while let Some(result) = waiting.remove(&next) {
             next += 1;
             let _ = tokens.send(());
-            let (part, analysis) = match result {
+            let (part, finished) = match result {
                 Done::Problem(p) => {
                     reporter.problem(&p);
                     continue;
                 }
-                Done::Part(part, analysis) => (part, analysis),
+                Done::Part(part, finished) => (part, finished),
             };
-            let analysis = analysis.unwrap_or_else(|| {
-                reporter.problem(&Problem {
-                    location: part.doc.id.clone(),
-                    kind: ProblemKind::Failed,
-                    detail: format!(
-                        "internal error while mapping the part from code point {}",
-                        part.char_offset
-                    ),
-                });
-                Analysis::default()
-            });
             reporter.advance(part.bytes, part.last);
+            let (analysis, prepared) = match finished {
+                Some(Finished::Rendered(features)) => {
+                    for f in features.features() {
+                        out.write_json(f)?;
+                    }
+                    out.flush_if_streaming()?;
+                    continue;
+                }
+                Some(Finished::Prepared(analysis, prepared)) => (analysis, prepared),
+                None => {
+                    reporter.problem(&Problem {
+                        location: part.doc.id.clone(),
+                        kind: ProblemKind::Failed,
+                        detail: format!(
+                            "internal error while mapping the part from code point {}",
+                            part.char_offset
+                        ),
+                    });
+                    let analysis = Analysis::default();
+                    let prepared = PreparedPart::new(&part.doc, &analysis, gazetteer);
+                    (analysis, prepared)
+                }
+            };
             match &mut corpus {
-                Some(map) => map.add_part(&part.doc, &analysis, part.first),
+                Some(map) => map.add_prepared(&part.doc, &analysis, prepared, part.first),
                 None => {
                     let map = document.get_or_insert_with(|| MapBuilder::new(gazetteer, true));
-                    map.add_part(&part.doc, &analysis, part.first);
+                    map.add_prepared(&part.doc, &analysis, prepared, part.first);
                     if part.last {
                         if let Some(map) = document.take() {
                             map.write_to(&mut out)?;
