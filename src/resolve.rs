@@ -14,7 +14,9 @@
 //! company nearby. A place far from everything else in its document gets a
 //! low confidence and an outlier flag.
 
-use std::collections::HashMap;
+// A fast hasher for maps that are only looked up, never iterated: output
+// does not depend on it.
+use foldhash::{HashMap, HashMapExt};
 
 use crate::gazetteer::{Gazetteer, Place, PlaceIdx, PlaceKind, Posting};
 use crate::recognize::Mention;
@@ -91,6 +93,8 @@ struct Context<'g> {
     regions: HashMap<(&'g str, &'g str), f64>,
     /// Chosen places of every mention group, with the group's weight and point.
     anchors: Vec<(usize, PlaceIdx, f64, Unit)>,
+    /// `ln(min(weight, 1))` of every anchor, for [`proximity`].
+    log_weights: Vec<f64>,
     /// The country of every group's chosen place.
     members: Vec<(usize, &'g str)>,
 }
@@ -466,6 +470,7 @@ fn context<'g>(
         }
         if place.kind != PlaceKind::Country {
             ctx.anchors.push((g, idx, weight, unit(place)));
+            ctx.log_weights.push(weight.min(1.0).ln());
         }
         ctx.members.push((g, place.country.as_str()));
     }
@@ -473,13 +478,18 @@ fn context<'g>(
 }
 
 /// How close `place` lies to the other groups' places: 1 when on top of a
-/// confident one, falling off over a few hundred kilometres.
+/// confident one, falling off over a few hundred kilometres. The largest of
+/// `min(w, 1) * exp(-d / 250)` over the anchors, found in log space so that
+/// only the winner pays for `exp` (this runs for every candidate of every
+/// group against every anchor, three times per document).
 fn proximity(ctx: &Context, g: usize, place: &Unit) -> f64 {
     ctx.anchors
         .iter()
-        .filter(|a| a.0 != g)
-        .map(|(_, _, w, u)| w.min(1.0) * (-chord_km(place, u) / 250.0).exp())
-        .fold(0.0, f64::max)
+        .zip(&ctx.log_weights)
+        .filter(|(a, _)| a.0 != g)
+        .map(|((_, _, _, u), log_w)| log_w - chord_km(place, u) / 250.0)
+        .fold(f64::NEG_INFINITY, f64::max)
+        .exp()
 }
 
 /// Distance (km) to the nearest place of another group.
