@@ -9,14 +9,17 @@
 //! resolved mentions: see [`super::extract`]), and it never guesses: a number
 //! with no unit ("18 months", "14 villages", "12%") is not a quantity here.
 
+use std::borrow::Cow;
+
 /// A word, a number or a punctuation mark, with its byte span in the text.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Token {
+pub struct Token<'a> {
     pub kind: TokenKind,
     pub start: usize,
     pub end: usize,
-    /// Lower-cased words; the digits of numbers; the mark itself.
-    pub lower: String,
+    /// Lower-cased words; the digits of numbers; the mark itself. Borrowed
+    /// from the text when it already is that (most words of a sentence).
+    pub lower: Cow<'a, str>,
     /// White space separates it from the previous token.
     pub spaced: bool,
     /// The first token after a sentence break.
@@ -31,7 +34,7 @@ pub enum TokenKind {
     Punct,
 }
 
-impl Token {
+impl Token<'_> {
     pub fn is_word(&self, w: &str) -> bool {
         self.kind == TokenKind::Word && self.lower == w
     }
@@ -55,7 +58,7 @@ const GROUP_SPACES: &[char] = &[' ', '\u{00A0}', '\u{202F}', '\u{2009}'];
 /// A sentence starts after `.`, `!` or `?` followed by white space, after a
 /// blank line, and after a line break followed by anything but a lower-case
 /// letter (hard-wrapped paragraphs keep their sentences).
-pub fn tokenize(text: &str) -> Vec<Token> {
+pub fn tokenize(text: &str) -> Vec<Token<'_>> {
     let mut tokens: Vec<Token> = Vec::new();
     let mut chars = text.char_indices().peekable();
     let mut spaced = true;
@@ -94,9 +97,12 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         };
         let raw = &text[i..end];
         let lower = match kind {
-            TokenKind::Word => raw.to_lowercase(),
-            TokenKind::Number => raw.chars().filter(|d| !GROUP_SPACES.contains(d)).collect(),
-            TokenKind::Punct => raw.to_string(),
+            TokenKind::Word if raw.bytes().all(|b| b.is_ascii_lowercase()) => Cow::Borrowed(raw),
+            TokenKind::Word => Cow::Owned(raw.to_lowercase()),
+            TokenKind::Number if raw.contains(GROUP_SPACES) => {
+                Cow::Owned(raw.chars().filter(|d| !GROUP_SPACES.contains(d)).collect())
+            }
+            TokenKind::Number | TokenKind::Punct => Cow::Borrowed(raw),
         };
         tokens.push(Token {
             kind,
@@ -428,7 +434,7 @@ fn number_at(tokens: &[Token], i: usize) -> Option<(f64, f64, usize)> {
                 // "a mile from", "one kilometre from": only before a singular unit.
                 let singular = tokens.get(i + 1).is_some_and(|u| {
                     matches!(
-                        u.lower.as_str(),
+                        &*u.lower,
                         "mile" | "kilometre" | "kilometer" | "metre" | "meter" | "hectare" | "acre"
                     ) || (u.lower == "nautical" && word(i + 2, "mile"))
                         || (u.lower == "square"
@@ -674,7 +680,7 @@ pub fn relation_at(
         tokens
             .get(k)
             .filter(|t| t.kind == TokenKind::Word)
-            .map(|t| t.lower.as_str())
+            .map(|t| &*t.lower)
     };
     let mut k = i;
     // "to the north of"

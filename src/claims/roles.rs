@@ -142,7 +142,7 @@ const ANCHOR_PREPOSITIONS: &[&str] = &[
 /// The text of a document, read once for every claim in it.
 pub struct Reader<'a> {
     pub text: &'a str,
-    pub tokens: &'a [Token],
+    pub tokens: &'a [Token<'a>],
     mentions: &'a [ResolvedMention],
     gazetteer: &'a Gazetteer,
     starts: HashMap<usize, usize>,
@@ -154,7 +154,7 @@ pub struct Reader<'a> {
 impl<'a> Reader<'a> {
     pub fn new(
         text: &'a str,
-        tokens: &'a [Token],
+        tokens: &'a [Token<'a>],
         mentions: &'a [ResolvedMention],
         gazetteer: &'a Gazetteer,
     ) -> Self {
@@ -195,7 +195,7 @@ impl<'a> Reader<'a> {
         self.tokens
             .get(k)
             .filter(|t| t.kind == TokenKind::Word)
-            .map(|t| t.lower.as_str())
+            .map(|t| t.lower.as_ref())
     }
 
     fn mention_starting(&self, k: usize) -> Option<&'a ResolvedMention> {
@@ -245,7 +245,7 @@ impl<'a> Reader<'a> {
             return true;
         }
         let conj = matches!(
-            t.lower.as_str(),
+            t.lower.as_ref(),
             "and" | "but" | "while" | "whereas" | "yet" | "so"
         );
         conj && prev.is_punct(&[','])
@@ -457,7 +457,7 @@ impl<'a> Reader<'a> {
                     end,
                 ));
             }
-            if !FILLERS.contains(&t.lower.as_str()) {
+            if !FILLERS.contains(&t.lower.as_ref()) {
                 return None;
             }
             j += 1;
@@ -495,7 +495,7 @@ impl<'a> Reader<'a> {
         while j < k + 5 && j < self.tokens.len() {
             let t = &self.tokens[j];
             let glued = !t.spaced && t.is_punct(&['\'', '\u{2019}', '-']);
-            let ok = (t.kind == TokenKind::Word && !NP_STOPS.contains(&t.lower.as_str()))
+            let ok = (t.kind == TokenKind::Word && !NP_STOPS.contains(&t.lower.as_ref()))
                 || glued
                 || (j > k
                     && !self.tokens[j - 1].spaced
