@@ -280,6 +280,10 @@ pub fn address_ranges(text: &str) -> Vec<(usize, usize)> {
 
 fn is_address(token: &str) -> bool {
     let t = token.trim_start_matches(['(', '"', '\'', '<', '[']);
+    // Every address has one of these; most words have none.
+    if !t.contains(['.', '@', ':']) {
+        return false;
+    }
     if t.contains("://") || t.starts_with("www.") {
         return true;
     }
@@ -287,15 +291,15 @@ fn is_address(token: &str) -> bool {
         return !user.is_empty() && host.contains('.');
     }
     // A bare domain: dotted labels ending in a lower-case top-level domain.
-    let labels: Vec<&str> = t.split('.').collect();
-    labels.len() >= 2
-        && labels
-            .iter()
+    let (Some(first), Some(tld)) = (t.split('.').next(), t.rsplit('.').next()) else {
+        return false;
+    };
+    t.contains('.')
+        && t.split('.')
             .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
-        && labels.last().is_some_and(|tld| {
-            (2..=6).contains(&tld.len()) && tld.chars().all(|c| c.is_ascii_lowercase())
-        })
-        && labels[0].chars().any(|c| c.is_ascii_lowercase())
+        && (2..=6).contains(&tld.len())
+        && tld.chars().all(|c| c.is_ascii_lowercase())
+        && first.chars().any(|c| c.is_ascii_lowercase())
 }
 
 /// Chooses, among overlapping names, the mentions of places.
@@ -675,6 +679,22 @@ mod tests {
                 "kyiv@post.ua"
             ]
         );
+        for yes in ["www.kyivpost.com", "(news.kharkiv.ua", "http://x", "a@b.c"] {
+            assert!(is_address(yes), "{yes}");
+        }
+        for no in [
+            "St.Petersburg",
+            "Kyiv.Post",
+            "3.5",
+            "e.g",
+            "a.m",
+            "U.S",
+            "@x",
+            "ok",
+            "a..b.com",
+        ] {
+            assert!(!is_address(no), "{no}");
+        }
     }
 
     #[test]
