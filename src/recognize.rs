@@ -469,12 +469,12 @@ pub fn recognize(text: &str, spans: &[NameSpan], gazetteer: &Gazetteer) -> Vec<M
 }
 
 fn is_country(gazetteer: &Gazetteer, p: Posting) -> bool {
-    gazetteer.place(p.place()).kind == crate::gazetteer::PlaceKind::Country
+    gazetteer.facts(p.place()).kind == crate::gazetteer::PlaceKind::Country
 }
 
 fn is_first_level(gazetteer: &Gazetteer, p: Posting) -> bool {
-    let place = gazetteer.place(p.place());
-    place.kind == crate::gazetteer::PlaceKind::Region && place.feature_code == "ADM1"
+    let f = gazetteer.facts(p.place());
+    f.kind == crate::gazetteer::PlaceKind::Region && f.rank == crate::gazetteer::Rank::Adm1
 }
 
 /// Surnames of the people the text names in full: the capitalized word after

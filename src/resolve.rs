@@ -18,7 +18,7 @@
 // does not depend on it.
 use foldhash::{HashMap, HashMapExt};
 
-use crate::gazetteer::{Gazetteer, Place, PlaceIdx, PlaceKind, Posting};
+use crate::gazetteer::{Gazetteer, PlaceFacts, PlaceIdx, PlaceKind, Posting, Rank};
 use crate::recognize::Mention;
 use crate::text::fold;
 
@@ -62,11 +62,6 @@ impl Default for ResolveOptions {
 /// every other mention's place, several times).
 type Unit = [f64; 3];
 
-fn unit(p: &Place) -> Unit {
-    let (la, lo) = (p.lat.to_radians(), p.lon.to_radians());
-    [la.cos() * lo.cos(), la.cos() * lo.sin(), la.sin()]
-}
-
 /// Straight-line (chord) distance in km between two unit vectors: the
 /// great-circle distance to within 1% up to 1,500 km, and always shorter.
 fn chord_km(a: &Unit, b: &Unit) -> f64 {
@@ -86,17 +81,18 @@ const MAX_CANDIDATES: usize = 24;
 
 /// What the document says, independent of any one mention.
 #[derive(Default)]
-struct Context<'g> {
-    /// Country code → weight of the evidence that the document is about it.
-    countries: HashMap<&'g str, f64>,
-    /// (country, admin1) → weight.
-    regions: HashMap<(&'g str, &'g str), f64>,
+struct Context {
+    /// Country (see [`PlaceFacts::country`]) → weight of the evidence that
+    /// the document is about it.
+    countries: HashMap<u16, f64>,
+    /// Country and admin1 (see [`PlaceFacts::region`]) → weight.
+    regions: HashMap<u32, f64>,
     /// Chosen places of every mention group, with the group's weight and point.
     anchors: Vec<(usize, PlaceIdx, f64, Unit)>,
     /// `ln(min(weight, 1))` of every anchor, for [`proximity`].
     log_weights: Vec<f64>,
     /// The country of every group's chosen place.
-    members: Vec<(usize, &'g str)>,
+    members: Vec<(usize, u16)>,
 }
 
 /// Mentions that share one folded spelling: one meaning per document.
@@ -112,19 +108,19 @@ struct Group {
     fuzzy: bool,
 }
 
-fn prior(place: &Place, posting: Posting, group: &Group) -> f64 {
-    let pop = place.population.unwrap_or(0) as f64;
+fn prior(place: &PlaceFacts, posting: Posting, group: &Group) -> f64 {
+    let pop = place.population as f64;
     let mut s = 0.45 * (pop + 10.0).log10();
-    s += match (place.kind, place.feature_code.as_str()) {
+    s += match (place.kind, place.rank) {
         (PlaceKind::Country, _) => 3.5,
-        (PlaceKind::Region, "ADM1") => 0.8,
+        (PlaceKind::Region, Rank::Adm1) => 0.8,
         // Counties are named with their unit word ("Fulton County"), so
         // they rarely compete with towns; their summed population is prior enough.
-        (PlaceKind::Region, "ADM2") => 0.0,
+        (PlaceKind::Region, Rank::Adm2) => 0.0,
         (PlaceKind::Region, _) => 1.2,
-        (PlaceKind::City, "PPLC") => 1.5,
-        (PlaceKind::City, "PPLA") => 0.6,
-        (PlaceKind::City, "PPLA2") => 0.3,
+        (PlaceKind::City, Rank::Capital) => 1.5,
+        (PlaceKind::City, Rank::Seat1) => 0.6,
+        (PlaceKind::City, Rank::Seat2) => 0.3,
         _ => 0.0,
     };
     if posting.has(Posting::PREFERRED) {
@@ -136,7 +132,7 @@ fn prior(place: &Place, posting: Posting, group: &Group) -> f64 {
             PlaceKind::Country => 0.0,
             _ => -2.0,
         };
-    } else if place.kind == PlaceKind::Region && place.feature_code == "ADM1" {
+    } else if place.kind == PlaceKind::Region && place.rank == Rank::Adm1 {
         // A bare name shared by a region and a city means the city ("Kharkiv").
         s -= 1.5;
     }
@@ -196,7 +192,7 @@ pub fn resolve(
         .map(|g| {
             g.candidates
                 .iter()
-                .map(|&p| prior(gazetteer.place(p.place()), p, g))
+                .map(|&p| prior(gazetteer.facts(p.place()), p, g))
                 .collect()
         })
         .collect();
@@ -217,7 +213,7 @@ pub fn resolve(
         .map(|g| {
             g.candidates
                 .iter()
-                .map(|p| unit(gazetteer.place(p.place())))
+                .map(|p| gazetteer.facts(p.place()).unit)
                 .collect()
         })
         .collect();
@@ -228,12 +224,12 @@ pub fn resolve(
         let ctx = context(&groups, &choice, &scores, &alive, gazetteer);
         for (g, group) in groups.iter().enumerate() {
             for (k, &posting) in group.candidates.iter().enumerate() {
-                let place = gazetteer.place(posting.place());
+                let place = gazetteer.facts(posting.place());
                 let mut s = priors[g][k];
                 s += 1.2
                     * ctx
                         .countries
-                        .get(place.country.as_str())
+                        .get(&place.country)
                         .copied()
                         .unwrap_or(0.0)
                         .min(2.0);
@@ -241,7 +237,7 @@ pub fn resolve(
                     s += 1.0
                         * ctx
                             .regions
-                            .get(&(place.country.as_str(), place.admin1.as_str()))
+                            .get(&place.region)
                             .copied()
                             .unwrap_or(0.0)
                             .min(1.5);
@@ -252,7 +248,7 @@ pub fn resolve(
                 if let Some(cont) = containers.get(&g) {
                     if cont
                         .iter()
-                        .any(|c| contains(gazetteer.place(c.place()), place))
+                        .any(|c| contains(gazetteer.facts(c.place()), place))
                     {
                         s += 3.0;
                     }
@@ -307,8 +303,8 @@ fn decide(
         }
         let k = choice[g];
         let place_idx = group.candidates[k].place();
-        let place = gazetteer.place(place_idx);
-        let pop = place.population.unwrap_or(0);
+        let place = gazetteer.facts(place_idx);
+        let pop = place.population;
         let big = matches!(place.kind, PlaceKind::Country | PlaceKind::Region) || pop >= 100_000;
         let supported = group.city_cue || group.region_cue || containers.contains_key(&g);
         if group.weak_evidence && !big && !supported {
@@ -320,7 +316,7 @@ fn decide(
         let country_support = ctx
             .members
             .iter()
-            .any(|(h, cc)| *h != g && cc == &place.country);
+            .any(|&(h, cc)| h != g && cc == place.country);
         if group.word_frequency >= 4.0
             && place.kind == PlaceKind::Region
             && !supported
@@ -422,25 +418,23 @@ fn softmax_top(s: &[f64], k: usize) -> f64 {
 }
 
 /// True when `outer` (a country or region) contains `inner`.
-fn contains(outer: &Place, inner: &Place) -> bool {
+fn contains(outer: &PlaceFacts, inner: &PlaceFacts) -> bool {
     match outer.kind {
         PlaceKind::Country => outer.country == inner.country,
-        PlaceKind::Region if outer.feature_code == "ADM1" => {
-            outer.country == inner.country && outer.admin1 == inner.admin1
-        }
+        PlaceKind::Region if outer.rank == Rank::Adm1 => outer.region == inner.region,
         _ => false,
     }
 }
 
 /// The document's evidence, from each group's current choice weighted by
 /// how clear that choice is.
-fn context<'g>(
+fn context(
     groups: &[Group],
     choice: &[usize],
     scores: &[Vec<f64>],
     alive: &[bool],
-    gazetteer: &'g Gazetteer,
-) -> Context<'g> {
+    gazetteer: &Gazetteer,
+) -> Context {
     let mut ctx = Context::default();
     for (g, group) in groups.iter().enumerate() {
         if !alive[g] {
@@ -449,30 +443,26 @@ fn context<'g>(
         let k = choice[g];
         let weight = softmax_top(&scores[g], k) * (group.members.len() as f64).sqrt().min(2.0);
         let idx = group.candidates[k].place();
-        let place = gazetteer.place(idx);
+        let place = gazetteer.facts(idx);
         let w = if place.kind == PlaceKind::Country {
             1.0
         } else {
             0.5
         } * weight;
-        *ctx.countries.entry(place.country.as_str()).or_default() += w;
-        if place.kind == PlaceKind::Region && place.feature_code == "ADM1" {
-            *ctx.regions
-                .entry((place.country.as_str(), place.admin1.as_str()))
-                .or_default() += weight;
-        } else if place.kind != PlaceKind::Country && !place.admin1.is_empty() {
+        *ctx.countries.entry(place.country).or_default() += w;
+        if place.kind == PlaceKind::Region && place.rank == Rank::Adm1 {
+            *ctx.regions.entry(place.region).or_default() += weight;
+        } else if place.kind != PlaceKind::Country && place.has_admin1 {
             // A county or a town also says which state the text is in,
             // more weakly than naming the state (Springfield next to
             // Decatur and Peoria is the one in Illinois).
-            *ctx.regions
-                .entry((place.country.as_str(), place.admin1.as_str()))
-                .or_default() += 0.3 * weight;
+            *ctx.regions.entry(place.region).or_default() += 0.3 * weight;
         }
         if place.kind != PlaceKind::Country {
-            ctx.anchors.push((g, idx, weight, unit(place)));
+            ctx.anchors.push((g, idx, weight, place.unit));
             ctx.log_weights.push(weight.min(1.0).ln());
         }
-        ctx.members.push((g, place.country.as_str()));
+        ctx.members.push((g, place.country));
     }
     ctx
 }
@@ -493,8 +483,8 @@ fn proximity(ctx: &Context, g: usize, place: &Unit) -> f64 {
 }
 
 /// Distance (km) to the nearest place of another group.
-fn nearest_km(ctx: &Context, g: usize, place: &Place) -> Option<f64> {
-    let u = unit(place);
+fn nearest_km(ctx: &Context, g: usize, place: &PlaceFacts) -> Option<f64> {
+    let u = place.unit;
     ctx.anchors
         .iter()
         .filter(|a| a.0 != g)
@@ -508,8 +498,7 @@ mod tests {
     use super::*;
 
     fn at(lat: f64, lon: f64) -> Unit {
-        let (la, lo) = (f64::to_radians(lat), f64::to_radians(lon));
-        [la.cos() * lo.cos(), la.cos() * lo.sin(), la.sin()]
+        crate::gazetteer::unit_vector(lat, lon)
     }
 
     #[test]

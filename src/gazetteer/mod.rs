@@ -100,6 +100,96 @@ pub struct Place {
     pub population: Option<u64>,
 }
 
+/// What resolution reads about a place, packed small and apart from
+/// [`Place`], whose strings each live elsewhere on the heap. Scoring one
+/// document touches thousands of candidate places; reading them from this
+/// dense table rather than chasing strings is most of what makes it fast.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlaceFacts {
+    /// The place on the unit sphere: x, y, z from its latitude and longitude.
+    pub unit: [f64; 3],
+    pub population: u64,
+    pub kind: PlaceKind,
+    pub rank: Rank,
+    /// The country, as a number: equal numbers, equal ISO codes.
+    pub country: u16,
+    /// The country and first-level division together, as a number: equal
+    /// numbers, equal pairs (the division may be empty).
+    pub region: u32,
+    /// The first-level division is known (not empty).
+    pub has_admin1: bool,
+}
+
+/// The feature codes resolution treats apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rank {
+    /// A first-level division (state, oblast): `ADM1`.
+    Adm1,
+    /// A second-level division (county, raion): `ADM2`.
+    Adm2,
+    /// A capital: `PPLC`.
+    Capital,
+    /// The seat of a first-level division: `PPLA`.
+    Seat1,
+    /// The seat of a second-level division: `PPLA2`.
+    Seat2,
+    Other,
+}
+
+impl Rank {
+    fn of(feature_code: &str) -> Rank {
+        match feature_code {
+            "ADM1" => Rank::Adm1,
+            "ADM2" => Rank::Adm2,
+            "PPLC" => Rank::Capital,
+            "PPLA" => Rank::Seat1,
+            "PPLA2" => Rank::Seat2,
+            _ => Rank::Other,
+        }
+    }
+}
+
+/// The unit-sphere point of (`lat`, `lon`) in degrees.
+pub fn unit_vector(lat: f64, lon: f64) -> [f64; 3] {
+    let (la, lo) = (lat.to_radians(), lon.to_radians());
+    [la.cos() * lo.cos(), la.cos() * lo.sin(), la.sin()]
+}
+
+/// The [`PlaceFacts`] of every place, in order. The trigonometry runs on
+/// every core: it is most of the cost, and start-up waits for it.
+fn place_facts(places: &[Place]) -> std::result::Result<Vec<PlaceFacts>, String> {
+    use rayon::prelude::*;
+    let units: Vec<[f64; 3]> = places
+        .par_iter()
+        .with_min_len(4096)
+        .map(|p| unit_vector(p.lat, p.lon))
+        .collect();
+    let mut countries: foldhash::HashMap<&str, u16> = Default::default();
+    let mut regions: foldhash::HashMap<(&str, &str), u32> = Default::default();
+    places
+        .iter()
+        .zip(units)
+        .map(|(p, unit)| {
+            let n = countries.len();
+            let country = *countries.entry(&p.country).or_insert(n as u16);
+            if countries.len() > usize::from(u16::MAX) {
+                return Err("more than 65535 country codes".to_string());
+            }
+            let n = regions.len() as u32;
+            let region = *regions.entry((&p.country, &p.admin1)).or_insert(n);
+            Ok(PlaceFacts {
+                unit,
+                population: p.population.unwrap_or(0),
+                kind: p.kind,
+                rank: Rank::of(&p.feature_code),
+                country,
+                region,
+                has_admin1: !p.admin1.is_empty(),
+            })
+        })
+        .collect()
+}
+
 /// One place a name can refer to, with how the name relates to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Posting(pub u32);
@@ -206,6 +296,7 @@ type Bytes = Cow<'static, [u8]>;
 /// A loaded gazetteer.
 pub struct Gazetteer {
     places: Vec<Place>,
+    facts: Vec<PlaceFacts>,
     names: fst::Map<Bytes>,
     sounds: Option<fst::Map<Bytes>>,
     postings: Bytes,
@@ -417,8 +508,10 @@ impl Gazetteer {
                 _ => {}
             }
         }
+        let facts = place_facts(&places).map_err(bad)?;
         let gaz = Gazetteer {
             places,
+            facts,
             names,
             sounds,
             postings,
@@ -498,6 +591,11 @@ impl Gazetteer {
 
     pub fn place(&self, idx: PlaceIdx) -> &Place {
         &self.places[idx as usize]
+    }
+
+    /// What resolution needs to know about a place (see [`PlaceFacts`]).
+    pub fn facts(&self, idx: PlaceIdx) -> &PlaceFacts {
+        &self.facts[idx as usize]
     }
 
     pub fn places(&self) -> &[Place] {
