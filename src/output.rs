@@ -39,18 +39,26 @@ pub fn point(lat: f64, lon: f64) -> Geometry {
 
 /// The sentence around byte range `start..end`, or about 160 characters
 /// around it when the sentence is longer, on one line.
+///
+/// Scans bytes rather than decoding characters: the marks that end a
+/// sentence are ASCII, and every character starts at a byte that is not a
+/// UTF-8 continuation byte, so characters can be counted without decoding.
 pub fn snippet(text: &str, start: usize, end: usize) -> String {
     const REACH: usize = 160;
+    let bytes = text.as_bytes();
+    let char_start = |i: usize| bytes[i] & 0xC0 != 0x80;
+    let space_at = |i: usize| text[i..].starts_with(char::is_whitespace);
     let mut from = start;
     let mut steps = 0;
-    for (i, c) in text[..start].char_indices().rev() {
+    for i in (0..start).rev().filter(|&i| char_start(i)) {
         steps += 1;
         if steps > REACH {
             break;
         }
-        let ends_sentence = matches!(c, '.' | '!' | '?' | '\n')
-            && i + c.len_utf8() < start
-            && (c == '\n' || text[i + c.len_utf8()..].starts_with(char::is_whitespace));
+        let b = bytes[i];
+        let ends_sentence = matches!(b, b'.' | b'!' | b'?' | b'\n')
+            && i + 1 < start
+            && (b == b'\n' || space_at(i + 1));
         if ends_sentence {
             break;
         }
@@ -58,21 +66,31 @@ pub fn snippet(text: &str, start: usize, end: usize) -> String {
     }
     let mut to = end;
     let mut steps = 0;
-    for (i, c) in text[end..].char_indices() {
+    for i in (end..bytes.len()).filter(|&i| char_start(i)) {
         steps += 1;
-        to = end + i + c.len_utf8();
+        let b = bytes[i];
+        to = i + utf8_width(b);
         if steps > REACH
-            || (matches!(c, '.' | '!' | '?')
-                && text[to..].chars().next().is_none_or(char::is_whitespace))
-            || c == '\n'
+            || (matches!(b, b'.' | b'!' | b'?') && (to == bytes.len() || space_at(to)))
+            || b == b'\n'
         {
-            if c == '\n' {
+            if b == b'\n' {
                 to -= 1;
             }
             break;
         }
     }
     collapse_whitespace(&text[from..to])
+}
+
+/// The length of the UTF-8 character whose first byte is `b`.
+fn utf8_width(b: u8) -> usize {
+    match b {
+        0x00..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
 }
 
 /// `s` with every run of whitespace made one space, and none at either end.
@@ -291,18 +309,6 @@ impl<'g> MapBuilder<'g> {
         Ok(())
     }
 
-    /// Every feature added so far, serialized into one buffer: how a worker
-    /// thread hands a finished document to the writer.
-    pub fn render(self) -> Result<RenderedFeatures> {
-        let mut rendered = RenderedFeatures::default();
-        self.each_feature(|f| {
-            rendered.bytes.extend_from_slice(f);
-            rendered.ends.push(rendered.bytes.len());
-            Ok(())
-        })?;
-        Ok(rendered)
-    }
-
     /// Writes the features added so far to `out`, places first, then claims,
     /// one at a time.
     pub fn write_to(self, out: &mut FeatureWriter) -> Result<()> {
@@ -358,15 +364,27 @@ impl RenderedFeatures {
 
 /// One place's feature, serialized as a [`geojson::Feature`] with these
 /// properties would be (same keys, same order: `type`, `geometry`, then the
-/// properties sorted by key, as in a `JsonObject`) but straight from the
-/// builder, without building a map of JSON values per feature.
+/// properties sorted by key, as in a `JsonObject`) but straight from
+/// borrowed strings, without building a map of JSON values per feature.
 struct PlaceFeature<'a> {
     place: &'a crate::gazetteer::Place,
-    strings: &'a Interner,
-    docs: &'a [DocRef],
-    entry: &'a PlaceEntry,
-    /// The entry's dates, sorted.
+    confidence: f64,
+    outlier: bool,
+    documents: Vec<&'a str>,
+    /// Sorted.
     dates: Vec<&'a str>,
+    mentions: Vec<MentionView<'a>>,
+}
+
+/// One mention as the output writes it.
+struct MentionView<'a> {
+    confidence: f64,
+    date: Option<&'a str>,
+    doc: &'a str,
+    start: usize,
+    end: usize,
+    snippet: &'a str,
+    text: &'a str,
 }
 
 impl Serialize for PlaceFeature<'_> {
@@ -385,25 +403,25 @@ struct Properties<'a>(&'a PlaceFeature<'a>);
 impl Serialize for Properties<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         let f = self.0;
-        let (p, e) = (f.place, f.entry);
+        let p = f.place;
         // Keys in byte order, as `JsonObject` (a BTreeMap) would write them.
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("confidence", &e.confidence)?;
+        map.serialize_entry("confidence", &f.confidence)?;
         map.serialize_entry("country", &p.country)?;
         map.serialize_entry("date", &f.dates.first())?;
         if f.dates.len() > 1 {
             map.serialize_entry("dates", &f.dates)?;
         }
-        map.serialize_entry("documents", &Documents(f))?;
+        map.serialize_entry("documents", &f.documents)?;
         map.serialize_entry("feature_code", &p.feature_code)?;
         map.serialize_entry("geonameid", &p.geonameid)?;
         map.serialize_entry("kind", p.kind.as_str())?;
-        map.serialize_entry("marker-color", marker_color(p.kind, e.outlier))?;
+        map.serialize_entry("marker-color", marker_color(p.kind, f.outlier))?;
         map.serialize_entry("marker-size", marker_size(p.kind))?;
-        map.serialize_entry("mention_count", &e.mentions.len())?;
-        map.serialize_entry("mentions", &Mentions(f))?;
+        map.serialize_entry("mention_count", &f.mentions.len())?;
+        map.serialize_entry("mentions", &f.mentions)?;
         map.serialize_entry("name", &p.name)?;
-        map.serialize_entry("outlier", &e.outlier)?;
+        map.serialize_entry("outlier", &f.outlier)?;
         map.serialize_entry("place_id", &p.place_id)?;
         map.serialize_entry("population", &p.population)?;
         map.serialize_entry("title", &format_args!("{} ({})", p.name, p.kind.as_str()))?;
@@ -412,45 +430,24 @@ impl Serialize for Properties<'_> {
     }
 }
 
-struct Documents<'a>(&'a PlaceFeature<'a>);
-
-impl Serialize for Documents<'_> {
+impl Serialize for MentionView<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        let f = self.0;
-        serializer.collect_seq(f.entry.documents.iter().map(|&d| f.strings.get(d)))
-    }
-}
-
-struct Mentions<'a>(&'a PlaceFeature<'a>);
-
-impl Serialize for Mentions<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        let f = self.0;
-        serializer.collect_seq(f.entry.mentions.iter().map(|m| MentionJson(f, m)))
-    }
-}
-
-struct MentionJson<'a>(&'a PlaceFeature<'a>, &'a Mention);
-
-impl Serialize for MentionJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        let (f, m) = (self.0, self.1);
-        let doc = f.docs[m.doc as usize];
         // Sorted keys, as the `JsonObject` this replaced had.
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("confidence", &m.confidence)?;
-        if let Some(d) = doc.date {
-            map.serialize_entry("date", f.strings.get(d))?;
+        map.serialize_entry("confidence", &self.confidence)?;
+        if let Some(d) = self.date {
+            map.serialize_entry("date", d)?;
         }
-        map.serialize_entry("doc", f.strings.get(doc.id))?;
-        map.serialize_entry("end", &m.end)?;
-        map.serialize_entry("snippet", f.strings.get(m.snippet))?;
-        map.serialize_entry("start", &m.start)?;
-        map.serialize_entry("text", f.strings.get(m.text))?;
+        map.serialize_entry("doc", self.doc)?;
+        map.serialize_entry("end", &self.end)?;
+        map.serialize_entry("snippet", self.snippet)?;
+        map.serialize_entry("start", &self.start)?;
+        map.serialize_entry("text", self.text)?;
         map.end()
     }
 }
 
+/// An aggregated entry's feature, its strings read from the builder.
 fn place_feature<'a>(
     gazetteer: &'a Gazetteer,
     strings: &'a Interner,
@@ -461,11 +458,76 @@ fn place_feature<'a>(
     dates.sort();
     PlaceFeature {
         place: gazetteer.place(e.place),
-        strings,
-        docs,
-        entry: e,
+        confidence: e.confidence,
+        outlier: e.outlier,
+        documents: e.documents.iter().map(|&d| strings.get(d)).collect(),
         dates,
+        mentions: e
+            .mentions
+            .iter()
+            .map(|m| {
+                let doc = docs[m.doc as usize];
+                MentionView {
+                    confidence: m.confidence,
+                    date: doc.date.map(|d| strings.get(d)),
+                    doc: strings.get(doc.id),
+                    start: m.start,
+                    end: m.end,
+                    snippet: strings.get(m.snippet),
+                    text: strings.get(m.text),
+                }
+            })
+            .collect(),
     }
+}
+
+/// The features of one whole document, one per place in order of first
+/// mention and then its claims, serialized: what a [`MapBuilder`] with one
+/// document gives in per-document mode, without interning anything.
+pub fn render_document(
+    gazetteer: &Gazetteer,
+    doc: &Document,
+    analysis: &Analysis,
+    prepared: &PreparedPart,
+) -> Result<RenderedFeatures> {
+    let mut features: Vec<PlaceFeature> = Vec::new();
+    let mut index: HashMap<PlaceIdx, usize> = HashMap::default();
+    for (m, snippet) in analysis.mentions.iter().zip(&prepared.snippets) {
+        let i = *index.entry(m.place).or_insert_with(|| {
+            features.push(PlaceFeature {
+                place: gazetteer.place(m.place),
+                confidence: 0.0,
+                outlier: true,
+                documents: vec![&doc.id],
+                dates: doc.date.as_deref().into_iter().collect(),
+                mentions: Vec::new(),
+            });
+            features.len() - 1
+        });
+        let f = &mut features[i];
+        f.mentions.push(MentionView {
+            confidence: m.confidence,
+            date: doc.date.as_deref(),
+            doc: &doc.id,
+            start: m.start,
+            end: m.end,
+            snippet,
+            text: &m.text,
+        });
+        f.confidence = f.confidence.max(m.confidence);
+        f.outlier &= m.outlier;
+    }
+    let mut rendered = RenderedFeatures::default();
+    for f in &features {
+        serde_json::to_writer(&mut rendered.bytes, f)
+            .map_err(|e| Error::Invalid(format!("cannot serialize a feature: {e}")))?;
+        rendered.ends.push(rendered.bytes.len());
+    }
+    for c in &prepared.claims {
+        rendered.bytes.extend_from_slice(c);
+        rendered.ends.push(rendered.bytes.len());
+    }
+    Ok(rendered)
 }
 
 /// Writes `fc` to `path` through a temporary file renamed into place, or to
@@ -693,6 +755,66 @@ mod tests {
     use geojson::{Feature, JsonObject, JsonValue};
     use serde_json::json;
 
+    /// The character-by-character snippet that [`snippet`] replaced.
+    fn snippet_by_chars(text: &str, start: usize, end: usize) -> String {
+        const REACH: usize = 160;
+        let mut from = start;
+        let mut steps = 0;
+        for (i, c) in text[..start].char_indices().rev() {
+            steps += 1;
+            if steps > REACH {
+                break;
+            }
+            let ends_sentence = matches!(c, '.' | '!' | '?' | '\n')
+                && i + c.len_utf8() < start
+                && (c == '\n' || text[i + c.len_utf8()..].starts_with(char::is_whitespace));
+            if ends_sentence {
+                break;
+            }
+            from = i;
+        }
+        let mut to = end;
+        let mut steps = 0;
+        for (i, c) in text[end..].char_indices() {
+            steps += 1;
+            to = end + i + c.len_utf8();
+            if steps > REACH
+                || (matches!(c, '.' | '!' | '?')
+                    && text[to..].chars().next().is_none_or(char::is_whitespace))
+                || c == '\n'
+            {
+                if c == '\n' {
+                    to -= 1;
+                }
+                break;
+            }
+        }
+        text[from..to]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn snippet_by_bytes_equals_snippet_by_chars() {
+        let long = "слово ".repeat(60);
+        let text = format!(
+            "Харків.\u{a0}Kharkiv’s “mayor” said.\n\nU.S. troops?! In Kyiv\u{2009}now. {long}Sumy. \
+             Tail without a stop — Вовчанськ 10.5\u{a0}km away\r\n. End.\n"
+        );
+        let mut starts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        starts.push(text.len());
+        for (k, &s) in starts.iter().enumerate() {
+            for &e in starts[k..].iter().take(8) {
+                assert_eq!(
+                    snippet(&text, s, e),
+                    snippet_by_chars(&text, s, e),
+                    "{s}..{e}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn snippet_is_the_sentence() {
         let text = "First one. Shelling hit Kharkiv on Friday. Next sentence.";
@@ -857,7 +979,36 @@ mod tests {
                 }
                 map.write_to(&mut out).unwrap();
                 out.finish().unwrap();
-
+                if per_document {
+                    // A batch run maps each document with a builder of its
+                    // own, or renders it directly: the same bytes.
+                    let paths = [dir.path().join("built"), dir.path().join("rendered")];
+                    for (k, path) in paths.iter().enumerate() {
+                        let mut out =
+                            FeatureWriter::new(Destination::create(Some(path)).unwrap(), format)
+                                .unwrap();
+                        for (doc, analysis) in &docs {
+                            if k == 0 {
+                                let mut map = MapBuilder::new(&gazetteer, true);
+                                map.add(doc, analysis);
+                                map.write_to(&mut out).unwrap();
+                                continue;
+                            }
+                            let prepared = PreparedPart::new(doc, analysis, &gazetteer);
+                            let rendered =
+                                render_document(&gazetteer, doc, analysis, &prepared).unwrap();
+                            for f in rendered.features() {
+                                out.write_json(f).unwrap();
+                            }
+                        }
+                        out.finish().unwrap();
+                    }
+                    assert_eq!(
+                        std::fs::read_to_string(&paths[0]).unwrap(),
+                        std::fs::read_to_string(&paths[1]).unwrap(),
+                        "{format:?}"
+                    );
+                }
                 let expected_path = dir.path().join("old");
                 let mut out =
                     FeatureWriter::new(Destination::create(Some(&expected_path)).unwrap(), format)

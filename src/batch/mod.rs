@@ -33,7 +33,7 @@ pub use report::Summary;
 
 use crate::error::{Error, Result};
 use crate::gazetteer::Gazetteer;
-use crate::output::{FeatureWriter, MapBuilder, PreparedPart, RenderedFeatures};
+use crate::output::{render_document, FeatureWriter, MapBuilder, PreparedPart, RenderedFeatures};
 use crate::pipeline::{Analysis, Geoparser};
 
 /// How a batch runs.
@@ -160,12 +160,12 @@ fn finish(parser: &Geoparser, part: &Part, per_document: bool) -> Option<Finishe
     std::panic::catch_unwind(AssertUnwindSafe(|| {
         let analysis = analyse(parser, part);
         let gazetteer = parser.gazetteer();
+        let prepared = PreparedPart::new(&part.doc, &analysis, gazetteer);
         if per_document && part.first && part.last {
-            let mut map = MapBuilder::new(gazetteer, true);
-            map.add_part(&part.doc, &analysis, true);
-            map.render().ok().map(Finished::Rendered)
+            render_document(gazetteer, &part.doc, &analysis, &prepared)
+                .ok()
+                .map(Finished::Rendered)
         } else {
-            let prepared = PreparedPart::new(&part.doc, &analysis, gazetteer);
             Some(Finished::Prepared(analysis, prepared))
         }
     }))
