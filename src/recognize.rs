@@ -646,15 +646,15 @@ fn headline_line_starts(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
-        let words: Vec<&str> = line
+        let (mut words, mut capitalized) = (0, 0);
+        for w in line
             .split(|c: char| !c.is_alphabetic())
-            .filter(|w| w.chars().count() > 3)
-            .collect();
-        let capitalized = words
-            .iter()
-            .filter(|w| w.starts_with(char::is_uppercase))
-            .count();
-        if words.len() >= 3 && capitalized * 10 >= words.len() * 7 {
+            .filter(|w| w.chars().nth(3).is_some())
+        {
+            words += 1;
+            capitalized += usize::from(w.starts_with(char::is_uppercase));
+        }
+        if words >= 3 && capitalized * 10 >= words * 7 {
             out.push((offset, offset + line.len()));
         }
         offset += line.len();
