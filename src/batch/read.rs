@@ -477,9 +477,13 @@ fn record(
     fields: &JsonlFields,
     at: &str,
 ) -> Result<(String, String, Option<String>), Problem> {
-    let mut object: serde_json::Map<String, serde_json::Value> = serde_json::from_str(line)
+    use serde::de::DeserializeSeed;
+    let mut de = serde_json::Deserializer::from_str(line);
+    let object = RecordSeed(fields)
+        .deserialize(&mut de)
+        .and_then(|r| de.end().map(|()| r))
         .map_err(|e| Problem::new(at, ProblemKind::NotJson, format!("not a JSON object: {e}")))?;
-    let text = match object.remove(&fields.text) {
+    let text = match object.text {
         Some(serde_json::Value::String(t)) => t,
         Some(_) => {
             let detail = format!("field {:?} is not a string", fields.text);
@@ -493,17 +497,63 @@ fn record(
     if text.trim().is_empty() {
         return Err(Problem::new(at, ProblemKind::Empty, "empty text"));
     }
-    let id = match object.get(&fields.id) {
-        Some(serde_json::Value::String(s)) => s.clone(),
+    let id = match object.id {
+        Some(serde_json::Value::String(s)) => s,
         Some(serde_json::Value::Number(n)) => n.to_string(),
         _ => at.to_string(),
     };
     // "2024-05-17" or a timestamp that starts with one.
-    let date = match object.get(&fields.date) {
+    let date = match object.date {
         Some(serde_json::Value::String(s)) => stated_date(&format!("date {s}")),
         _ => None,
     };
     Ok((id, text, date))
+}
+
+/// The configured fields of one JSON Lines record; every other field is
+/// skipped unread (a scraped record may carry the whole HTML page). As in
+/// a JSON object read whole, the last of repeated keys wins.
+#[derive(Default)]
+struct RecordFields {
+    text: Option<serde_json::Value>,
+    id: Option<serde_json::Value>,
+    date: Option<serde_json::Value>,
+}
+
+struct RecordSeed<'f>(&'f JsonlFields);
+
+impl<'de> serde::de::DeserializeSeed<'de> for RecordSeed<'_> {
+    type Value = RecordFields;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<RecordFields, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for RecordSeed<'_> {
+    type Value = RecordFields;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a map")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RecordFields, A::Error> {
+        let mut record = RecordFields::default();
+        while let Some(key) = map.next_key::<String>()? {
+            let slot = if key == self.0.text {
+                &mut record.text
+            } else if key == self.0.id {
+                &mut record.id
+            } else if key == self.0.date {
+                &mut record.date
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+                continue;
+            };
+            *slot = Some(map.next_value()?);
+        }
+        Ok(record)
+    }
 }
 
 /// Reads until `buf` holds `want` bytes or the input ends; true at the end.
