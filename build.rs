@@ -20,11 +20,12 @@ fn main() {
     if complete {
         code.push_str("pub static FILES: Option<&[(&str, &[u8])]> = Some(&[\n");
         let optional = OPTIONAL_FILES.iter().filter(|f| dir.join(f).is_file());
+        // Paths from the crate's own CARGO_MANIFEST_DIR when it compiles,
+        // not this script's: two checkouts sharing one CARGO_TARGET_DIR
+        // share this script's output, and each must embed its own files.
         for f in REQUIRED_FILES.iter().chain(optional) {
-            let path = dir.join(f);
             code.push_str(&format!(
-                "    ({f:?}, include_bytes!({:?})),\n",
-                path.display().to_string()
+                "    ({f:?}, include_bytes!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/gazetteer/{f}\"))),\n"
             ));
         }
         code.push_str("]);\n");
