@@ -242,19 +242,27 @@ const STREET_WORDS: &[&str] = &[
 ];
 
 /// Byte ranges of web addresses, e-mail addresses and bare domain names.
+///
+/// Only the words that hold a `.`, `@` or `:` can be addresses, so the
+/// text is searched for those bytes and only the words around them are
+/// read.
 pub fn address_ranges(text: &str) -> Vec<(usize, usize)> {
     let mut ranges = Vec::new();
     let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i].is_ascii_whitespace() {
-            i += 1;
+    // Words that end before this were read already.
+    let mut done = 0;
+    for hit in memchr::memchr3_iter(b'.', b'@', b':', bytes) {
+        if hit < done {
             continue;
         }
-        let start = i;
-        while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
+        let start = bytes[..hit]
+            .iter()
+            .rposition(u8::is_ascii_whitespace)
+            .map_or(0, |p| p + 1);
+        let mut i = bytes[hit..]
+            .iter()
+            .position(u8::is_ascii_whitespace)
+            .map_or(bytes.len(), |p| hit + p);
         let token = text[start..i].trim_end_matches(['.', ',', ';', ':', ')', '"', '\'']);
         if is_address(token) {
             let mut end = start + token.len();
@@ -274,6 +282,7 @@ pub fn address_ranges(text: &str) -> Vec<(usize, usize)> {
             }
             ranges.push((start, end));
         }
+        done = i;
     }
     ranges
 }
@@ -694,6 +703,57 @@ mod tests {
             "a..b.com",
         ] {
             assert!(!is_address(no), "{no}");
+        }
+    }
+
+    /// The word-by-word scan that [`address_ranges`] replaced.
+    fn address_ranges_by_words(text: &str) -> Vec<(usize, usize)> {
+        let mut ranges = Vec::new();
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i].is_ascii_whitespace() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            let token = text[start..i].trim_end_matches(['.', ',', ';', ':', ')', '"', '\'']);
+            if is_address(token) {
+                let mut end = start + token.len();
+                if token.contains("://") && token.ends_with(['-', '/', '_']) {
+                    let rest = &text[i..];
+                    let skipped =
+                        rest.len() - rest.trim_start_matches([' ', '\t', '\r', '\n']).len();
+                    let next = rest[skipped..]
+                        .split(char::is_whitespace)
+                        .next()
+                        .unwrap_or("");
+                    if !next.is_empty() && next.chars().all(|c| c.is_ascii_graphic()) {
+                        end = i + skipped + next.len();
+                        i = end;
+                    }
+                }
+                ranges.push((start, end));
+            }
+        }
+        ranges
+    }
+
+    #[test]
+    fn address_search_equals_the_word_scan() {
+        let texts = [
+            "See https://example.com/kharkiv-news-\nsecond-part.kyiv.ua and aljazeera.net.",
+            "Mail a@b.com, (www.rt.com) or http://x.y/a_\n\n b.c: U.S. forces, 10.5 km. e.g. St.Louis",
+            "Харків: «kyiv@post.ua»; ftp://host/path- \t x@y.z.\u{a0}end",
+            "",
+            "no dots here at all",
+            "trailing https://a.b/-",
+        ];
+        for t in texts {
+            assert_eq!(address_ranges(t), address_ranges_by_words(t), "{t:?}");
         }
     }
 
