@@ -44,7 +44,16 @@ pub fn point(lat: f64, lon: f64) -> Geometry {
 /// sentence are ASCII, and every character starts at a byte that is not a
 /// UTF-8 continuation byte, so characters can be counted without decoding.
 pub fn snippet(text: &str, start: usize, end: usize) -> String {
-    const REACH: usize = 160;
+    let (from, to) = snippet_bounds(text, start, end);
+    collapse_whitespace(&text[from..to])
+}
+
+/// How many characters a snippet reaches on each side of its mention when
+/// the sentence is longer.
+const REACH: usize = 160;
+
+/// Where [`snippet`] cuts `text` around `start..end`.
+fn snippet_bounds(text: &str, start: usize, end: usize) -> (usize, usize) {
     let bytes = text.as_bytes();
     let char_start = |i: usize| bytes[i] & 0xC0 != 0x80;
     let space_at = |i: usize| text[i..].starts_with(char::is_whitespace);
@@ -80,7 +89,56 @@ pub fn snippet(text: &str, start: usize, end: usize) -> String {
             break;
         }
     }
-    collapse_whitespace(&text[from..to])
+    (from, to)
+}
+
+/// The sentence stops of one text, found once, so that the snippets of its
+/// many mentions are cut without walking the text around each of them.
+struct Sentences<'t> {
+    text: &'t str,
+    /// Byte positions of line breaks, and of `.`, `!` and `?` followed by
+    /// white space or the end: where [`snippet_bounds`] stops, either way.
+    stops: Vec<usize>,
+}
+
+impl<'t> Sentences<'t> {
+    fn new(text: &'t str) -> Sentences<'t> {
+        let bytes = text.as_bytes();
+        let stops = memchr::memchr3_iter(b'.', b'!', b'?', bytes)
+            .filter(|&i| i + 1 == bytes.len() || text[i + 1..].starts_with(char::is_whitespace));
+        let mut stops: Vec<usize> = stops.chain(memchr::memchr_iter(b'\n', bytes)).collect();
+        stops.sort_unstable();
+        Sentences { text, stops }
+    }
+
+    /// [`snippet_bounds`], from the stops when the sentence is within
+    /// reach on both sides (nearly always), else by walking the text.
+    fn bounds(&self, start: usize, end: usize) -> (usize, usize) {
+        let (text, bytes) = (self.text, self.text.as_bytes());
+        let within_reach = |span: &str, reach: usize| {
+            span.len() <= reach || span.bytes().filter(|b| b & 0xC0 != 0x80).count() <= reach
+        };
+        // The last stop that is not right before the mention.
+        let k = self.stops.partition_point(|&i| i + 1 < start);
+        let from = if k > 0 { self.stops[k - 1] + 1 } else { 0 };
+        // The first stop at or after its end.
+        let k = self.stops.partition_point(|&i| i < end);
+        let to = match self.stops.get(k) {
+            Some(&j) if within_reach(&text[end..j], REACH) => {
+                if bytes[j] == b'\n' {
+                    j
+                } else {
+                    j + 1
+                }
+            }
+            None if within_reach(&text[end..], REACH) => text.len(),
+            _ => return snippet_bounds(text, start, end),
+        };
+        if !within_reach(&text[from..start], REACH) {
+            return snippet_bounds(text, start, end);
+        }
+        (from, to)
+    }
 }
 
 /// The length of the UTF-8 character whose first byte is `b`.
@@ -253,7 +311,7 @@ impl<'g> MapBuilder<'g> {
             }
         }
         let doc_ix = self.docs.len().saturating_sub(1) as u32;
-        for (m, snippet) in analysis.mentions.iter().zip(&prepared.snippets) {
+        for (m, snippet) in analysis.mentions.iter().zip(prepared.snippets()) {
             let key = (m.place, self.per_document.then_some(doc_no));
             let i = *self.index.entry(key).or_insert_with(|| {
                 self.entries.push(PlaceEntry {
@@ -321,18 +379,30 @@ impl<'g> MapBuilder<'g> {
 /// feature, serialized. Batch workers prepare parts so that the one thread
 /// that puts them in order does little more than count.
 pub struct PreparedPart {
-    snippets: Vec<String>,
+    /// For every mention, its snippet in `snippet_texts`.
+    snippets: Vec<u32>,
+    /// Each snippet once: consecutive mentions of one sentence share it.
+    snippet_texts: Vec<String>,
     claims: Vec<Box<[u8]>>,
 }
 
 impl PreparedPart {
     pub fn new(doc: &Document, analysis: &Analysis, gazetteer: &Gazetteer) -> PreparedPart {
+        let sentences = Sentences::new(&doc.text);
+        let mut snippets = Vec::with_capacity(analysis.mentions.len());
+        let mut snippet_texts = Vec::new();
+        let mut last = None;
+        for m in &analysis.mentions {
+            let bounds = sentences.bounds(m.byte_start, m.byte_end);
+            if last != Some(bounds) {
+                snippet_texts.push(collapse_whitespace(&doc.text[bounds.0..bounds.1]));
+                last = Some(bounds);
+            }
+            snippets.push(snippet_texts.len() as u32 - 1);
+        }
         PreparedPart {
-            snippets: analysis
-                .mentions
-                .iter()
-                .map(|m| snippet(&doc.text, m.byte_start, m.byte_end))
-                .collect(),
+            snippets,
+            snippet_texts,
             claims: analysis
                 .claims
                 .iter()
@@ -343,6 +413,13 @@ impl PreparedPart {
                 })
                 .collect(),
         }
+    }
+
+    /// The snippet of every mention, in order.
+    fn snippets(&self) -> impl Iterator<Item = &str> {
+        self.snippets
+            .iter()
+            .map(|&k| self.snippet_texts[k as usize].as_str())
     }
 }
 
@@ -492,7 +569,7 @@ pub fn render_document(
 ) -> Result<RenderedFeatures> {
     let mut features: Vec<PlaceFeature> = Vec::new();
     let mut index: HashMap<PlaceIdx, usize> = HashMap::default();
-    for (m, snippet) in analysis.mentions.iter().zip(&prepared.snippets) {
+    for (m, snippet) in analysis.mentions.iter().zip(prepared.snippets()) {
         let i = *index.entry(m.place).or_insert_with(|| {
             features.push(PlaceFeature {
                 place: gazetteer.place(m.place),
@@ -802,15 +879,18 @@ mod tests {
             "Харків.\u{a0}Kharkiv’s “mayor” said.\n\nU.S. troops?! In Kyiv\u{2009}now. {long}Sumy. \
              Tail without a stop — Вовчанськ 10.5\u{a0}km away\r\n. End.\n"
         );
-        let mut starts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
-        starts.push(text.len());
-        for (k, &s) in starts.iter().enumerate() {
-            for &e in starts[k..].iter().take(8) {
-                assert_eq!(
-                    snippet(&text, s, e),
-                    snippet_by_chars(&text, s, e),
-                    "{s}..{e}"
-                );
+        let exact = format!("{}. Word{}", "x".repeat(159), "y".repeat(158));
+        for text in [text, exact] {
+            let sentences = Sentences::new(&text);
+            let mut starts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+            starts.push(text.len());
+            for (k, &s) in starts.iter().enumerate() {
+                for &e in starts[k..].iter().take(8) {
+                    let want = snippet_by_chars(&text, s, e);
+                    assert_eq!(snippet(&text, s, e), want, "{s}..{e}");
+                    let (from, to) = sentences.bounds(s, e);
+                    assert_eq!(collapse_whitespace(&text[from..to]), want, "{s}..{e}");
+                }
             }
         }
     }
