@@ -59,18 +59,24 @@ const GROUP_SPACES: &[char] = &[' ', '\u{00A0}', '\u{202F}', '\u{2009}'];
 /// blank line, and after a line break followed by anything but a lower-case
 /// letter (hard-wrapped paragraphs keep their sentences).
 pub fn tokenize(text: &str) -> Vec<Token<'_>> {
-    let mut tokens: Vec<Token> = Vec::new();
-    let mut chars = text.char_indices().peekable();
+    let bytes = text.as_bytes();
+    let char_at = |i: usize| match bytes[i] {
+        b @ 0..=0x7F => char::from(b),
+        _ => text[i..].chars().next().expect("i is a character boundary"),
+    };
+    let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 5);
     let mut spaced = true;
     let mut newlines = 0usize;
     let mut pending_break = true;
-    while let Some(&(i, c)) = chars.peek() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = char_at(i);
         if c.is_whitespace() {
             spaced = true;
             if c == '\n' {
                 newlines += 1;
             }
-            chars.next();
+            i += c.len_utf8();
             continue;
         }
         let line_break =
@@ -84,12 +90,22 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
         let (kind, end) = if c.is_ascii_digit() {
             (TokenKind::Number, number_end(text, i))
         } else if c.is_alphabetic() {
-            let mut end = i;
-            for (j, d) in text[i..].char_indices() {
+            // Letters and the combining marks that belong to them; an ASCII
+            // byte other than a letter always ends the word.
+            let mut end = i + c.len_utf8();
+            while end < bytes.len() {
+                if bytes[end] < 0x80 {
+                    if !bytes[end].is_ascii_alphabetic() {
+                        break;
+                    }
+                    end += 1;
+                    continue;
+                }
+                let d = char_at(end);
                 if !(d.is_alphabetic() || unicode_normalization::char::is_combining_mark(d)) {
                     break;
                 }
-                end = i + j + d.len_utf8();
+                end += d.len_utf8();
             }
             (TokenKind::Word, end)
         } else {
@@ -113,9 +129,7 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
             sentence_start,
         });
         spaced = false;
-        while chars.peek().is_some_and(|&(j, _)| j < end) {
-            chars.next();
-        }
+        i = end;
     }
     tokens
 }
@@ -597,7 +611,8 @@ pub fn quantity_at(text: &str, tokens: &[Token], i: usize) -> Option<Quantity> {
         }
     }
     let (value, step, mut next) = number_at(tokens, i)?;
-    let mut qualifier = qualifier_before(text, tokens, i);
+    // "between" sets the qualifier here; any other is read once a unit is found.
+    let mut qualifier = None;
     let mut value_max = None;
     let mut step = step;
     if i > 0 && tokens[i - 1].is_word("between") {
@@ -639,6 +654,7 @@ pub fn quantity_at(text: &str, tokens: &[Token], i: usize) -> Option<Quantity> {
         next += 1;
     }
     let (unit, after_unit) = unit_at(text, tokens, next)?;
+    let qualifier = qualifier.or_else(|| qualifier_before(text, tokens, i));
     let (qualifier, qualifier_text, first) = match qualifier {
         Some((q, w, f)) => (Some(q), Some(w), f),
         None => (None, None, i),
@@ -726,6 +742,81 @@ fn direction_prefix(w: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The character-iterator tokenizer that [`tokenize`] replaced.
+    fn tokenize_by_chars(text: &str) -> Vec<Token<'_>> {
+        let mut tokens: Vec<Token> = Vec::new();
+        let mut chars = text.char_indices().peekable();
+        let mut spaced = true;
+        let mut newlines = 0usize;
+        let mut pending_break = true;
+        while let Some(&(i, c)) = chars.peek() {
+            if c.is_whitespace() {
+                spaced = true;
+                if c == '\n' {
+                    newlines += 1;
+                }
+                chars.next();
+                continue;
+            }
+            let line_break =
+                newlines >= 2 || (newlines == 1 && !c.is_lowercase() && !c.is_ascii_digit());
+            let after_stop = tokens
+                .last()
+                .is_some_and(|t| spaced && t.is_punct(&['.', '!', '?']));
+            let sentence_start = pending_break || line_break || after_stop;
+            pending_break = false;
+            newlines = 0;
+            let (kind, end) = if c.is_ascii_digit() {
+                (TokenKind::Number, number_end(text, i))
+            } else if c.is_alphabetic() {
+                let mut end = i;
+                for (j, d) in text[i..].char_indices() {
+                    if !(d.is_alphabetic() || unicode_normalization::char::is_combining_mark(d)) {
+                        break;
+                    }
+                    end = i + j + d.len_utf8();
+                }
+                (TokenKind::Word, end)
+            } else {
+                (TokenKind::Punct, i + c.len_utf8())
+            };
+            let raw = &text[i..end];
+            let lower: Cow<str> = match kind {
+                TokenKind::Word => Cow::Owned(raw.to_lowercase()),
+                TokenKind::Number => {
+                    Cow::Owned(raw.chars().filter(|d| !GROUP_SPACES.contains(d)).collect())
+                }
+                TokenKind::Punct => Cow::Owned(raw.to_string()),
+            };
+            tokens.push(Token {
+                kind,
+                start: i,
+                end,
+                lower,
+                spaced,
+                sentence_start,
+            });
+            spaced = false;
+            while chars.peek().is_some_and(|&(j, _)| j < end) {
+                chars.next();
+            }
+        }
+        tokens
+    }
+
+    #[test]
+    fn tokenize_equals_the_character_walk() {
+        let texts = [
+            "Kharkiv, just 30 kilometers from the Russian border. Then: 1 200 ha!",
+            "Вовчанськ — 10.5\u{a0}km; e\u{301}te\u{301} Zürich’s “12,500” km2\n\nnext\nline",
+            "a\u{300}b 3rd $1.5 20-30 km\r\n\u{2009}x",
+            "",
+        ];
+        for t in texts {
+            assert_eq!(tokenize(t), tokenize_by_chars(t), "{t:?}");
+        }
+    }
 
     fn first_quantity(text: &str) -> Option<Quantity> {
         let tokens = tokenize(text);
