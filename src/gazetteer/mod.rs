@@ -26,7 +26,7 @@ pub mod info;
 pub mod outlines;
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -220,18 +220,17 @@ impl Posting {
 #[derive(Debug, Default)]
 pub struct Lexicon {
     /// Lower-case word → Zipf frequency (about 7 for "the", 3 for rare words).
-    common_words: HashMap<String, f32>,
+    common_words: foldhash::HashMap<String, f32>,
     /// Given names as written ("Vladimir").
-    first_names: HashSet<String>,
+    first_names: foldhash::HashSet<String>,
     /// Lower-case adjective of nationality → ISO 3166-1 alpha-2 ("russian" → "RU").
-    demonyms: HashMap<String, String>,
+    demonyms: foldhash::HashMap<String, String>,
 }
 
 impl Lexicon {
     /// The Zipf frequency of `word` as an English word (0 when it is not one).
     pub fn word_frequency(&self, word: &str) -> f32 {
-        let lower = word.to_lowercase();
-        self.common_words.get(&lower).copied().unwrap_or(0.0)
+        with_lowercase(word, |lower| self.common_words.get(lower).copied()).unwrap_or(0.0)
     }
 
     /// True when `word` is a known given name.
@@ -241,7 +240,7 @@ impl Lexicon {
 
     /// The country a nationality adjective refers to ("Russian" → "RU").
     pub fn demonym_country(&self, word: &str) -> Option<&str> {
-        self.demonyms.get(&word.to_lowercase()).map(String::as_str)
+        with_lowercase(word, |lower| self.demonyms.get(lower)).map(String::as_str)
     }
 
     fn parse(words: &str, names: &str, demonyms: &str) -> Self {
@@ -270,6 +269,20 @@ impl Lexicon {
             first_names,
             demonyms,
         }
+    }
+}
+
+/// Calls `f` with `word` in lower case, without allocating for the short
+/// ASCII words that recognition asks about thousands of times per document.
+fn with_lowercase<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 32];
+    if word.len() <= buf.len() && word.is_ascii() {
+        let lower = &mut buf[..word.len()];
+        lower.copy_from_slice(word.as_bytes());
+        lower.make_ascii_lowercase();
+        f(std::str::from_utf8(lower).expect("ASCII is UTF-8"))
+    } else {
+        f(&word.to_lowercase())
     }
 }
 
@@ -787,6 +800,14 @@ pub(crate) fn place_row(p: &Place) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lowercase_without_allocating_is_lowercase() {
+        let long = "Ab".repeat(40);
+        for w in ["Kharkiv", "MARCH", "", "Zürich", "ΑΘΗΝΑ", long.as_str()] {
+            assert_eq!(with_lowercase(w, str::to_string), w.to_lowercase(), "{w}");
+        }
+    }
 
     fn table(rows: usize, bad_at: Option<usize>) -> String {
         let mut t = format!("{PLACES_HEADER}\n");
