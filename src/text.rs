@@ -63,12 +63,15 @@ pub fn fold(s: &str) -> String {
 
 /// A document's text folded for matching, with a map back to the original.
 ///
-/// `folded` is the folded text; `origin[i]` is the byte offset in the
-/// original text of the character that produced folded byte `i` (with one
-/// extra entry for the end), so a match in folded text maps back exactly.
+/// `folded` is the folded text; [`FoldedText::origin`] gives the byte offset
+/// in the original text of the character that produced a folded byte, so a
+/// match in folded text maps back exactly.
 pub struct FoldedText {
     pub folded: String,
-    pub origin: Vec<u32>,
+    /// `(folded start, folded end, original start, original end)` of every
+    /// character that is not ASCII. An ASCII character folds to one byte,
+    /// so between these the two texts advance together and need no map.
+    others: Vec<(u32, u32, u32, u32)>,
     /// `(original byte, folded byte)` of every character that can start a
     /// name: the first letter of a word, capitalized or from a script
     /// without case. Found in the folding pass so the matcher need not
@@ -82,7 +85,7 @@ impl FoldedText {
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
         let mut folded: Vec<u8> = Vec::with_capacity(text.len() + 16);
-        let mut origin: Vec<u32> = Vec::with_capacity(text.len() + 17);
+        let mut others = Vec::new();
         let mut name_starts = Vec::new();
         let mut in_word = false;
         let mut scratch = String::new();
@@ -90,19 +93,29 @@ impl FoldedText {
         while i < bytes.len() {
             let b = bytes[i];
             if b.is_ascii() {
-                // The common case, byte by byte, without decoding characters.
-                let word = b.is_ascii_alphanumeric();
-                if word && !in_word && b.is_ascii_uppercase() {
-                    name_starts.push((i as u32, folded.len() as u32));
+                // The common case: a run of ASCII, folded a byte at a time
+                // in simple loops the compiler can vectorize.
+                let end = bytes[i..]
+                    .iter()
+                    .position(|b| !b.is_ascii())
+                    .map_or(bytes.len(), |p| i + p);
+                let run = &bytes[i..end];
+                let base = folded.len();
+                for (k, &b) in run.iter().enumerate() {
+                    let word = b.is_ascii_alphanumeric();
+                    if word && !in_word && b.is_ascii_uppercase() {
+                        name_starts.push(((i + k) as u32, (base + k) as u32));
+                    }
+                    in_word = word;
                 }
-                in_word = word;
-                folded.push(if b.is_ascii_whitespace() {
-                    b' '
-                } else {
-                    b.to_ascii_lowercase()
-                });
-                origin.push(i as u32);
-                i += 1;
+                folded.extend(run.iter().map(|&b| {
+                    if b.is_ascii_whitespace() {
+                        b' '
+                    } else {
+                        b.to_ascii_lowercase()
+                    }
+                }));
+                i = end;
                 continue;
             }
             let Some(c) = text[i..].chars().next() else {
@@ -115,27 +128,39 @@ impl FoldedText {
             in_word = word;
             scratch.clear();
             fold_char(c, &mut scratch);
+            let at = folded.len() as u32;
             folded.extend_from_slice(scratch.as_bytes());
-            origin.resize(origin.len() + scratch.len(), i as u32);
+            others.push((at, folded.len() as u32, i as u32, (i + c.len_utf8()) as u32));
             i += c.len_utf8();
         }
-        origin.push(text.len() as u32);
         // Every byte pushed came from a whole character or its folded form.
         let folded = String::from_utf8(folded).unwrap_or_default();
         FoldedText {
             folded,
-            origin,
+            others,
             name_starts,
         }
     }
 
     /// The original byte range of folded bytes `start..end`.
     pub fn original_range(&self, start: usize, end: usize, text: &str) -> (usize, usize) {
-        let s = self.origin[start] as usize;
+        let s = self.origin(start);
         // The end is the end of the original character that produced the last folded byte.
-        let last = self.origin[end - 1] as usize;
+        let last = self.origin(end - 1);
         let e = last + text[last..].chars().next().map_or(0, char::len_utf8);
         (s, e)
+    }
+
+    /// The original byte offset of the character that produced folded byte
+    /// `f` (the original length for the folded length).
+    pub fn origin(&self, f: usize) -> usize {
+        let f = f as u32;
+        let k = self.others.partition_point(|o| o.0 <= f);
+        match k.checked_sub(1).map(|k| self.others[k]) {
+            None => f as usize,
+            Some((_, fend, orig, _)) if f < fend => orig as usize,
+            Some((_, fend, _, orig_end)) => (orig_end + (f - fend)) as usize,
+        }
     }
 }
 
@@ -208,6 +233,27 @@ mod tests {
         assert_eq!(fold("Ivano‐Frankivsk"), "ivano-frankivsk");
         assert_eq!(fold("ХАРКІВ"), "харків");
         assert_eq!(fold("Київ"), "киів");
+    }
+
+    #[test]
+    fn sparse_origin_equals_the_byte_by_byte_map() {
+        let text = "Kharkiv’s “Харків” — Zürich, straße, ﬁle, İstanbul, 東京 and Kyiv.";
+        let f = FoldedText::new(text);
+        let mut dense = Vec::new();
+        for (i, c) in text.char_indices() {
+            let mut folded = String::new();
+            if c.is_ascii() {
+                folded.push(c);
+            } else {
+                fold_char(c, &mut folded);
+            }
+            dense.extend(std::iter::repeat_n(i, folded.len()));
+        }
+        dense.push(text.len());
+        assert_eq!(dense.len(), f.folded.len() + 1);
+        for (k, &want) in dense.iter().enumerate() {
+            assert_eq!(f.origin(k), want, "folded byte {k}");
+        }
     }
 
     #[test]
