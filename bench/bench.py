@@ -186,46 +186,52 @@ def main():
     print(f"corpus: {corpus} {all_bytes / 1e6:.1f} MB of text, {len(all_texts)} articles; {len(names)} names",
           file=sys.stderr)
 
-    rows = []  # (tool, task, MB, docs, build s, run s, peak MB)
-    # The machine is shared: every timing is the fastest of --repeat runs.
+    # The machine is shared, and other work comes and goes for minutes at a
+    # time: every measurement is taken once per round, the rounds run one
+    # after another, and each row keeps its fastest round (and its highest
+    # peak memory), so a busy spell slows every tool alike.
+    samples = {}  # (tool, task) -> [(tool, task, MB, docs, build s, run s, peak MB)]
+
+    def record(row):
+        samples.setdefault(row[:2], []).append(row)
+
+    for _ in range(args.repeat):
+        # Each peer in its own process so memory is its own.
+        for label, fn, mb in [("flashtext", "peer_flashtext", args.peer_mb),
+                              ("pyahocorasick", "peer_ahocorasick", args.peer_mb),
+                              ("spaCy PhraseMatcher", "peer_spacy", args.spacy_mb)]:
+            code = (f"import sys, json; sys.path.insert(0, {str(ROOT / 'bench')!r}); import bench as b;"
+                    f"names = open({str(names_file)!r}).read().split(chr(10))[:-1];"
+                    f"texts, size = b.load_texts({str(corpus)!r}, {mb});"
+                    f"build, run, found = b.{fn}(names, texts, 1);"
+                    f"print(json.dumps([size, len(texts), build, run, found]))")
+            secs, peak, out = timed([sys.executable, "-c", code])
+            size, docs, build, run, found = json.loads(out)
+            record((label, f"build + match ({found} hits)", size / 1e6, docs, build, run, peak))
+            print(f"{label}: build {build:.1f} s, match {run:.1f} s, peak {peak:.0f} MB", file=sys.stderr)
+
+        secs, peak, out = timed([binary, "bench-match", str(corpus)])
+        m = json.loads(out)
+        record(("geomention", f"matcher only, 1 thread ({m['spans']} spans)", m["bytes"] / 1e6,
+                m["documents"], m["load_seconds"], m["seconds"], peak))
+
+        for t in (1, threads):
+            out_file = work / f"map-{t}.geojsons"
+            secs, peak, _ = timed([binary, "map", "--jsonl", str(corpus), "--format", "geojsonseq", "--threads",
+                                   str(t), "-q", "-o", str(out_file)])
+            record(("geomention", f"map pipeline, {t} thread{'s' if t > 1 else ''} (geojsonseq)",
+                    all_bytes / 1e6, len(all_texts), float("nan"), secs, peak))
+        out_file = work / "map-agg.geojson"
+        secs, peak, _ = timed([binary, "map", "--jsonl", str(corpus), "-q", "-o", str(out_file)])
+        record(("geomention", f"map pipeline, {threads} threads (aggregated geojson)",
+                all_bytes / 1e6, len(all_texts), float("nan"), secs, peak))
+        print(f"geomention: matcher {m['seconds']:.2f} s, map {secs:.1f} s (aggregated)", file=sys.stderr)
+
     best = f", best of {args.repeat}" if args.repeat > 1 else ""
-
-    def fastest(cmd):
-        """(fastest seconds, highest peak MB, stdout of the fastest) of --repeat runs of cmd."""
-        runs = [timed(cmd) for _ in range(args.repeat)]
-        secs, _, out = min(runs, key=lambda r: r[0])
-        return secs, max(r[1] for r in runs), out
-
-    # Each peer in its own process so memory is its own.
-    for label, fn, mb in [("flashtext", "peer_flashtext", args.peer_mb),
-                          ("pyahocorasick", "peer_ahocorasick", args.peer_mb),
-                          ("spaCy PhraseMatcher", "peer_spacy", args.spacy_mb)]:
-        code = (f"import sys, json; sys.path.insert(0, {str(ROOT / 'bench')!r}); import bench as b;"
-                f"names = open({str(names_file)!r}).read().split(chr(10))[:-1];"
-                f"texts, size = b.load_texts({str(corpus)!r}, {mb});"
-                f"build, run, found = b.{fn}(names, texts, {args.repeat});"
-                f"print(json.dumps([size, len(texts), build, run, found]))")
-        secs, peak, out = timed([sys.executable, "-c", code])
-        size, docs, build, run, found = json.loads(out)
-        rows.append((label, f"build + match ({found} hits){best}", size / 1e6, docs, build, run, peak))
-        print(f"{label}: build {build:.1f} s, match {run:.1f} s, peak {peak:.0f} MB", file=sys.stderr)
-
-    matches = [timed([binary, "bench-match", str(corpus)]) for _ in range(args.repeat)]
-    peak = max(r[1] for r in matches)
-    m = min((json.loads(r[2]) for r in matches), key=lambda m: m["seconds"])
-    rows.append(("geomention", f"matcher only, 1 thread ({m['spans']} spans){best}", m["bytes"] / 1e6,
-                 m["documents"], m["load_seconds"], m["seconds"], peak))
-
-    for t in (1, threads):
-        out_file = work / f"map-{t}.geojsons"
-        secs, peak, _ = fastest([binary, "map", "--jsonl", str(corpus), "--format", "geojsonseq", "--threads",
-                                 str(t), "-q", "-o", str(out_file)])
-        rows.append(("geomention", f"map pipeline, {t} thread{'s' if t > 1 else ''} (geojsonseq){best}",
-                     all_bytes / 1e6, len(all_texts), float("nan"), secs, peak))
-    out_file = work / "map-agg.geojson"
-    secs, peak, _ = fastest([binary, "map", "--jsonl", str(corpus), "-q", "-o", str(out_file)])
-    rows.append(("geomention", f"map pipeline, {threads} threads (aggregated geojson){best}",
-                 all_bytes / 1e6, len(all_texts), float("nan"), secs, peak))
+    rows = []
+    for runs in samples.values():
+        tool, task, mb, docs, build, run, _ = min(runs, key=lambda r: r[5])
+        rows.append((tool, task + best, mb, docs, build, run, max(r[6] for r in runs)))
 
     empty = work / "empty.txt"
     empty.write_text("")
