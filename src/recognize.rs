@@ -266,25 +266,32 @@ pub fn address_ranges(text: &str) -> Vec<(usize, usize)> {
         let token = text[start..i].trim_end_matches(['.', ',', ';', ':', ')', '"', '\'']);
         if is_address(token) {
             let mut end = start + token.len();
-            // A URL broken across lines continues on the next line when the
-            // first part ends with a separator.
-            if token.contains("://") && token.ends_with(['-', '/', '_']) {
-                let rest = &text[i..];
-                let skipped = rest.len() - rest.trim_start_matches([' ', '\t', '\r', '\n']).len();
-                let next = rest[skipped..]
-                    .split(char::is_whitespace)
-                    .next()
-                    .unwrap_or("");
-                if !next.is_empty() && next.chars().all(|c| c.is_ascii_graphic()) {
-                    end = i + skipped + next.len();
-                    i = end;
-                }
+            if let Some(e) = url_continuation(text, token, i) {
+                end = e;
+                i = e;
             }
             ranges.push((start, end));
         }
         done = i;
     }
     ranges
+}
+
+/// Where a URL `token` that ends at byte `i` continues to when it was
+/// broken across lines: it ends with a separator and the next word is
+/// printable ASCII.
+fn url_continuation(text: &str, token: &str, i: usize) -> Option<usize> {
+    if !(token.contains("://") && token.ends_with(['-', '/', '_'])) {
+        return None;
+    }
+    let rest = &text[i..];
+    let skipped = rest.len() - rest.trim_start_matches([' ', '\t', '\r', '\n']).len();
+    let next = rest[skipped..]
+        .split(char::is_whitespace)
+        .next()
+        .unwrap_or("");
+    (!next.is_empty() && next.chars().all(|c| c.is_ascii_graphic()))
+        .then(|| i + skipped + next.len())
 }
 
 fn is_address(token: &str) -> bool {
@@ -723,18 +730,9 @@ mod tests {
             let token = text[start..i].trim_end_matches(['.', ',', ';', ':', ')', '"', '\'']);
             if is_address(token) {
                 let mut end = start + token.len();
-                if token.contains("://") && token.ends_with(['-', '/', '_']) {
-                    let rest = &text[i..];
-                    let skipped =
-                        rest.len() - rest.trim_start_matches([' ', '\t', '\r', '\n']).len();
-                    let next = rest[skipped..]
-                        .split(char::is_whitespace)
-                        .next()
-                        .unwrap_or("");
-                    if !next.is_empty() && next.chars().all(|c| c.is_ascii_graphic()) {
-                        end = i + skipped + next.len();
-                        i = end;
-                    }
+                if let Some(e) = url_continuation(text, token, i) {
+                    end = e;
+                    i = e;
                 }
                 ranges.push((start, end));
             }
