@@ -67,7 +67,6 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
     let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 5);
     let mut spaced = true;
     let mut newlines = 0usize;
-    let mut pending_break = true;
     let mut i = 0;
     while i < bytes.len() {
         let c = char_at(i);
@@ -79,13 +78,7 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
             i += c.len_utf8();
             continue;
         }
-        let line_break =
-            newlines >= 2 || (newlines == 1 && !c.is_lowercase() && !c.is_ascii_digit());
-        let after_stop = tokens
-            .last()
-            .is_some_and(|t| spaced && t.is_punct(&['.', '!', '?']));
-        let sentence_start = pending_break || line_break || after_stop;
-        pending_break = false;
+        let sentence_start = starts_sentence(tokens.last(), c, newlines, spaced);
         newlines = 0;
         let (kind, end) = if c.is_ascii_digit() {
             (TokenKind::Number, number_end(text, i))
@@ -132,6 +125,17 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
         i = end;
     }
     tokens
+}
+
+/// Whether a token that begins with `c` starts a sentence, after `newlines`
+/// line breaks and, when `spaced`, white space since the `previous` token.
+fn starts_sentence(previous: Option<&Token>, c: char, newlines: usize, spaced: bool) -> bool {
+    let Some(previous) = previous else {
+        return true;
+    };
+    newlines >= 2
+        || (newlines == 1 && !c.is_lowercase() && !c.is_ascii_digit())
+        || (spaced && previous.is_punct(&['.', '!', '?']))
 }
 
 /// The end of the number that starts at `start`: digits, `,` or `.`
@@ -749,7 +753,6 @@ mod tests {
         let mut chars = text.char_indices().peekable();
         let mut spaced = true;
         let mut newlines = 0usize;
-        let mut pending_break = true;
         while let Some(&(i, c)) = chars.peek() {
             if c.is_whitespace() {
                 spaced = true;
@@ -759,13 +762,7 @@ mod tests {
                 chars.next();
                 continue;
             }
-            let line_break =
-                newlines >= 2 || (newlines == 1 && !c.is_lowercase() && !c.is_ascii_digit());
-            let after_stop = tokens
-                .last()
-                .is_some_and(|t| spaced && t.is_punct(&['.', '!', '?']));
-            let sentence_start = pending_break || line_break || after_stop;
-            pending_break = false;
+            let sentence_start = starts_sentence(tokens.last(), c, newlines, spaced);
             newlines = 0;
             let (kind, end) = if c.is_ascii_digit() {
                 (TokenKind::Number, number_end(text, i))
