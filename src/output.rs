@@ -39,10 +39,6 @@ pub fn point(lat: f64, lon: f64) -> Geometry {
 
 /// The sentence around byte range `start..end`, or about 160 characters
 /// around it when the sentence is longer, on one line.
-///
-/// Scans bytes rather than decoding characters: the marks that end a
-/// sentence are ASCII, and every character starts at a byte that is not a
-/// UTF-8 continuation byte, so characters can be counted without decoding.
 pub fn snippet(text: &str, start: usize, end: usize) -> String {
     let (from, to) = snippet_bounds(text, start, end);
     collapse_whitespace(&text[from..to])
@@ -53,6 +49,10 @@ pub fn snippet(text: &str, start: usize, end: usize) -> String {
 const REACH: usize = 160;
 
 /// Where [`snippet`] cuts `text` around `start..end`.
+///
+/// Scans bytes rather than decoding characters: the marks that end a
+/// sentence are ASCII, and every character starts at a byte that is not a
+/// UTF-8 continuation byte, so characters can be counted without decoding.
 fn snippet_bounds(text: &str, start: usize, end: usize) -> (usize, usize) {
     let bytes = text.as_bytes();
     let char_start = |i: usize| bytes[i] & 0xC0 != 0x80;
@@ -349,28 +349,16 @@ impl<'g> MapBuilder<'g> {
         self.claims.extend(prepared.claims);
     }
 
-    /// Every feature added so far, serialized, places first, then claims.
-    fn each_feature(&self, mut emit: impl FnMut(&[u8]) -> Result<()>) -> Result<()> {
-        let mut buf = Vec::new();
-        for e in &self.entries {
-            buf.clear();
-            serde_json::to_writer(
-                &mut buf,
-                &place_feature(self.gazetteer, &self.strings, &self.docs, e),
-            )
-            .map_err(|e| Error::Invalid(format!("cannot serialize a feature: {e}")))?;
-            emit(&buf)?;
-        }
-        for c in &self.claims {
-            emit(c)?;
-        }
-        Ok(())
-    }
-
     /// Writes the features added so far to `out`, places first, then claims,
     /// one at a time.
     pub fn write_to(self, out: &mut FeatureWriter) -> Result<()> {
-        self.each_feature(|f| out.write_json(f))
+        for e in &self.entries {
+            out.write(&place_feature(self.gazetteer, &self.strings, &self.docs, e))?;
+        }
+        for c in &self.claims {
+            out.write_json(c)?;
+        }
+        Ok(())
     }
 }
 
@@ -378,6 +366,7 @@ impl<'g> MapBuilder<'g> {
 /// where the part was analysed: every mention's snippet and every claim's
 /// feature, serialized. Batch workers prepare parts so that the one thread
 /// that puts them in order does little more than count.
+#[derive(Default)]
 pub struct PreparedPart {
     /// For every mention, its snippet in `snippet_texts`.
     snippets: Vec<u32>,

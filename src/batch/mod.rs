@@ -233,9 +233,7 @@ fn write_in_order(
                             part.char_offset
                         ),
                     });
-                    let analysis = Analysis::default();
-                    let prepared = PreparedPart::new(&part.doc, &analysis, gazetteer);
-                    (analysis, prepared)
+                    (Analysis::default(), PreparedPart::default())
                 }
             };
             match &mut corpus {

@@ -30,7 +30,9 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::{place_row, Gazetteer, Outlines, Place, PlaceKind, Posting, PLACES_HEADER};
+use super::{
+    place_row, unit_vector, Gazetteer, Outlines, Place, PlaceKind, Posting, PLACES_HEADER,
+};
 use crate::error::{Error, Result};
 use crate::text::fold;
 
@@ -816,10 +818,10 @@ fn extent_centre(points: impl Iterator<Item = (f64, f64)>) -> Option<(f64, f64)>
 fn spherical_mean(points: impl Iterator<Item = (f64, f64)>) -> Option<(f64, f64)> {
     let (mut x, mut y, mut z, mut n) = (0.0, 0.0, 0.0, 0usize);
     for (lat, lon) in points {
-        let (la, lo) = (lat.to_radians(), lon.to_radians());
-        x += la.cos() * lo.cos();
-        y += la.cos() * lo.sin();
-        z += la.sin();
+        let [ux, uy, uz] = unit_vector(lat, lon);
+        x += ux;
+        y += uy;
+        z += uz;
         n += 1;
     }
     if n == 0 {
