@@ -13,11 +13,7 @@ use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 /// every kind of white space one ASCII space.
 pub fn fold_char(c: char, out: &mut String) {
     if c.is_ascii() {
-        if c.is_ascii_whitespace() {
-            out.push(' ');
-        } else {
-            out.push(c.to_ascii_lowercase());
-        }
+        out.push(char::from(fold_ascii(c as u8)));
         return;
     }
     match c {
@@ -44,6 +40,16 @@ pub fn fold_char(c: char, out: &mut String) {
     });
 }
 
+/// The folded form of an ASCII byte: white space becomes a space,
+/// letters lower case.
+pub fn fold_ascii(b: u8) -> u8 {
+    if b.is_ascii_whitespace() {
+        b' '
+    } else {
+        b.to_ascii_lowercase()
+    }
+}
+
 /// The folded form of a whole name, with runs of spaces collapsed and the
 /// ends trimmed: the key under which the gazetteer stores it.
 pub fn fold(s: &str) -> String {
@@ -61,11 +67,14 @@ pub fn fold(s: &str) -> String {
     out
 }
 
-/// A document's text folded for matching, with a map back to the original.
+/// A document's text folded whole, with a map back to the original: the
+/// matcher's reference in tests (the matcher itself folds only the bytes
+/// its walks read).
 ///
 /// `folded` is the folded text; [`FoldedText::origin`] gives the byte offset
 /// in the original text of the character that produced a folded byte, so a
 /// match in folded text maps back exactly.
+#[cfg(test)]
 pub struct FoldedText {
     pub folded: String,
     /// `(folded start, folded end, original start, original end)` of every
@@ -79,6 +88,7 @@ pub struct FoldedText {
     pub name_starts: Vec<(u32, u32)>,
 }
 
+#[cfg(test)]
 impl FoldedText {
     /// Folds `text` character by character (no space collapsing: offsets must
     /// stay one-to-one with the original characters).
@@ -108,13 +118,7 @@ impl FoldedText {
                     }
                     in_word = word;
                 }
-                folded.extend(run.iter().map(|&b| {
-                    if b.is_ascii_whitespace() {
-                        b' '
-                    } else {
-                        b.to_ascii_lowercase()
-                    }
-                }));
+                folded.extend(run.iter().map(|&b| fold_ascii(b)));
                 i = end;
                 continue;
             }
