@@ -3,11 +3,11 @@
 //! country's representative point, and whether a point lies inside it.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use geo::{
-    Area, BoundingRect, Centroid, Closest, Contains, Distance, Geodesic, HaversineClosestPoint,
-    LineString, MultiPolygon, Point, Polygon,
+    Area, BoundingRect, Centroid, Closest, Contains, Distance, Geodesic, Haversine,
+    HaversineClosestPoint, Line, LineString, MultiPolygon, Point, Polygon,
 };
 
 /// The outlines of every country, keyed by ISO 3166-1 alpha-2 code.
@@ -18,6 +18,56 @@ pub struct Outlines {
     /// (to 1e-5°): a corpus asks about the same towns and borders again and
     /// again, and one search walks every edge of a country.
     nearest: Mutex<HashMap<(String, i64, i64), Option<BorderPoint>>>,
+    /// The [`Caps`] of each country's rings, made the first time its
+    /// border is searched.
+    caps: HashMap<String, OnceLock<Vec<Caps>>>,
+}
+
+/// Edges per run in [`Caps`].
+const RUN: usize = 32;
+
+/// A ring cut into runs of [`RUN`] edges, each with a spherical cap that
+/// holds it: a centre and the largest great-circle distance from there to
+/// the run's vertices. A cap of less than a quarter of the globe is
+/// convex, so it holds the great-circle edges between those vertices too,
+/// and nothing on the run is nearer to a point than its distance to the
+/// centre less the radius. A search skips every run whose cap is farther
+/// than the nearest point found so far.
+#[derive(Debug)]
+struct Caps {
+    /// `(centre, radius in metres)` of each run; `None` when the run is
+    /// too wide for the bound to hold.
+    runs: Vec<Option<(Point<f64>, f64)>>,
+}
+
+impl Caps {
+    fn new(ring: &LineString<f64>) -> Caps {
+        let edges = ring.0.len().saturating_sub(1);
+        let runs = (0..edges)
+            .step_by(RUN)
+            .map(|k| {
+                let vertices = &ring.0[k..=(k + RUN).min(edges)];
+                let n = vertices.len() as f64;
+                let (x, y) = vertices
+                    .iter()
+                    .fold((0.0, 0.0), |(x, y), c| (x + c.x, y + c.y));
+                let centre = Point::new(x / n, y / n);
+                let radius = vertices
+                    .iter()
+                    .map(|&c| Haversine.distance(centre, Point::from(c)))
+                    .fold(0.0, f64::max);
+                // Well under a quarter of the globe, where caps are convex,
+                // and runs that straddle the antimeridian (whose mean
+                // longitude is no centre) are searched edge by edge.
+                let span = vertices
+                    .iter()
+                    .map(|c| (c.x - centre.x()).abs())
+                    .fold(0.0, f64::max);
+                (radius < 5_000_000.0 && span < 90.0).then_some((centre, radius))
+            })
+            .collect();
+        Caps { runs }
+    }
 }
 
 /// The nearest point of a border and its distance.
@@ -57,9 +107,14 @@ impl Outlines {
                 .0
                 .extend(polygons);
         }
+        let caps = countries
+            .keys()
+            .map(|iso| (iso.clone(), OnceLock::new()))
+            .collect();
         Ok(Outlines {
             countries,
             nearest: Mutex::default(),
+            caps,
         })
     }
 
@@ -99,27 +154,29 @@ impl Outlines {
 
     fn search_nearest_border_point(&self, iso2: &str, lat: f64, lon: f64) -> Option<BorderPoint> {
         let mp = self.countries.get(iso2)?;
+        let caps = self
+            .caps
+            .get(iso2)?
+            .get_or_init(|| rings(mp).map(Caps::new).collect());
         let from = Point::new(lon, lat);
         let mut best: Option<BorderPoint> = None;
-        for poly in &mp.0 {
-            for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
-                if let Some(b) = &best {
-                    if ring_lower_bound_km(ring, lat, lon) > b.km {
-                        continue;
-                    }
+        for (ring, caps) in rings(mp).zip(caps) {
+            if let Some(b) = &best {
+                if ring_lower_bound_km(ring, lat, lon) > b.km {
+                    continue;
                 }
-                let p = match ring.haversine_closest_point(&from) {
-                    Closest::SinglePoint(p) | Closest::Intersection(p) => p,
-                    Closest::Indeterminate => continue,
-                };
-                let km = Geodesic.distance(from, p) / 1000.0;
-                if best.is_none_or(|b| km < b.km) {
-                    best = Some(BorderPoint {
-                        lat: p.y(),
-                        lon: p.x(),
-                        km,
-                    });
-                }
+            }
+            let p = match closest_on_ring(ring, caps, from) {
+                Closest::SinglePoint(p) | Closest::Intersection(p) => p,
+                Closest::Indeterminate => continue,
+            };
+            let km = Geodesic.distance(from, p) / 1000.0;
+            if best.is_none_or(|b| km < b.km) {
+                best = Some(BorderPoint {
+                    lat: p.y(),
+                    lon: p.x(),
+                    km,
+                });
             }
         }
         best
@@ -145,6 +202,47 @@ impl Outlines {
 
 /// A cheap lower bound of the distance from a point to a ring, from the
 /// ring's bounding box, so far-away islands are skipped.
+/// Every ring of a country: each polygon's exterior, then its holes.
+fn rings(mp: &MultiPolygon<f64>) -> impl Iterator<Item = &LineString<f64>> {
+    mp.0.iter()
+        .flat_map(|poly| std::iter::once(poly.exterior()).chain(poly.interiors()))
+}
+
+/// The point of `ring` nearest to `from`: the point geo's
+/// `LineString::haversine_closest_point` finds, found the same way (edge by
+/// edge, the first of equally near points, an edge through `from` ending
+/// the search) but without looking at runs of edges whose cap is farther
+/// than the nearest point so far.
+fn closest_on_ring(ring: &LineString<f64>, caps: &Caps, from: Point<f64>) -> Closest<f64> {
+    let mut nearest = f64::MAX;
+    let mut found = Closest::Indeterminate;
+    let edges = ring.0.len().saturating_sub(1);
+    for (k, cap) in (0..edges).step_by(RUN).zip(&caps.runs) {
+        if let Some((centre, radius)) = cap {
+            // A metre of slack for rounding in the distances. Nothing is
+            // skipped once `from` lies on the ring: an edge through it may
+            // still end the search as geo's would.
+            if nearest > 0.0 && Haversine.distance(*centre, from) - radius - 1.0 > nearest {
+                continue;
+            }
+        }
+        for w in ring.0[k..=(k + RUN).min(edges)].windows(2) {
+            match Line::new(w[0], w[1]).haversine_closest_point(&from) {
+                hit @ Closest::Intersection(_) => return hit,
+                Closest::SinglePoint(p) => {
+                    let d = Haversine.distance(p, from);
+                    if d < nearest {
+                        nearest = d;
+                        found = Closest::SinglePoint(p);
+                    }
+                }
+                Closest::Indeterminate => return Closest::Indeterminate,
+            }
+        }
+    }
+    found
+}
+
 fn ring_lower_bound_km(ring: &LineString<f64>, lat: f64, lon: f64) -> f64 {
     let Some(r) = ring.bounding_rect() else {
         return f64::INFINITY;
@@ -264,6 +362,56 @@ mod tests {
         assert!(o.contains("XX", 50.5, 36.1));
         assert!(!o.contains("XX", 49.5, 36.5));
         assert!(o.nearest_border_point("YY", 0.0, 0.0).is_none());
+    }
+
+    /// Skipping runs by their caps finds the point geo's own search of the
+    /// whole ring finds, on the shipped outlines, from points near and far.
+    #[test]
+    fn capped_search_finds_what_the_whole_ring_search_finds() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/gazetteer/countries.geojson");
+        let o = Outlines::parse(&std::fs::read(path).unwrap()).unwrap();
+        let mut checked = 0;
+        for iso in ["RU", "UA", "FJ", "NO"] {
+            let mp = o.outline(iso).unwrap();
+            let caps: Vec<Caps> = rings(mp).map(Caps::new).collect();
+            // A grid over the globe and a fine grid over the country's box.
+            let r = mp.bounding_rect().unwrap();
+            let mut points: Vec<Point<f64>> = (-2..=2)
+                .flat_map(|i| (-5..=5).map(move |j| Point::new(j as f64 * 33.5, i as f64 * 40.5)))
+                .collect();
+            for i in 0..=6 {
+                for j in 0..=6 {
+                    let x = r.min().x + (r.max().x - r.min().x) * j as f64 / 6.0;
+                    let y = r.min().y + (r.max().y - r.min().y) * i as f64 / 6.0;
+                    points.push(Point::new(x, y));
+                }
+            }
+            // A vertex of the border itself.
+            points.push(Point::from(mp.0[0].exterior().0[5]));
+            for from in points {
+                for (ring, caps) in rings(mp).zip(&caps) {
+                    // Far from a ring, geo's edge formula can give points
+                    // off the edge: from near the South Pole, a point in
+                    // the Southern Ocean as Russia's nearest. Border claims
+                    // measure from places near the border; compare there.
+                    let near = ring
+                        .0
+                        .iter()
+                        .any(|&c| Haversine.distance(Point::from(c), from) < 3e6);
+                    if !near {
+                        continue;
+                    }
+                    let whole = ring.haversine_closest_point(&from);
+                    assert_eq!(
+                        closest_on_ring(ring, caps, from),
+                        whole,
+                        "{iso} from {from:?}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 300, "{checked}");
     }
 
     #[test]
