@@ -65,6 +65,9 @@ impl FirstWords {
     /// letters and digits, at most [`MAX_WORD`] bytes), or `None` when no
     /// match that ends on a word boundary can begin with it.
     pub fn get(&self, fst: &Fst<impl AsRef<[u8]>>, word: &[u8]) -> Option<&WordEnd> {
+        if word.len() > MAX_WORD {
+            return None;
+        }
         let index = part_index(word)?;
         let part = self.parts[index].get_or_init(|| build_part(fst, &word[..word.len().min(2)]));
         part.get(&pack(word))
@@ -177,6 +180,13 @@ mod tests {
         );
         assert_eq!(name("york"), None, "not a first word");
         assert_eq!(name("kharkivoblast"), None);
+        assert_eq!(name(""), None);
+        assert_eq!(name("Kharkiv"), None, "words are looked up in lower case");
+        assert_eq!(
+            name("aaaaaaaaaaaaaaaaaaaaaaaa"),
+            None,
+            "longer than the table holds"
+        );
         // Walking the FST by hand reaches the node the table gives.
         let end = words.get(fst, b"kharkiv").expect("kept");
         let mut node = fst.root();
