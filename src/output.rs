@@ -396,8 +396,8 @@ impl PreparedPart {
                 .claims
                 .iter()
                 .map(|c| {
-                    serde_json::to_vec(&c.to_feature(doc, gazetteer))
-                        .expect("a feature of JSON values serializes")
+                    serde_json::to_vec(&c.feature(doc, gazetteer))
+                        .expect("a claim feature serializes to JSON")
                         .into_boxed_slice()
                 })
                 .collect(),
