@@ -8,6 +8,7 @@
 
 use crate::gazetteer::{Gazetteer, Posting};
 use crate::matcher::NameSpan;
+use crate::text::next_capital_or_non_ascii;
 
 /// A span of text that names a place, with the places it could be.
 #[derive(Debug, Clone, PartialEq)]
@@ -499,27 +500,20 @@ fn is_first_level(gazetteer: &Gazetteer, p: Posting) -> bool {
 /// ("Georgia") is not taken.
 fn surnames<'t>(text: &'t str, gazetteer: &Gazetteer) -> std::collections::HashSet<&'t str> {
     let lexicon = gazetteer.lexicon();
-    let mut words: Vec<(usize, &str)> = Vec::new();
-    let mut start = None;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        if c.is_alphanumeric() || c == '-' {
-            start.get_or_insert(i);
-        } else if let Some(s) = start.take() {
-            words.push((s, &text[s..i]));
-        }
-    }
+    let word_char = |c: char| c.is_alphanumeric() || c == '-';
     let mut out = std::collections::HashSet::new();
-    for pair in words.windows(2) {
-        let ((s1, first), (s2, last)) = (pair[0], pair[1]);
-        // Adjacent words, separated by one space only.
-        if s2 != s1 + first.len() + 1 || text.as_bytes().get(s1 + first.len()) != Some(&b' ') {
+    // Only pairs of capitalized words count: jump from capital to capital.
+    let mut i = 0;
+    while let Some((s1, e1)) = next_capitalized_word(text, i, word_char) {
+        i = e1;
+        // The next word, after exactly one space.
+        let s2 = e1 + 1;
+        if text.as_bytes().get(e1) != Some(&b' ') || !text[s2..].starts_with(word_char) {
             continue;
         }
-        if first.starts_with(char::is_uppercase)
-            && last.starts_with(char::is_uppercase)
+        let e2 = word_end(text, s2, word_char);
+        let (first, last) = (&text[s1..e1], &text[s2..e2]);
+        if last.starts_with(char::is_uppercase)
             && last.chars().count() > 2
             && lexicon.is_first_name(first)
             && !gazetteer
@@ -537,6 +531,37 @@ fn surnames<'t>(text: &'t str, gazetteer: &Gazetteer) -> std::collections::HashS
     out
 }
 
+/// The next word at or after byte `from` (a character boundary) that starts
+/// with a capital letter, as `(start, end)`: words are the longest runs of
+/// characters `word_char` accepts. Found from capital to capital, eight
+/// bytes at a time, rather than character by character.
+fn next_capitalized_word(
+    text: &str,
+    from: usize,
+    word_char: impl Fn(char) -> bool + Copy,
+) -> Option<(usize, usize)> {
+    let mut i = from;
+    loop {
+        let at = next_capital_or_non_ascii(text.as_bytes(), i)?;
+        let c = text[at..].chars().next()?;
+        let starts = c.is_uppercase()
+            && word_char(c)
+            && !text[..at].chars().next_back().is_some_and(word_char);
+        if starts {
+            return Some((at, word_end(text, at, word_char)));
+        }
+        i = at + c.len_utf8();
+    }
+}
+
+/// The end of the run of `word_char` characters from byte `start`.
+fn word_end(text: &str, start: usize, word_char: impl Fn(char) -> bool) -> usize {
+    text[start..]
+        .char_indices()
+        .find(|&(_, c)| !word_char(c))
+        .map_or(text.len(), |(k, _)| start + k)
+}
+
 /// Capitalized words that the gazetteer does not know but that sound like a
 /// town it does: "Kubyansk" is Kupiansk after a round trip through Arabic.
 /// Only unknown proper-noun shapes mid-sentence are tried.
@@ -549,21 +574,12 @@ fn add_sound_alikes(
     let lexicon = gazetteer.lexicon();
     let mut found = Vec::new();
     let mut mentions = out.iter().peekable();
-    let mut start = None;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        if c.is_alphabetic() {
-            start.get_or_insert(i);
-            continue;
-        }
-        let Some(s) = start.take() else { continue };
+    // Only capitalized words are tried: jump from capital to capital.
+    let mut next = 0;
+    while let Some((s, i)) = next_capitalized_word(text, next, char::is_alphabetic) {
+        next = i;
         let word = &text[s..i];
-        let mut chars = word.chars();
-        let proper = chars.next().is_some_and(char::is_uppercase)
-            && chars.all(char::is_lowercase)
-            && word.chars().count() >= 5;
+        let proper = word.chars().skip(1).all(char::is_lowercase) && word.chars().count() >= 5;
         if !proper {
             continue;
         }
@@ -662,14 +678,11 @@ fn headline_line_starts(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
-        let (mut words, mut capitalized) = (0, 0);
-        for w in line
-            .split(|c: char| !c.is_alphabetic())
-            .filter(|w| w.chars().nth(3).is_some())
-        {
-            words += 1;
-            capitalized += usize::from(w.starts_with(char::is_uppercase));
-        }
+        let (words, capitalized) = if line.is_ascii() {
+            title_words_ascii(line.as_bytes())
+        } else {
+            title_words(line)
+        };
         if words >= 3 && capitalized * 10 >= words * 7 {
             out.push((offset, offset + line.len()));
         }
@@ -678,9 +691,197 @@ fn headline_line_starts(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// Words of four letters or more in `line`, and how many are capitalized.
+fn title_words(line: &str) -> (usize, usize) {
+    let (mut words, mut capitalized) = (0, 0);
+    for w in line
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.chars().nth(3).is_some())
+    {
+        words += 1;
+        capitalized += usize::from(w.starts_with(char::is_uppercase));
+    }
+    (words, capitalized)
+}
+
+/// [`title_words`] for an ASCII line, a byte at a time.
+fn title_words_ascii(line: &[u8]) -> (usize, usize) {
+    let (mut words, mut capitalized) = (0, 0);
+    let (mut run, mut upper) = (0usize, false);
+    for &b in line.iter().chain([b' '].iter()) {
+        if b.is_ascii_alphabetic() {
+            if run == 0 {
+                upper = b.is_ascii_uppercase();
+            }
+            run += 1;
+        } else {
+            if run >= 4 {
+                words += 1;
+                capitalized += usize::from(upper);
+            }
+            run = 0;
+        }
+    }
+    (words, capitalized)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The surname scan as it was, character by character over every word.
+    fn reference_surnames<'t>(
+        text: &'t str,
+        gazetteer: &Gazetteer,
+    ) -> std::collections::HashSet<&'t str> {
+        let lexicon = gazetteer.lexicon();
+        let mut words: Vec<(usize, &str)> = Vec::new();
+        let mut start = None;
+        for (i, c) in text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')))
+        {
+            if c.is_alphanumeric() || c == '-' {
+                start.get_or_insert(i);
+            } else if let Some(s) = start.take() {
+                words.push((s, &text[s..i]));
+            }
+        }
+        let mut out = std::collections::HashSet::new();
+        for pair in words.windows(2) {
+            let ((s1, first), (s2, last)) = (pair[0], pair[1]);
+            // Adjacent words, separated by one space only.
+            if s2 != s1 + first.len() + 1 || text.as_bytes().get(s1 + first.len()) != Some(&b' ') {
+                continue;
+            }
+            if first.starts_with(char::is_uppercase)
+                && last.starts_with(char::is_uppercase)
+                && last.chars().count() > 2
+                && lexicon.is_first_name(first)
+                && !gazetteer
+                    .lookup(last)
+                    .iter()
+                    .any(|&p| is_country(gazetteer, p) || is_first_level(gazetteer, p))
+                && !gazetteer
+                    .lookup(first)
+                    .iter()
+                    .any(|&p| is_country(gazetteer, p))
+            {
+                out.insert(last);
+            }
+        }
+        out
+    }
+
+    /// The sound-alike scan as it was, character by character.
+    fn reference_add_sound_alikes(
+        text: &str,
+        addresses: &[(usize, usize)],
+        gazetteer: &Gazetteer,
+        out: &mut Vec<Mention>,
+    ) {
+        let lexicon = gazetteer.lexicon();
+        let mut found = Vec::new();
+        let mut mentions = out.iter().peekable();
+        let mut start = None;
+        for (i, c) in text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')))
+        {
+            if c.is_alphabetic() {
+                start.get_or_insert(i);
+                continue;
+            }
+            let Some(s) = start.take() else { continue };
+            let word = &text[s..i];
+            let mut chars = word.chars();
+            let proper = chars.next().is_some_and(char::is_uppercase)
+                && chars.all(char::is_lowercase)
+                && word.chars().count() >= 5;
+            if !proper {
+                continue;
+            }
+            while mentions.peek().is_some_and(|m| m.byte_end <= s) {
+                mentions.next();
+            }
+            if mentions.peek().is_some_and(|m| m.byte_start < i) {
+                continue; // already a mention
+            }
+            if addresses.iter().any(|&(a, b)| s >= a && s < b)
+                || is_sentence_initial(&text[..s])
+                || lexicon.word_frequency(word) > 0.0
+                || lexicon.is_first_name(word)
+                || lexicon.demonym_country(word).is_some()
+                || !gazetteer.lookup(word).is_empty()
+            {
+                continue;
+            }
+            if let Some(place) = gazetteer.sound_lookup(word) {
+                found.push(Mention {
+                    byte_start: s,
+                    byte_end: i,
+                    text: word.to_string(),
+                    candidates: vec![Posting::new(place, 0)],
+                    region_cue: false,
+                    city_cue: false,
+                    sentence_initial: false,
+                    word_frequency: 0.0,
+                    fuzzy: true,
+                });
+            }
+        }
+        if !found.is_empty() {
+            out.extend(found);
+            out.sort_by_key(|m| m.byte_start);
+        }
+    }
+
+    #[test]
+    fn capital_scans_match_the_character_by_character_ones() {
+        let Ok(g) = Gazetteer::embedded() else {
+            return;
+        };
+        let matcher = crate::matcher::Matcher::new(&g);
+        let mut texts: Vec<String> = [
+            "Vladimir Putin met Jim Burley and Olga  Smith; -Anna Kovalenko, Ivan-Petrov Kharkiv",
+            "ÉMILE Zola, Émile Zola and Ørjan Haaland; iPhone Kyiv 5Kharkiv Kubyansk Харків Ольга Петренко",
+            "Troops left Kubyansk and Vovchansk, near Kupyansk; see www.Kubyansk.com. Charkiw Ⅻ Ⓐbcdef",
+            "HEADLINE IN CAPITALS ABOUT KHARKIV\nAnd Then A Title Case Line Here\nА Це Заголовок Для Тесту Тут\nplain text",
+            "Tail Word",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for dir in ["corpus/places", "corpus/claims"] {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                texts.extend(std::fs::read_to_string(entry.path()));
+            }
+        }
+        for text in &texts {
+            for (at, _) in text.char_indices().take(200) {
+                let t = &text[at..];
+                assert_eq!(surnames(t, &g), reference_surnames(t, &g), "{t:?}");
+                let addresses = address_ranges(t);
+                // From no mentions, and from the recognized ones (whose
+                // words the scan must step over).
+                let recognized = recognize(t, &matcher.find(t), &g);
+                for base in [Vec::new(), recognized] {
+                    let (mut ours, mut theirs) = (base.clone(), base);
+                    add_sound_alikes(t, &addresses, &g, &mut ours);
+                    reference_add_sound_alikes(t, &addresses, &g, &mut theirs);
+                    assert_eq!(ours, theirs, "{t:?}");
+                }
+                for line in t.split_inclusive('\n').filter(|l| l.is_ascii()) {
+                    assert_eq!(
+                        title_words_ascii(line.as_bytes()),
+                        title_words(line),
+                        "{line:?}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn finds_web_and_mail_addresses() {

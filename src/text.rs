@@ -199,6 +199,31 @@ impl CharIndex {
     }
 }
 
+/// The first byte at or after `from` (a character boundary) that is an
+/// ASCII capital or begins a character that is not ASCII: where the
+/// scans for names and capitalized words stop.
+/// Looks at eight bytes at a time, since most bytes of news copy are
+/// neither.
+pub fn next_capital_or_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = u64::MAX / 255;
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        // Bytes strictly between `@` and `[` (the capitals), computed in
+        // every lane at once without carries between lanes, and bytes
+        // with the high bit set.
+        let low = x & (ONES * 0x7F);
+        let capitals =
+            (ONES * (127 + u64::from(b'[')) - low) & !x & (low + ONES * (127 - u64::from(b'@')));
+        let found = (capitals | x) & (ONES * 0x80);
+        if found != 0 {
+            return Some(i + (found.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    (i..bytes.len()).find(|&k| bytes[k].is_ascii_uppercase() || !bytes[k].is_ascii())
+}
+
 /// True for characters that can be part of a word in a place name.
 pub fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
@@ -270,6 +295,39 @@ mod tests {
         let at = f.folded.find("харків").unwrap();
         let (s, e) = f.original_range(at, at + "харків".len(), text);
         assert_eq!(&text[s..e], "Харків");
+    }
+
+    #[test]
+    fn finds_capitals_and_non_ascii_eight_bytes_at_a_time() {
+        let text = "abcdefgh ijk lmnop qRst uvwxyz [@]^ é Z";
+        let mut want = Vec::new();
+        let mut i = 0;
+        while let Some(at) = (i..text.len())
+            .find(|&k| text.as_bytes()[k].is_ascii_uppercase() || !text.as_bytes()[k].is_ascii())
+        {
+            want.push(at);
+            i = at + 1;
+        }
+        let mut got = Vec::new();
+        let mut i = 0;
+        while let Some(at) = next_capital_or_non_ascii(text.as_bytes(), i) {
+            got.push(at);
+            i = at + 1;
+        }
+        assert_eq!(got, want);
+        // Every byte value, in every lane.
+        for b in 0..=255u8 {
+            for lane in 0..9 {
+                let mut bytes = vec![b'a'; 9];
+                bytes[lane] = b;
+                let expect = (b.is_ascii_uppercase() || !b.is_ascii()).then_some(lane);
+                assert_eq!(
+                    next_capital_or_non_ascii(&bytes, 0),
+                    expect,
+                    "{b:#x} at {lane}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -20,7 +20,7 @@ use fst::raw::Output;
 pub use first_words::{FirstWords, WordEnd, MAX_WORD};
 
 use crate::gazetteer::Gazetteer;
-use crate::text::{fold_ascii, fold_char, is_word_char, starts_name};
+use crate::text::{fold_ascii, fold_char, is_word_char, next_capital_or_non_ascii, starts_name};
 
 /// Every name that starts at one position, longest first.
 #[derive(Debug, Clone, PartialEq)]
@@ -141,30 +141,6 @@ impl<'g> Matcher<'g> {
             }
         }
     }
-}
-
-/// The first byte at or after `from` that is an ASCII capital or belongs
-/// to a character that is not ASCII: the only places a name can start.
-/// Looks at eight bytes at a time, since most bytes of news copy are
-/// neither.
-fn next_capital_or_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
-    const ONES: u64 = u64::MAX / 255;
-    let mut i = from;
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-        // Bytes strictly between `@` and `[` (the capitals), computed in
-        // every lane at once without carries between lanes, and bytes
-        // with the high bit set.
-        let low = x & (ONES * 0x7F);
-        let capitals =
-            (ONES * (127 + u64::from(b'[')) - low) & !x & (low + ONES * (127 - u64::from(b'@')));
-        let found = (capitals | x) & (ONES * 0x80);
-        if found != 0 {
-            return Some(i + (found.trailing_zeros() / 8) as usize);
-        }
-        i += 8;
-    }
-    (i..bytes.len()).find(|&k| bytes[k].is_ascii_uppercase() || !bytes[k].is_ascii())
 }
 
 /// True when the character before byte `at` is part of a word.
@@ -333,39 +309,6 @@ mod tests {
             for (at, _) in text.char_indices().take(400) {
                 let rest = &text[at..];
                 assert_eq!(matcher.find(rest), reference_find(g, rest), "in {rest:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn finds_capitals_and_non_ascii_eight_bytes_at_a_time() {
-        let text = "abcdefgh ijk lmnop qRst uvwxyz [@]^ é Z";
-        let mut want = Vec::new();
-        let mut i = 0;
-        while let Some(at) = (i..text.len())
-            .find(|&k| text.as_bytes()[k].is_ascii_uppercase() || !text.as_bytes()[k].is_ascii())
-        {
-            want.push(at);
-            i = at + 1;
-        }
-        let mut got = Vec::new();
-        let mut i = 0;
-        while let Some(at) = next_capital_or_non_ascii(text.as_bytes(), i) {
-            got.push(at);
-            i = at + 1;
-        }
-        assert_eq!(got, want);
-        // Every byte value, in every lane.
-        for b in 0..=255u8 {
-            for lane in 0..9 {
-                let mut bytes = vec![b'a'; 9];
-                bytes[lane] = b;
-                let expect = (b.is_ascii_uppercase() || !b.is_ascii()).then_some(lane);
-                assert_eq!(
-                    next_capital_or_non_ascii(&bytes, 0),
-                    expect,
-                    "{b:#x} at {lane}"
-                );
             }
         }
     }
