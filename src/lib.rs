@@ -38,4 +38,7 @@ pub mod refresh;
 pub mod resolve;
 pub mod text;
 
+#[cfg(test)]
+mod sample_texts;
+
 pub use error::{Error, Result};

@@ -842,22 +842,13 @@ mod tests {
             return;
         };
         let matcher = crate::matcher::Matcher::new(&g);
-        let mut texts: Vec<String> = [
+        let texts = crate::sample_texts::with_corpus(&[
             "Vladimir Putin met Jim Burley and Olga  Smith; -Anna Kovalenko, Ivan-Petrov Kharkiv",
             "ÉMILE Zola, Émile Zola and Ørjan Haaland; iPhone Kyiv 5Kharkiv Kubyansk Харків Ольга Петренко",
             "Troops left Kubyansk and Vovchansk, near Kupyansk; see www.Kubyansk.com. Charkiw Ⅻ Ⓐbcdef",
             "HEADLINE IN CAPITALS ABOUT KHARKIV\nAnd Then A Title Case Line Here\nА Це Заголовок Для Тесту Тут\nplain text",
             "Tail Word",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        for dir in ["corpus/places", "corpus/claims"] {
-            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-                texts.extend(std::fs::read_to_string(entry.path()));
-            }
-        }
+        ]);
         for text in &texts {
             for (at, _) in text.char_indices().take(200) {
                 let t = &text[at..];
