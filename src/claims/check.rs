@@ -187,22 +187,21 @@ pub fn circle(center: (f64, f64), km: f64, n: usize) -> Vec<Vec<f64>> {
     let n = n.max(8);
     // Azimuths clockwise from north run clockwise on the map: walk them
     // backwards for the counter-clockwise exterior ring RFC 7946 asks for.
-    let azimuth = |i: usize| (360.0 - 360.0 * i as f64 / n as f64).rem_euclid(360.0);
-    let mut points: Vec<Option<(f64, f64)>> = vec![None; n];
+    let mut points: Vec<(f64, f64)> = Vec::with_capacity(n);
     for i in 0..n {
         let mirror = (n - i) % n;
-        if n % 2 == 0 && mirror < i {
+        let point = if n % 2 == 0 && mirror < i {
             // Measured already, as its mirror image.
-            if let Some((lat, lon)) = points[mirror] {
-                points[i] = Some((lat, mirrored_lon(center.1, lon)));
-                continue;
-            }
-        }
-        points[i] = Some(destination(center, azimuth(i), km));
+            let (lat, lon) = points[mirror];
+            (lat, mirrored_lon(center.1, lon))
+        } else {
+            let azimuth = (360.0 - 360.0 * i as f64 / n as f64).rem_euclid(360.0);
+            destination(center, azimuth, km)
+        };
+        points.push(point);
     }
     let mut ring: Vec<Vec<f64>> = points
         .into_iter()
-        .flatten()
         .map(|(lat, lon)| vec![crate::output::round6(lon), crate::output::round6(lat)])
         .collect();
     let first = ring[0].clone();

@@ -200,8 +200,6 @@ impl Outlines {
     }
 }
 
-/// A cheap lower bound of the distance from a point to a ring, from the
-/// ring's bounding box, so far-away islands are skipped.
 /// Every ring of a country: each polygon's exterior, then its holes.
 fn rings(mp: &MultiPolygon<f64>) -> impl Iterator<Item = &LineString<f64>> {
     mp.0.iter()
@@ -243,6 +241,8 @@ fn closest_on_ring(ring: &LineString<f64>, caps: &Caps, from: Point<f64>) -> Clo
     found
 }
 
+/// A cheap lower bound of the distance from a point to a ring, from the
+/// ring's bounding box, so far-away islands are skipped.
 fn ring_lower_bound_km(ring: &LineString<f64>, lat: f64, lon: f64) -> f64 {
     let Some(r) = ring.bounding_rect() else {
         return f64::INFINITY;
