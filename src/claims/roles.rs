@@ -25,8 +25,6 @@
 //!
 //! This module does not measure anything (see [`super::check`]).
 
-use std::collections::HashMap;
-
 use crate::gazetteer::{Gazetteer, PlaceIdx, PlaceKind};
 use crate::resolve::ResolvedMention;
 
@@ -145,10 +143,21 @@ pub struct Reader<'a> {
     pub tokens: &'a [Token<'a>],
     mentions: &'a [ResolvedMention],
     gazetteer: &'a Gazetteer,
-    starts: HashMap<usize, usize>,
-    ends: HashMap<usize, usize>,
+    /// `(byte_start, mention)` and `(byte_end, mention)` of the mentions
+    /// that are names, sorted: mentions never overlap, so both orders are
+    /// text order, and a binary search finds the mention at a token.
+    starts: Vec<(usize, usize)>,
+    ends: Vec<(usize, usize)>,
     /// Sentence number of every token.
     sentence: Vec<usize>,
+}
+
+/// The mention listed at byte `offset` in `sorted` (see [`Reader::starts`]).
+fn at_offset(sorted: &[(usize, usize)], offset: usize) -> Option<usize> {
+    sorted
+        .binary_search_by_key(&offset, |&(at, _)| at)
+        .ok()
+        .map(|k| sorted[k].1)
 }
 
 impl<'a> Reader<'a> {
@@ -158,16 +167,21 @@ impl<'a> Reader<'a> {
         mentions: &'a [ResolvedMention],
         gazetteer: &'a Gazetteer,
     ) -> Self {
-        let mut starts = HashMap::new();
-        let mut ends = HashMap::new();
+        let mut starts = Vec::with_capacity(mentions.len());
+        let mut ends = Vec::with_capacity(mentions.len());
         for (i, m) in mentions.iter().enumerate() {
             // "The city" resolved as a place is an anaphor, not a name.
-            if m.text.to_lowercase().starts_with("the ") {
+            if m.text
+                .get(..4)
+                .is_some_and(|w| w.eq_ignore_ascii_case("the "))
+            {
                 continue;
             }
-            starts.insert(m.byte_start, i);
-            ends.insert(m.byte_end, i);
+            starts.push((m.byte_start, i));
+            ends.push((m.byte_end, i));
         }
+        starts.sort_unstable();
+        ends.sort_unstable();
         let mut sentence = Vec::with_capacity(tokens.len());
         let mut n = 0;
         for (i, t) in tokens.iter().enumerate() {
@@ -200,12 +214,12 @@ impl<'a> Reader<'a> {
 
     fn mention_starting(&self, k: usize) -> Option<&'a ResolvedMention> {
         let t = self.tokens.get(k)?;
-        self.starts.get(&t.start).map(|&i| &self.mentions[i])
+        at_offset(&self.starts, t.start).map(|i| &self.mentions[i])
     }
 
     fn mention_ending(&self, k: usize) -> Option<&'a ResolvedMention> {
         let t = self.tokens.get(k)?;
-        self.ends.get(&t.end).map(|&i| &self.mentions[i])
+        at_offset(&self.ends, t.end).map(|i| &self.mentions[i])
     }
 
     /// The token after the last token of mention `m` starting at `k`.
