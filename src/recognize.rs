@@ -8,7 +8,7 @@
 
 use crate::gazetteer::{Gazetteer, Posting};
 use crate::matcher::NameSpan;
-use crate::text::next_capital_or_non_ascii;
+use crate::text::{next_capital_or_non_ascii, with_lowercase};
 
 /// A span of text that names a place, with the places it could be.
 #[derive(Debug, Clone, PartialEq)]
@@ -359,8 +359,7 @@ pub fn recognize(text: &str, spans: &[NameSpan], gazetteer: &Gazetteer) -> Vec<M
         };
         let surface = &text[span.byte_start..end];
         let single_word = !surface.contains(char::is_whitespace);
-        let lower = surface.to_lowercase();
-        if CALENDAR.contains(&lower.as_str()) {
+        if with_lowercase(surface, |l| CALENDAR.contains(&l)) {
             continue;
         }
         let before = &text[..span.byte_start];
@@ -371,10 +370,10 @@ pub fn recognize(text: &str, spans: &[NameSpan], gazetteer: &Gazetteer) -> Vec<M
             || headline_lines
                 .iter()
                 .any(|&(s, e)| span.byte_start >= s && span.byte_start < e);
-        let next_lower = next.map(str::to_lowercase);
-        let next_is_head = next_lower
-            .as_deref()
-            .is_some_and(|w| GEO_HEADS.contains(&w));
+        // Whether the next word, in lower case, is one of `words`.
+        let next_is_one_of =
+            |words: &[&str]| next.is_some_and(|w| with_lowercase(w, |l| words.contains(&l)));
+        let next_is_head = next_is_one_of(GEO_HEADS);
         let next_capitalized = next.is_some_and(|w| w.starts_with(char::is_uppercase));
 
         // "Vladimir Putin", "Jordan Henderson": a given name and a surname.
@@ -400,13 +399,10 @@ pub fn recognize(text: &str, spans: &[NameSpan], gazetteer: &Gazetteer) -> Vec<M
         }
         // "the Xinhua news agency", "the Anadolu Agency": an agency named
         // after a place is an organisation, not a mention of the place.
-        let rest: String = after
-            .trim_start_matches(' ')
-            .chars()
-            .take(12)
-            .flat_map(char::to_lowercase)
-            .collect();
-        if single_word && (rest.starts_with("news agency") || rest.starts_with("agency")) {
+        if single_word
+            && (starts_with_ignore_case(after, "news agency")
+                || starts_with_ignore_case(after, "agency"))
+        {
             continue;
         }
         let big_place = candidates
@@ -415,12 +411,9 @@ pub fn recognize(text: &str, spans: &[NameSpan], gazetteer: &Gazetteer) -> Vec<M
         if single_word && !big_place {
             // "Burley said", "Sheriff Torres", and "Burley" again once the
             // text has called him "Jim Burley": people, not towns.
-            let speaks = next_lower
-                .as_deref()
-                .is_some_and(|w| SPEECH_VERBS.contains(&w))
-                && !after.starts_with(['\'', '’', ',']);
+            let speaks = next_is_one_of(SPEECH_VERBS) && !after.starts_with(['\'', '’', ',']);
             let titled = prev.is_some_and(|p| {
-                PERSON_TITLES.contains(&p.trim_end_matches('.').to_lowercase().as_str())
+                with_lowercase(p.trim_end_matches('.'), |l| PERSON_TITLES.contains(&l))
             });
             if speaks || titled || surnames.contains(surface) {
                 continue;
@@ -428,19 +421,18 @@ pub fn recognize(text: &str, spans: &[NameSpan], gazetteer: &Gazetteer) -> Vec<M
         }
         // "Memphis Street", "Dublin Road": a street named after a town.
         if next.is_some_and(|w| {
-            let w_lower = w.to_lowercase();
-            STREET_WORDS.contains(&w_lower.as_str())
-                && (w.starts_with(char::is_uppercase) || w_lower.ends_with('s'))
+            with_lowercase(w, |l| {
+                STREET_WORDS.contains(&l) && (w.starts_with(char::is_uppercase) || l.ends_with('s'))
+            })
         }) && !after.starts_with(['\'', '’'])
         {
             continue;
         }
         // "Xi Jinping", "President Vladimir": the end of a longer proper name.
         if let Some(p) = prev {
-            let p_lower = p.to_lowercase();
             let p_is_name_part = p.starts_with(char::is_uppercase)
                 && !is_sentence_initial(&before[..before.len() - p.len() - 1])
-                && !GEO_MODIFIERS.contains(&p_lower.as_str())
+                && !with_lowercase(p, |l| GEO_MODIFIERS.contains(&l))
                 && gazetteer.lookup(p).is_empty()
                 && (lexicon.word_frequency(p) < 3.5 || lexicon.is_first_name(p));
             // After a full stop the word before ends a sentence: it is
@@ -449,21 +441,18 @@ pub fn recognize(text: &str, spans: &[NameSpan], gazetteer: &Gazetteer) -> Vec<M
                 continue;
             }
         }
-        let region_cue = candidates.iter().any(|c| c.has(Posting::REGION_FORM))
-            || next_lower
-                .as_deref()
-                .is_some_and(|w| REGION_WORDS.contains(&w));
+        let region_cue =
+            candidates.iter().any(|c| c.has(Posting::REGION_FORM)) || next_is_one_of(REGION_WORDS);
         let mut candidates = candidates;
         if region_cue && !candidates.iter().any(|c| c.has(Posting::REGION_FORM)) {
             // "Belgorod’s regional governor": the region named after the city.
             candidates.extend(gazetteer.lookup(&format!("{surface} region")));
         }
-        let city_cue = prev
-            .map(str::to_lowercase)
-            .is_some_and(|w| w == "of" && settlement_before_of(before))
-            || prev
-                .map(str::to_lowercase)
-                .is_some_and(|w| SETTLEMENT_WORDS.contains(&w.as_str()));
+        let city_cue = prev.is_some_and(|p| {
+            with_lowercase(p, |l| {
+                (l == "of" && settlement_before_of(before)) || SETTLEMENT_WORDS.contains(&l)
+            })
+        });
         covered_until = end;
         out.push(Mention {
             byte_start: span.byte_start,
@@ -628,6 +617,14 @@ fn add_sound_alikes(
         out.extend(found);
         out.sort_by_key(|m| m.byte_start);
     }
+}
+
+/// Whether `after`, past its leading spaces, starts with the ASCII `phrase`
+/// in any case. (No other character lower-cases to the letters of the
+/// phrases asked about, so this is the lower-cased text's `starts_with`.)
+fn starts_with_ignore_case(after: &str, phrase: &str) -> bool {
+    let rest = after.trim_start_matches(' ').as_bytes();
+    rest.len() >= phrase.len() && rest[..phrase.len()].eq_ignore_ascii_case(phrase.as_bytes())
 }
 
 /// The word right before, when only one space separates it from the name.
@@ -807,6 +804,39 @@ mod tests {
                         "{line:?}"
                     );
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn phrase_check_is_lower_casing_the_text() {
+        let texts = [
+            "News Agency said",
+            " agency",
+            "  AGENCY of",
+            "Agenc",
+            "İnews agency",
+            "\u{212A}agency",
+            "NEWS AGENCYx",
+            "",
+            " ",
+            "news  agency",
+            "Agency\u{300}",
+            "ΑΓΕΝΣΥ",
+        ];
+        for after in texts {
+            let lowered: String = after
+                .trim_start_matches(' ')
+                .chars()
+                .take(12)
+                .flat_map(char::to_lowercase)
+                .collect();
+            for phrase in ["news agency", "agency"] {
+                assert_eq!(
+                    starts_with_ignore_case(after, phrase),
+                    lowered.starts_with(phrase),
+                    "{after:?} {phrase:?}"
+                );
             }
         }
     }

@@ -50,6 +50,20 @@ pub fn fold_ascii(b: u8) -> u8 {
     }
 }
 
+/// Calls `f` with `word` in lower case, without allocating for the short
+/// ASCII words that recognition and the lexicon ask about thousands of times per document.
+pub fn with_lowercase<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 32];
+    if word.len() <= buf.len() && word.is_ascii() {
+        let lower = &mut buf[..word.len()];
+        lower.copy_from_slice(word.as_bytes());
+        lower.make_ascii_lowercase();
+        f(std::str::from_utf8(lower).expect("ASCII is UTF-8"))
+    } else {
+        f(&word.to_lowercase())
+    }
+}
+
 /// The folded form of a whole name, with runs of spaces collapsed and the
 /// ends trimmed: the key under which the gazetteer stores it.
 pub fn fold(s: &str) -> String {
@@ -253,6 +267,14 @@ pub fn is_cased_letter(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lowercase_without_allocating_is_lowercase() {
+        let long = "Ab".repeat(40);
+        for w in ["Kharkiv", "MARCH", "", "Zürich", "ΑΘΗΝΑ", long.as_str()] {
+            assert_eq!(with_lowercase(w, str::to_string), w.to_lowercase(), "{w}");
+        }
+    }
 
     #[test]
     fn folds_accents_case_apostrophes_and_dashes() {

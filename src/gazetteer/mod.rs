@@ -31,6 +31,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use crate::error::{Error, Result};
+use crate::text::with_lowercase;
 
 pub use outlines::Outlines;
 
@@ -269,20 +270,6 @@ impl Lexicon {
             first_names,
             demonyms,
         }
-    }
-}
-
-/// Calls `f` with `word` in lower case, without allocating for the short
-/// ASCII words that recognition asks about thousands of times per document.
-fn with_lowercase<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
-    let mut buf = [0u8; 32];
-    if word.len() <= buf.len() && word.is_ascii() {
-        let lower = &mut buf[..word.len()];
-        lower.copy_from_slice(word.as_bytes());
-        lower.make_ascii_lowercase();
-        f(std::str::from_utf8(lower).expect("ASCII is UTF-8"))
-    } else {
-        f(&word.to_lowercase())
     }
 }
 
@@ -800,14 +787,6 @@ pub(crate) fn place_row(p: &Place) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn lowercase_without_allocating_is_lowercase() {
-        let long = "Ab".repeat(40);
-        for w in ["Kharkiv", "MARCH", "", "Zürich", "ΑΘΗΝΑ", long.as_str()] {
-            assert_eq!(with_lowercase(w, str::to_string), w.to_lowercase(), "{w}");
-        }
-    }
 
     fn table(rows: usize, bad_at: Option<usize>) -> String {
         let mut t = format!("{PLACES_HEADER}\n");
