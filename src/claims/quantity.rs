@@ -69,28 +69,40 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
     let mut newlines = 0usize;
     let mut i = 0;
     while i < bytes.len() {
+        // ASCII white space, most of the characters between tokens, is
+        // skipped without decoding a character.
+        if matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C) {
+            spaced = true;
+            newlines += usize::from(bytes[i] == b'\n');
+            i += 1;
+            continue;
+        }
         let c = char_at(i);
         if c.is_whitespace() {
             spaced = true;
-            if c == '\n' {
-                newlines += 1;
-            }
             i += c.len_utf8();
             continue;
         }
         let sentence_start = starts_sentence(tokens.last(), c, newlines, spaced);
         newlines = 0;
+        // For words: whether a letter is an ASCII capital or not ASCII at
+        // all, which decides how the word is lower-cased.
+        let (mut capital, mut non_ascii) = (false, false);
         let (kind, end) = if c.is_ascii_digit() {
             (TokenKind::Number, number_end(text, i))
         } else if c.is_alphabetic() {
             // Letters and the combining marks that belong to them; an ASCII
             // byte other than a letter always ends the word.
+            capital = c.is_ascii_uppercase();
+            non_ascii = !c.is_ascii();
             let mut end = i + c.len_utf8();
             while end < bytes.len() {
-                if bytes[end] < 0x80 {
-                    if !bytes[end].is_ascii_alphabetic() {
+                let b = bytes[end];
+                if b < 0x80 {
+                    if !b.is_ascii_alphabetic() {
                         break;
                     }
+                    capital |= b.is_ascii_uppercase();
                     end += 1;
                     continue;
                 }
@@ -98,6 +110,7 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
                 if !(d.is_alphabetic() || unicode_normalization::char::is_combining_mark(d)) {
                     break;
                 }
+                non_ascii = true;
                 end += d.len_utf8();
             }
             (TokenKind::Word, end)
@@ -106,8 +119,9 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
         };
         let raw = &text[i..end];
         let lower = match kind {
-            TokenKind::Word if raw.bytes().all(|b| b.is_ascii_lowercase()) => Cow::Borrowed(raw),
-            TokenKind::Word => Cow::Owned(raw.to_lowercase()),
+            TokenKind::Word if non_ascii => Cow::Owned(raw.to_lowercase()),
+            TokenKind::Word if capital => Cow::Owned(raw.to_ascii_lowercase()),
+            TokenKind::Word => Cow::Borrowed(raw),
             TokenKind::Number if raw.contains(GROUP_SPACES) => {
                 Cow::Owned(raw.chars().filter(|d| !GROUP_SPACES.contains(d)).collect())
             }
@@ -812,13 +826,15 @@ mod tests {
 
     #[test]
     fn tokenize_equals_the_character_walk() {
-        let texts = [
+        let texts = crate::sample_texts::with_corpus(&[
             "Kharkiv, just 30 kilometers from the Russian border. Then: 1 200 ha!",
             "Вовчанськ — 10.5\u{a0}km; e\u{301}te\u{301} Zürich’s “12,500” km2\n\nnext\nline",
             "a\u{300}b 3rd $1.5 20-30 km\r\n\u{2009}x",
+            "KHARKIV ÉMILE KÖLN İstanbul ΩMEGA MiXeD\u{b}x\u{c}y\u{1c}z\u{85}w\u{2028}v\u{3000}u",
+            "\n \nA. b! C? \n\nd",
             "",
-        ];
-        for t in texts {
+        ]);
+        for t in &texts {
             assert_eq!(tokenize(t), tokenize_by_chars(t), "{t:?}");
         }
     }
