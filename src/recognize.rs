@@ -687,12 +687,7 @@ fn headline_line_starts(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
-        let (words, capitalized) = if line.is_ascii() {
-            title_words_ascii(line.as_bytes())
-        } else {
-            title_words(line)
-        };
-        if words >= 3 && capitalized * 10 >= words * 7 {
+        if is_title_case(line) {
             out.push((offset, offset + line.len()));
         }
         offset += line.len();
@@ -700,43 +695,70 @@ fn headline_line_starts(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
-/// Words of four letters or more in `line`, and how many are capitalized.
-fn title_words(line: &str) -> (usize, usize) {
-    let (mut words, mut capitalized) = (0, 0);
-    for w in line
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|w| w.chars().nth(3).is_some())
-    {
-        words += 1;
-        capitalized += usize::from(w.starts_with(char::is_uppercase));
-    }
-    (words, capitalized)
-}
-
-/// [`title_words`] for an ASCII line, a byte at a time.
-fn title_words_ascii(line: &[u8]) -> (usize, usize) {
-    let (mut words, mut capitalized) = (0, 0);
+/// True when `line` has three words of four letters or more (runs of
+/// letters) and at least seven in ten of them are capitalized.
+///
+/// Headline detection reads every line of every document, and most lines
+/// are paragraphs: ASCII bytes are classified as bytes, only other
+/// characters are decoded, and the scan stops once the words left in the
+/// line could no longer make up the capitals it lacks.
+fn is_title_case(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    let (mut words, mut capitalized) = (0usize, 0usize);
+    // Letters in the current run, and whether its first one is a capital.
     let (mut run, mut upper) = (0usize, false);
-    for &b in line.iter().chain([b' '].iter()) {
-        if b.is_ascii_alphabetic() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (letter, capital, width) = if b < 0x80 {
+            (b.is_ascii_alphabetic(), b.is_ascii_uppercase(), 1)
+        } else {
+            let c = line[i..].chars().next().expect("i is a character boundary");
+            (c.is_alphabetic(), c.is_uppercase(), c.len_utf8())
+        };
+        i += width;
+        if letter {
             if run == 0 {
-                upper = b.is_ascii_uppercase();
+                upper = capital;
             }
             run += 1;
-        } else {
-            if run >= 4 {
-                words += 1;
-                capitalized += usize::from(upper);
-            }
-            run = 0;
+            continue;
         }
+        if run >= 4 {
+            words += 1;
+            capitalized += usize::from(upper);
+            // A word still to come takes four letters and a separator.
+            let most_capitals = capitalized + (bytes.len() - i) / 5 + 1;
+            if 3 * most_capitals < 7 * (words - capitalized) {
+                return false;
+            }
+        }
+        run = 0;
     }
-    (words, capitalized)
+    if run >= 4 {
+        words += 1;
+        capitalized += usize::from(upper);
+    }
+    words >= 3 && capitalized * 10 >= words * 7
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Words of four letters or more in `line` and how many are
+    /// capitalized, by splitting it: what [`is_title_case`] counts.
+    fn title_words_by_split(line: &str) -> (usize, usize) {
+        let words: Vec<&str> = line
+            .split(|c: char| !c.is_alphabetic())
+            .filter(|w| w.chars().count() >= 4)
+            .collect();
+        let capitalized = words
+            .iter()
+            .filter(|w| w.starts_with(char::is_uppercase))
+            .count();
+        (words.len(), capitalized)
+    }
 
     /// Every word (the longest runs of `word_char`) with its start, found
     /// character by character: what the capital-to-capital scans replaced.
@@ -797,12 +819,10 @@ mod tests {
                     .map(|p| (p[0].1, p[1].1))
                     .collect();
                 assert_eq!(capitalized_pairs(t).collect::<Vec<_>>(), want, "{t:?}");
-                for line in t.split_inclusive('\n').filter(|l| l.is_ascii()) {
-                    assert_eq!(
-                        title_words_ascii(line.as_bytes()),
-                        title_words(line),
-                        "{line:?}"
-                    );
+                for line in t.split_inclusive('\n') {
+                    let (words, capitalized) = title_words_by_split(line);
+                    let want = words >= 3 && capitalized * 10 >= words * 7;
+                    assert_eq!(is_title_case(line), want, "{line:?}");
                 }
             }
         }
@@ -838,6 +858,44 @@ mod tests {
                     "{after:?} {phrase:?}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn title_case_stops_early_only_when_the_answer_is_no() {
+        // Lines of random words near the seven-in-ten threshold, where the
+        // early stop must never cut a headline short.
+        let words = [
+            "Kharkiv",
+            "then",
+            "THEN",
+            "Émile",
+            "émile",
+            "Харків",
+            "харків",
+            "a",
+            "Abc",
+            "x1y",
+            "Oblast",
+            "news",
+            "Tail",
+        ];
+        let seps = [" ", ", ", "—", " ’", "  ", "-"];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..5000 {
+            let mut line = String::new();
+            for _ in 0..next(16) {
+                line.push_str(words[next(words.len())]);
+                line.push_str(seps[next(seps.len())]);
+            }
+            let (w, c) = title_words_by_split(&line);
+            assert_eq!(is_title_case(&line), w >= 3 && c * 10 >= w * 7, "{line:?}");
         }
     }
 
