@@ -14,10 +14,11 @@
 use geojson::{Feature, Geometry, JsonObject, JsonValue, Value};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::json;
+use serde_json::value::RawValue;
 
 use crate::document::Document;
 use crate::gazetteer::Gazetteer;
-use crate::output::{round6, snippet};
+use crate::output::{round6, snippet, snippet_json};
 
 use super::check::{circle, Verdict};
 use super::{Claim, ClaimKind, Role};
@@ -257,11 +258,25 @@ pub struct ClaimFeature<'a> {
     geometry: Option<Geometry>,
     illustrative: bool,
     radius_km: Option<f64>,
+    /// The snippet, as a JSON string.
+    snippet: Box<RawValue>,
 }
 
 impl Claim {
     /// The claim's feature, ready to serialize.
     pub fn feature<'a>(&'a self, doc: &'a Document, gazetteer: &'a Gazetteer) -> ClaimFeature<'a> {
+        let snippet = snippet_json(&doc.text, self.byte_start, self.byte_end);
+        self.feature_with_snippet(doc, gazetteer, snippet)
+    }
+
+    /// [`Claim::feature`] with its snippet already cut and escaped as a
+    /// JSON string, by whoever cut the snippets of the whole text at once.
+    pub fn feature_with_snippet<'a>(
+        &'a self,
+        doc: &'a Document,
+        gazetteer: &'a Gazetteer,
+        snippet: Box<RawValue>,
+    ) -> ClaimFeature<'a> {
         let (geometry, illustrative, radius_km) = self.geometry(gazetteer);
         ClaimFeature {
             claim: self,
@@ -270,6 +285,7 @@ impl Claim {
             geometry,
             illustrative,
             radius_km,
+            snippet,
         }
     }
 }
@@ -330,8 +346,7 @@ impl Serialize for ClaimProperties<'_> {
         map.serialize_entry("radius_km", &f.radius_km.map(round3))?;
         let reference = role(c.reference.as_ref(), g, c.border_point);
         map.serialize_entry("reference", &reference)?;
-        let snippet = snippet(&f.doc.text, c.byte_start, c.byte_end);
-        map.serialize_entry("snippet", &snippet)?;
+        map.serialize_entry("snippet", &f.snippet)?;
         map.serialize_entry("start", &c.start)?;
         map.serialize_entry("stroke", colour(verdict))?;
         map.serialize_entry("stroke-opacity", &0.9)?;
