@@ -133,9 +133,8 @@ impl<'t> Sentences<'t> {
     /// reach on both sides (nearly always), else by walking the text.
     fn bounds(&self, start: usize, end: usize) -> (usize, usize) {
         let (text, bytes) = (self.text, self.text.as_bytes());
-        let within_reach = |span: &str, reach: usize| {
-            span.len() <= reach || span.bytes().filter(|b| b & 0xC0 != 0x80).count() <= reach
-        };
+        let within_reach =
+            |span: &str, reach: usize| span.len() <= reach || span.chars().count() <= reach;
         // The last stop that is not right before the mention.
         let k = self.stops.partition_point(|&i| i + 1 < start);
         let from = if k > 0 { self.stops[k - 1] + 1 } else { 0 };
@@ -516,7 +515,7 @@ pub struct RenderedFeatures {
 impl RenderedFeatures {
     /// Appends one feature.
     fn push<F: Serialize + ?Sized>(&mut self, feature: &F) -> Result<()> {
-        serde_json::to_writer(&mut self.bytes, feature)
+        json::to_writer(&mut self.bytes, feature)
             .map_err(|e| Error::Invalid(format!("cannot serialize a feature: {e}")))?;
         self.ends.push(self.bytes.len());
         Ok(())
@@ -905,7 +904,7 @@ impl FeatureWriter {
     /// one.
     pub fn write<F: Serialize + ?Sized>(&mut self, feature: &F) -> Result<()> {
         self.start_feature();
-        serde_json::to_writer(&mut self.scratch, feature)
+        json::to_writer(&mut self.scratch, feature)
             .map_err(|e| Error::Invalid(format!("cannot serialize a feature: {e}")))?;
         self.end_feature()
     }

@@ -8,7 +8,16 @@
 //! backslash, `\b` `\t` `\n` `\f` `\r` by name, other control characters
 //! below U+0020 as `\u00xx`, everything else (DEL, U+2028, non-ASCII) as
 //! it is. The tests hold this against serde_json itself.
+//!
+//! Features are serialized with [`to_writer`], serde_json's compact
+//! format with a quicker way to write the numbers most floats of the
+//! output are, coordinates rounded to 6 decimals and 3-decimal
+//! confidences: the same text, from integer arithmetic.
 
+use std::io;
+
+use serde::Serialize;
+use serde_json::ser::{CompactFormatter, Formatter};
 use serde_json::value::RawValue;
 
 const ONES: u64 = 0x0101_0101_0101_0101;
@@ -174,6 +183,88 @@ pub fn raw(json: String) -> Box<RawValue> {
     RawValue::from_string(json).expect("an escaped string is valid JSON")
 }
 
+/// Serializes `value` as compact JSON to `out`, as `serde_json::to_writer`
+/// does, with [`Decimals`] writing floats.
+pub fn to_writer<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> serde_json::Result<()> {
+    value.serialize(&mut serde_json::Serializer::with_formatter(out, Decimals))
+}
+
+/// serde_json's compact formatter, writing floats with at most 6 decimals
+/// from their integer number of millionths.
+pub struct Decimals;
+
+impl Formatter for Decimals {
+    fn write_f64<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: f64) -> io::Result<()> {
+        let mut buf = [0u8; 24];
+        match write_millionths(value, &mut buf) {
+            Some(len) => writer.write_all(&buf[..len]),
+            None => CompactFormatter.write_f64(writer, value),
+        }
+    }
+}
+
+/// Writes `v` to `buf` as serde_json writes it and returns the length, if
+/// `v` is the double nearest to a decimal with at most 6 decimals, at
+/// least 0.0001 and below 10^9 in magnitude; else `None`.
+///
+/// Such a decimal has at most 15 significant digits, and two such decimals
+/// are never nearest to the same double, so it is the shortest text that
+/// reads back as `v`: what serde_json's float writer (zmij) prints, in its
+/// fixed notation (used from 10^-5 to 10^16), with `.0` after a whole
+/// number.
+fn write_millionths(v: f64, buf: &mut [u8; 24]) -> Option<usize> {
+    let scaled = v * 1e6;
+    if !(100.0..1e15).contains(&scaled.abs()) {
+        return None;
+    }
+    // The nearest whole number of millionths, but for rare halves that
+    // the check below sends to serde_json's writer (`f64::round` is a
+    // function call on this target, the conversion one instruction).
+    let n = (scaled + 0.5f64.copysign(scaled)) as i64;
+    if n as f64 / 1e6 != v {
+        return None;
+    }
+    let m = n.unsigned_abs();
+    let (mut whole, frac) = (m / 1_000_000, (m % 1_000_000) as usize);
+    let mut len = 0;
+    if n < 0 {
+        buf[0] = b'-';
+        len = 1;
+    }
+    // The whole part's digits, from the last.
+    let mut width = 1;
+    while width < 10 && whole >= 10u64.pow(width) {
+        width += 1;
+    }
+    len += width as usize;
+    for d in buf[..len].iter_mut().rev().take(width as usize) {
+        *d = b'0' + (whole % 10) as u8;
+        whole /= 10;
+    }
+    buf[len] = b'.';
+    len += 1;
+    // Six decimals, two at a time, then without the zeros that end them
+    // (but one, after a whole number).
+    for (i, pair) in [frac / 10_000, frac / 100 % 100, frac % 100]
+        .into_iter()
+        .enumerate()
+    {
+        buf[len + 2 * i..len + 2 * i + 2].copy_from_slice(&PAIRS[2 * pair..2 * pair + 2]);
+    }
+    let mut end = len + 6;
+    while end > len + 1 && buf[end - 1] == b'0' {
+        end -= 1;
+    }
+    Some(end)
+}
+
+/// "00" to "99".
+const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,6 +372,104 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// What serde_json writes for `v`, and what [`Decimals`] writes.
+    fn both(v: f64) -> (String, String) {
+        let mut out = Vec::new();
+        to_writer(&mut out, &v).unwrap();
+        (
+            serde_json::to_string(&v).unwrap(),
+            String::from_utf8(out).unwrap(),
+        )
+    }
+
+    #[test]
+    fn floats_are_written_as_serde_json_writes_them() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            34.0,
+            0.1,
+            0.2,
+            0.3,
+            0.7,
+            1e-7,
+            1e-6,
+            1e-5,
+            1e-4,
+            0.0001,
+            0.00012,
+            0.001,
+            0.999_999_5,
+            0.853,
+            0.25,
+            1.5,
+            10.5,
+            100.0,
+            180.0,
+            -180.0,
+            90.0,
+            121.60222,
+            38.91222,
+            -122.69487,
+            36.254753,
+            49.981774,
+            123_456_789.123_456,
+            999_999_999.999_999,
+            1e9,
+            1e9 + 0.5,
+            1e15,
+            1e16,
+            1e17,
+            1e21,
+            1e22,
+            5e-324,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            0.1 + 0.2,
+            1.0 / 3.0,
+            2.0 / 3.0,
+            123.456_789_1,
+            f64::EPSILON,
+            4503599627370496.5,
+            9007199254740993.0,
+        ];
+        // Every millionth near some round numbers, and pseudo-random
+        // values at every scale, rounded to 0 to 7 decimals and not.
+        for base in [0.0, 1.0, 10.0, 36.25, 179.99, -45.5, 1000.0, 123_456.0] {
+            for k in -2000..2000 {
+                values.push(base + f64::from(k) * 1e-6);
+                values.push(crate::output::round6(base + f64::from(k) * 1e-6));
+            }
+        }
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let mantissa = (x >> 11) as f64 / (1u64 << 53) as f64;
+            let scale = 10f64.powi((x % 24) as i32 - 8);
+            let v = if x & 1 << 5 == 0 {
+                mantissa * scale
+            } else {
+                -mantissa * scale
+            };
+            let decimals = ((x >> 6) % 9) as i32;
+            let p = 10f64.powi(decimals);
+            values.push(v);
+            values.push((v * p).round() / p);
+            values.push(f64::from_bits(x));
+        }
+        let mut fast = 0;
+        for v in values.into_iter().filter(|v| v.is_finite()) {
+            let (want, got) = both(v);
+            assert_eq!(got, want, "{v:e}");
+            fast += usize::from(write_millionths(v, &mut [0; 24]).is_some());
+        }
+        assert!(fast > 100_000, "{fast}");
     }
 
     #[test]
