@@ -129,31 +129,42 @@ impl<'t> Sentences<'t> {
         Sentences { text, stops }
     }
 
-    /// [`snippet_bounds`], from the stops when the sentence is within
-    /// reach on both sides (nearly always), else by walking the text.
+    /// [`snippet_bounds`], from the stops: the sentence when it is within
+    /// reach on both sides (nearly always); else, on a side where it is
+    /// not, the reach itself, counted in bytes where the text there is
+    /// ASCII; else by walking the text.
     fn bounds(&self, start: usize, end: usize) -> (usize, usize) {
         let (text, bytes) = (self.text, self.text.as_bytes());
-        let within_reach =
-            |span: &str, reach: usize| span.len() <= reach || span.chars().count() <= reach;
+        let within_reach = |span: &str| span.len() <= REACH || span.chars().count() <= REACH;
         // The last stop that is not right before the mention.
         let k = self.stops.partition_point(|&i| i + 1 < start);
-        let from = if k > 0 { self.stops[k - 1] + 1 } else { 0 };
+        let mut from = if k > 0 { self.stops[k - 1] + 1 } else { 0 };
+        if !within_reach(&text[from..start]) {
+            // No stop within reach: `snippet_bounds` walks REACH
+            // characters back.
+            match start.checked_sub(REACH) {
+                Some(f) if bytes[f..start].is_ascii() => from = f,
+                _ => return snippet_bounds(text, start, end),
+            }
+        }
         // The first stop at or after its end.
         let k = self.stops.partition_point(|&i| i < end);
         let to = match self.stops.get(k) {
-            Some(&j) if within_reach(&text[end..j], REACH) => {
+            Some(&j) if within_reach(&text[end..j]) => {
                 if bytes[j] == b'\n' {
                     j
                 } else {
                     j + 1
                 }
             }
-            None if within_reach(&text[end..], REACH) => text.len(),
-            _ => return snippet_bounds(text, start, end),
+            None if within_reach(&text[end..]) => text.len(),
+            // No stop within reach: `snippet_bounds` takes REACH + 1
+            // characters forward, none of them a line break.
+            _ => match bytes.get(end..end + REACH + 1) {
+                Some(after) if after.is_ascii() => end + REACH + 1,
+                _ => return snippet_bounds(text, start, end),
+            },
         };
-        if !within_reach(&text[from..start], REACH) {
-            return snippet_bounds(text, start, end);
-        }
         (from, to)
     }
 }
@@ -1033,7 +1044,14 @@ mod tests {
              Tail without a stop — Вовчанськ 10.5\u{a0}km away\r\n. End.\n"
         );
         let exact = format!("{}. Word{}", "x".repeat(159), "y".repeat(158));
-        for text in [text, exact] {
+        let long = format!(
+            "Short one. {} Kyiv, {}\nthen {}é{}",
+            "word ".repeat(40),
+            "more words ".repeat(20),
+            "ascii ".repeat(30),
+            "z".repeat(170)
+        );
+        for text in [text, exact, long] {
             let sentences = Sentences::new(&text);
             let mut starts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
             starts.push(text.len());
