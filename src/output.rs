@@ -483,19 +483,24 @@ impl PreparedPart {
         let sentences = Sentences::new(&doc.text);
         let mut snippets = Vec::with_capacity(analysis.mentions.len());
         let mut snippet_texts = Vec::new();
-        let mut last = None;
+        // Where each of `snippet_texts` was cut.
+        let mut cuts = Vec::new();
         for m in &analysis.mentions {
             let bounds = sentences.bounds(m.byte_start, m.byte_end);
-            if last != Some(bounds) {
+            if cuts.last() != Some(&bounds) {
                 snippet_texts.push(json_snippet(&doc.text[bounds.0..bounds.1]));
-                last = Some(bounds);
+                cuts.push(bounds);
             }
             snippets.push(snippet_texts.len() as u32 - 1);
         }
         let mut claims = RenderedFeatures::default();
         for c in &analysis.claims {
+            // Most claims are in a sentence that mentions a place.
             let (from, to) = sentences.bounds(c.byte_start, c.byte_end);
-            let snippet = json_snippet(&doc.text[from..to]);
+            let snippet = match cuts.iter().position(|&cut| cut == (from, to)) {
+                Some(k) => Cow::Borrowed(&*snippet_texts[k]),
+                None => Cow::Owned(json_snippet(&doc.text[from..to])),
+            };
             claims
                 .push(&c.feature_with_snippet(doc, gazetteer, snippet))
                 .expect("a claim feature serializes to JSON");
@@ -731,7 +736,8 @@ pub fn render_document(
     let id = [JsonStr::Json(&id)];
     let date = date.as_deref().map(JsonStr::Json);
     let mut features: Vec<PlaceFeature> = Vec::new();
-    let mut index: HashMap<PlaceIdx, usize> = HashMap::default();
+    let mut index: HashMap<PlaceIdx, usize> =
+        HashMap::with_capacity_and_hasher(analysis.mentions.len(), Default::default());
     for (m, snippet) in analysis.mentions.iter().zip(prepared.snippets()) {
         let i = *index.entry(m.place).or_insert_with(|| {
             features.push(PlaceFeature {

@@ -11,6 +11,8 @@
 //! - nothing to draw (no places, or only a border with no subject): no
 //!   geometry (`null`, which RFC 7946 allows).
 
+use std::borrow::Cow;
+
 use geojson::{Feature, Geometry, JsonObject, JsonValue, Value};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::json;
@@ -259,14 +261,14 @@ pub struct ClaimFeature<'a> {
     illustrative: bool,
     radius_km: Option<f64>,
     /// The snippet, as a JSON string.
-    snippet: Box<RawValue>,
+    snippet: Cow<'a, RawValue>,
 }
 
 impl Claim {
     /// The claim's feature, ready to serialize.
     pub fn feature<'a>(&'a self, doc: &'a Document, gazetteer: &'a Gazetteer) -> ClaimFeature<'a> {
         let snippet = snippet_json(&doc.text, self.byte_start, self.byte_end);
-        self.feature_with_snippet(doc, gazetteer, snippet)
+        self.feature_with_snippet(doc, gazetteer, Cow::Owned(snippet))
     }
 
     /// [`Claim::feature`] with its snippet already cut and escaped as a
@@ -275,7 +277,7 @@ impl Claim {
         &'a self,
         doc: &'a Document,
         gazetteer: &'a Gazetteer,
-        snippet: Box<RawValue>,
+        snippet: Cow<'a, RawValue>,
     ) -> ClaimFeature<'a> {
         let (geometry, illustrative, radius_km) = self.geometry(gazetteer);
         ClaimFeature {
@@ -346,7 +348,7 @@ impl Serialize for ClaimProperties<'_> {
         map.serialize_entry("radius_km", &f.radius_km.map(round3))?;
         let reference = role(c.reference.as_ref(), g, c.border_point);
         map.serialize_entry("reference", &reference)?;
-        map.serialize_entry("snippet", &f.snippet)?;
+        map.serialize_entry("snippet", &*f.snippet)?;
         map.serialize_entry("start", &c.start)?;
         map.serialize_entry("stroke", colour(verdict))?;
         map.serialize_entry("stroke-opacity", &0.9)?;
