@@ -12,6 +12,7 @@
 //!   geometry (`null`, which RFC 7946 allows).
 
 use std::borrow::Cow;
+use std::fmt::Write;
 
 use geojson::{Feature, Geometry, JsonObject, JsonValue, Value};
 use serde::ser::{Serialize, SerializeMap, Serializer};
@@ -153,35 +154,42 @@ impl Claim {
     /// the verdict.
     fn title(&self, gazetteer: &Gazetteer) -> String {
         let place = |r: &Option<Role>| r.as_ref().map(|r| gazetteer.place(r.place));
-        let title = match (
+        // Built in one string: a claim's title is written once per claim.
+        let mut title = String::with_capacity(self.text.len() + 64);
+        let parts: [&str; 6] = match (
             place(&self.subject),
             place(&self.reference),
             place(&self.anchor),
         ) {
             (Some(s), Some(r), _) => {
-                let to = if self
+                let border = self
                     .reference
                     .as_ref()
-                    .is_some_and(|r| r.border_of.is_some())
-                {
-                    format!("{} border", r.name)
-                } else {
-                    r.name.clone()
-                };
-                format!("{} → {to}: {}", s.name, self.text)
+                    .is_some_and(|r| r.border_of.is_some());
+                let border = if border { " border" } else { "" };
+                [&s.name, " → ", &r.name, border, ": ", &self.text]
             }
-            (None, Some(r), _) => {
-                format!("{} (around {}): {}", self.text, r.name, "no place subject")
-            }
-            (_, _, Some(a)) => format!("{} ({})", self.text, a.name),
-            _ => self.text.clone(),
+            (None, Some(r), _) => [
+                &self.text,
+                " (around ",
+                &r.name,
+                "): ",
+                "no place subject",
+                "",
+            ],
+            (_, _, Some(a)) => [&self.text, " (", &a.name, ")", "", ""],
+            _ => [&self.text, "", "", "", "", ""],
         };
-        let measured = self
-            .check
-            .measured_km
-            .map(|m| format!(", measured {m:.1} km"))
-            .unwrap_or_default();
-        format!("{title}{measured} [{}]", self.check.verdict.as_str())
+        for part in parts {
+            title.push_str(part);
+        }
+        if let Some(m) = self.check.measured_km {
+            write!(title, ", measured {m:.1} km").expect("writing to a String cannot fail");
+        }
+        for part in [" [", self.check.verdict.as_str(), "]"] {
+            title.push_str(part);
+        }
+        title
     }
 
     /// The geometry, whether it is illustrative, and the radius of a drawn circle.
