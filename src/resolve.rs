@@ -99,18 +99,29 @@ struct Candidate {
 /// then reads it by index instead of hashing every candidate's key.
 struct Slots<K> {
     of: HashMap<K, usize>,
+    /// The last key asked for and its slot: a document's candidates often
+    /// come several in a row from one country or region.
+    last: Option<(K, usize)>,
 }
 
-impl<K: std::hash::Hash + Eq> Slots<K> {
+impl<K: std::hash::Hash + Eq + Copy> Slots<K> {
     fn with_capacity(n: usize) -> Self {
         Slots {
             of: HashMap::with_capacity(n),
+            last: None,
         }
     }
 
     fn slot(&mut self, key: K) -> usize {
-        let next = self.of.len();
-        *self.of.entry(key).or_insert(next)
+        match self.last {
+            Some((last, slot)) if last == key => slot,
+            _ => {
+                let next = self.of.len();
+                let slot = *self.of.entry(key).or_insert(next);
+                self.last = Some((key, slot));
+                slot
+            }
+        }
     }
 
     fn len(&self) -> usize {
@@ -176,7 +187,7 @@ pub fn resolve(
 ) -> Vec<ResolvedMention> {
     // Group by folded spelling.
     let mut groups: Vec<Group> = Vec::new();
-    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut by_key: HashMap<String, usize> = HashMap::with_capacity(mentions.len());
     let mut group_of: Vec<usize> = Vec::with_capacity(mentions.len());
     for (i, m) in mentions.iter().enumerate() {
         let key = group_key(m);
@@ -275,7 +286,10 @@ pub fn resolve(
             contested = cands.len();
         }
     }
-    let range = |g: usize| first[g]..first[g] + groups[g].candidates.len();
+    let ends: Vec<usize> = (0..groups.len())
+        .map(|g| first[g] + groups[g].candidates.len())
+        .collect();
+    let range = |g: usize| first[g]..ends[g];
     let priors = flat_priors;
     let points = Points::new(units.into_iter());
     let mut chords = Chords::new(groups.len(), cands.len());
@@ -621,21 +635,26 @@ impl Chords {
 
     /// Column `g`, computed for `place` at `unit` unless it already is.
     fn column(&mut self, g: usize, place: PlaceIdx, points: &Points, unit: Unit) -> &[f64] {
-        let start = match self.at[g] {
-            Some((start, was)) if was == place => return &self.km[start..start + self.rows],
-            Some((start, _)) => start,
-            None => {
-                // Zeroing the new column costs little next to computing
-                // it, and lets that be one vectorized loop.
-                let start = self.km.len();
-                self.km.resize(start + self.rows, 0.0);
-                start
+        match self.at[g] {
+            Some((_, was)) if was == place => {}
+            Some((start, _)) => {
+                fill_chords(&mut self.km[start..start + self.rows], points, &unit);
+                self.at[g] = Some((start, place));
             }
-        };
-        self.at[g] = Some((start, place));
-        let column = &mut self.km[start..start + self.rows];
-        fill_chords(column, points, &unit);
-        column
+            None => {
+                let start = self.km.len();
+                let (x, y, z) = (&points.x, &points.y, &points.z);
+                self.km.extend(
+                    x.iter()
+                        .zip(y)
+                        .zip(z)
+                        .map(|((&x, &y), &z)| chord_km(&[x, y, z], &unit)),
+                );
+                self.at[g] = Some((start, place));
+            }
+        }
+        let start = self.start(g);
+        &self.km[start..start + self.rows]
     }
 
     /// Where group `g`'s column starts in `km`: it must have been computed.
@@ -672,15 +691,16 @@ fn draw_near(nearness: &mut [f64], chords_km: &[f64], log_w: f64) {
 /// place, other than `g` itself, and its chord distance (km).
 fn nearest_anchor(doc: &Chosen, anchors: &[(usize, usize)], g: usize) -> Option<(usize, f64)> {
     let row = doc.chosen[g];
-    let mut nearest: Option<(usize, f64)> = None;
+    let (mut nearest, mut chord) = (usize::MAX, f64::INFINITY);
     for &(h, start) in anchors {
-        let chord = doc.chords.km[start + row];
-        // The first of equals, as `f64::min` would keep its value.
-        if h != g && nearest.is_none_or(|(_, d)| chord < d) {
-            nearest = Some((h, chord));
+        let d = doc.chords.km[start + row];
+        // Chords are finite and never NaN: the first anchor sets these,
+        // and the least value is what `f64::min` would give.
+        if d < chord && h != g {
+            (nearest, chord) = (h, d);
         }
     }
-    nearest
+    (nearest != usize::MAX).then_some((nearest, chord))
 }
 
 #[cfg(test)]
