@@ -225,13 +225,17 @@ pub fn resolve(
         }
     }
 
+    // A lone candidate's score is never read (its softmax is 1 whatever
+    // it is), so it is left at 0 rather than worked out.
     let priors: Vec<Vec<f64>> = groups
         .iter()
-        .map(|g| {
-            g.candidates
+        .map(|g| match g.candidates[..] {
+            [_] => vec![0.0],
+            _ => g
+                .candidates
                 .iter()
                 .map(|&p| prior(gazetteer.facts(p.place()), p, g))
-                .collect()
+                .collect(),
         })
         .collect();
 
@@ -539,12 +543,22 @@ fn emit(
     // mention: cheaper than indexing the characters of the whole document.
     let (mut byte, mut chars) = (0, 0);
     for m in &mut out {
-        chars += text[byte..m.byte_start].chars().count();
+        chars += char_count(&text[byte..m.byte_start]);
         byte = m.byte_start;
         m.start = chars;
-        m.end = chars + text[m.byte_start..m.byte_end].chars().count();
+        m.end = chars + char_count(&text[m.byte_start..m.byte_end]);
     }
     out
+}
+
+/// The number of characters in `s`; news copy is mostly ASCII, for which
+/// that is the length, found faster than by counting.
+fn char_count(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
 }
 
 /// Mentions with one spelling share one meaning, except that "Belgorod"
@@ -569,7 +583,12 @@ fn argmax(s: &[f64]) -> usize {
 
 /// The probability of candidate `k` under a softmax of the scores.
 fn softmax_top(s: &[f64], k: usize) -> f64 {
-    let max = s.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    // As `f64::max` would find it, in one instruction a score: NaN is
+    // passed over either way, and whichever zero wins when +0 meets -0,
+    // every `v - max` below comes out the same.
+    let max = s
+        .iter()
+        .fold(f64::NEG_INFINITY, |max, &v| if v > max { v } else { max });
     // `exp(0)` is exactly 1: the top score (at least one) and a lone
     // candidate's need no call.
     let exp = |x: f64| if x == 0.0 { 1.0 } else { x.exp() };
