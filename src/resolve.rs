@@ -295,8 +295,11 @@ pub fn resolve(
         .collect();
     let range = |g: usize| first[g]..ends[g];
     let priors = flat_priors;
-    let points = Points::new(units.into_iter());
-    let mut chords = Chords::new(groups.len(), cands.len());
+    let mut chords = Chords::new(
+        Points::new(units.into_iter()),
+        groups.len(),
+        MAX_CACHED_CHORDS,
+    );
 
     let mut choice: Vec<usize> = (0..groups.len())
         .map(|g| argmax(&priors[range(g)]))
@@ -337,7 +340,7 @@ pub fn resolve(
                 region_weight[place.region] += 0.3 * weight;
             }
             if place.kind != PlaceKind::Country {
-                let column = chords.column(g, place.place, &points, points.get(i));
+                let column = chords.column(g, place.place, i);
                 let log_w = weight.min(1.0).ln();
                 // Every contested row but the group's own.
                 let own = range(g);
@@ -383,7 +386,7 @@ pub fn resolve(
         .collect();
     for (g, &i) in chosen.iter().enumerate() {
         if cands[i].kind != PlaceKind::Country {
-            chords.column(g, cands[i].place, &points, points.get(i));
+            chords.anchor(g, cands[i].place, i);
         }
     }
     let doc = Chosen {
@@ -634,35 +637,58 @@ impl Points {
 /// rounds, so a column is computed once per chosen place and then only
 /// read: a round of scoring costs a subtraction and a comparison per pair,
 /// not a square root.
+///
+/// A document with more groups × candidates than [`MAX_CACHED_CHORDS`]
+/// (a gazetteer-like list) is not cached, to bound memory: each column is
+/// then computed afresh into one buffer, and distances asked for later are
+/// computed on demand, by the same arithmetic.
 struct Chords {
+    points: Points,
     /// The columns, each `rows` long, in the order they were first needed
-    /// (a group whose choice is a country never needs one).
+    /// (a group whose choice is a country never needs one); or, uncached,
+    /// the last column computed.
     km: Vec<f64>,
     rows: usize,
+    cached: bool,
     /// Where column `g` starts in `km`, and the place it was computed for.
     at: Vec<Option<(usize, PlaceIdx)>>,
+    /// The point of the place of group `g`'s latest column.
+    units: Vec<Unit>,
 }
 
+/// 32 MB of chords.
+const MAX_CACHED_CHORDS: usize = 1 << 22;
+
 impl Chords {
-    fn new(groups: usize, rows: usize) -> Self {
+    fn new(points: Points, groups: usize, max_cached: usize) -> Self {
+        let rows = points.x.len();
+        let cached = groups.saturating_mul(rows) <= max_cached;
         Chords {
-            km: Vec::with_capacity(groups * rows),
+            points,
+            km: Vec::with_capacity(if cached { groups * rows } else { rows }),
             rows,
+            cached,
             at: vec![None; groups],
+            units: vec![[0.0; 3]; groups],
         }
     }
 
-    /// Column `g`, computed for `place` at `unit` unless it already is.
-    fn column(&mut self, g: usize, place: PlaceIdx, points: &Points, unit: Unit) -> &[f64] {
-        match self.at[g] {
-            Some((_, was)) if was == place => {}
-            Some((start, _)) => {
-                fill_chords(&mut self.km[start..start + self.rows], points, &unit);
-                self.at[g] = Some((start, place));
+    /// Column `g`, for `place`, the candidate at `row`: computed unless it
+    /// already is.
+    fn column(&mut self, g: usize, place: PlaceIdx, row: usize) -> &[f64] {
+        let unit = self.points.get(row);
+        self.units[g] = unit;
+        let start = match self.at[g] {
+            Some((start, was)) if was == place => return &self.km[start..start + self.rows],
+            Some((start, _)) => start,
+            None if !self.cached => {
+                self.km.resize(self.rows, 0.0);
+                fill_chords(&mut self.km, &self.points, &unit);
+                return &self.km;
             }
             None => {
                 let start = self.km.len();
-                let (x, y, z) = (&points.x, &points.y, &points.z);
+                let (x, y, z) = (&self.points.x, &self.points.y, &self.points.z);
                 self.km.extend(
                     x.iter()
                         .zip(y)
@@ -670,13 +696,26 @@ impl Chords {
                         .map(|((&x, &y), &z)| chord_km(&[x, y, z], &unit)),
                 );
                 self.at[g] = Some((start, place));
+                return &self.km[start..start + self.rows];
             }
-        }
-        let start = self.start(g);
-        &self.km[start..start + self.rows]
+        };
+        self.at[g] = Some((start, place));
+        let column = &mut self.km[start..start + self.rows];
+        fill_chords(column, &self.points, &unit);
+        column
     }
 
-    /// Where group `g`'s column starts in `km`: it must have been computed.
+    /// Makes group `g`'s distances to `place`, the candidate at `row`,
+    /// available to [`nearest_anchor`].
+    fn anchor(&mut self, g: usize, place: PlaceIdx, row: usize) {
+        if self.cached {
+            self.column(g, place, row);
+        } else {
+            self.units[g] = self.points.get(row);
+        }
+    }
+
+    /// Where group `g`'s column starts in `km` (cached, once computed).
     fn start(&self, g: usize) -> usize {
         self.at[g].map_or(usize::MAX, |(start, _)| start)
     }
@@ -710,13 +749,24 @@ fn draw_near(nearness: &mut [f64], chords_km: &[f64], log_w: f64) {
 /// place, other than `g` itself, and its chord distance (km).
 fn nearest_anchor(doc: &Chosen, anchors: &[(usize, usize)], g: usize) -> Option<(usize, f64)> {
     let row = doc.chosen[g];
+    let chords = doc.chords;
     let (mut nearest, mut chord) = (usize::MAX, f64::INFINITY);
-    for &(h, start) in anchors {
-        let d = doc.chords.km[start + row];
-        // Chords are finite and never NaN: the first anchor sets these,
-        // and the least value is what `f64::min` would give.
-        if d < chord && h != g {
-            (nearest, chord) = (h, d);
+    // Chords are finite and never NaN: the first anchor sets these, and
+    // the least value is what `f64::min` would give.
+    if chords.cached {
+        for &(h, start) in anchors {
+            let d = chords.km[start + row];
+            if d < chord && h != g {
+                (nearest, chord) = (h, d);
+            }
+        }
+    } else {
+        let unit = chords.points.get(row);
+        for &(h, _) in anchors {
+            let d = chord_km(&unit, &chords.units[h]);
+            if d < chord && h != g {
+                (nearest, chord) = (h, d);
+            }
         }
     }
     (nearest != usize::MAX).then_some((nearest, chord))
@@ -795,7 +845,9 @@ mod tests {
     #[test]
     fn columns_of_chords_give_the_nearness_and_nearest_of_a_pairwise_scan() {
         let mut rng = Rng(7);
-        for _case in 0..300 {
+        // Cached columns, and (a limit of 0) the uncached fallback.
+        for case in 0..600 {
+            let max_cached = if case % 2 == 0 { usize::MAX } else { 0 };
             // Groups of candidates, flat, each group's together.
             let groups = 1 + rng.below(12);
             let mut group_of: Vec<usize> = Vec::new();
@@ -807,7 +859,6 @@ mod tests {
                 }
             }
             let points = random_points(&mut rng, group_of.len());
-            let layout = Points::new(points.iter());
             // Anchors: some groups' chosen candidates, with weights.
             let mut anchors: Vec<(usize, usize, f64)> = Vec::new();
             for (g, &start) in first.iter().enumerate() {
@@ -831,17 +882,13 @@ mod tests {
                 })
                 .collect();
 
-            let mut chords = Chords::new(groups, group_of.len());
+            let mut chords = Chords::new(Points::new(points.iter()), groups, max_cached);
+            assert_eq!(chords.cached, max_cached > 0);
             let mut nearness = vec![f64::NEG_INFINITY; group_of.len()];
             for &(g, k, w) in &anchors {
                 // Once for a stale place, to exercise recomputing a column.
-                chords.column(
-                    g,
-                    k as PlaceIdx + 1000,
-                    &layout,
-                    points[(k + 1) % points.len()],
-                );
-                let column = chords.column(g, k as PlaceIdx, &layout, points[k]);
+                chords.column(g, k as PlaceIdx + 1000, (k + 1) % points.len());
+                let column = chords.column(g, k as PlaceIdx, k);
                 let own = first[g]..first[g] + group_of.iter().filter(|&&h| h == g).count();
                 let log_w = w.min(1.0).ln();
                 draw_near(&mut nearness[..own.start], &column[..own.start], log_w);
