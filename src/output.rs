@@ -14,6 +14,8 @@
 // A fast hasher for maps that are only looked up, never iterated: output
 // does not depend on it.
 use foldhash::HashMap;
+use std::borrow::{Borrow, Cow};
+use std::hash::{Hash, Hasher};
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
@@ -21,11 +23,14 @@ use std::sync::Arc;
 use geojson::{FeatureCollection, Geometry, Value};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
+use serde_json::value::RawValue;
 
 use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::gazetteer::{Gazetteer, PlaceIdx, PlaceKind};
 use crate::pipeline::Analysis;
+
+mod json;
 
 /// Rounds a coordinate to 6 decimals (about 10 cm).
 pub fn round6(v: f64) -> f64 {
@@ -42,6 +47,19 @@ pub fn point(lat: f64, lon: f64) -> Geometry {
 pub fn snippet(text: &str, start: usize, end: usize) -> String {
     let (from, to) = snippet_bounds(text, start, end);
     collapse_whitespace(&text[from..to])
+}
+
+/// [`snippet`] as a JSON string.
+pub fn snippet_json(text: &str, start: usize, end: usize) -> Box<RawValue> {
+    let (from, to) = snippet_bounds(text, start, end);
+    json_snippet(&text[from..to])
+}
+
+/// `text`, on one line, as a JSON string.
+fn json_snippet(text: &str) -> Box<RawValue> {
+    let mut json = String::with_capacity(text.len() + 2);
+    json::push_collapsed(&mut json, text);
+    json::raw(json)
 }
 
 /// How many characters a snippet reaches on each side of its mention when
@@ -111,32 +129,42 @@ impl<'t> Sentences<'t> {
         Sentences { text, stops }
     }
 
-    /// [`snippet_bounds`], from the stops when the sentence is within
-    /// reach on both sides (nearly always), else by walking the text.
+    /// [`snippet_bounds`], from the stops: the sentence when it is within
+    /// reach on both sides (nearly always); else, on a side where it is
+    /// not, the reach itself, counted in bytes where the text there is
+    /// ASCII; else by walking the text.
     fn bounds(&self, start: usize, end: usize) -> (usize, usize) {
         let (text, bytes) = (self.text, self.text.as_bytes());
-        let within_reach = |span: &str, reach: usize| {
-            span.len() <= reach || span.bytes().filter(|b| b & 0xC0 != 0x80).count() <= reach
-        };
+        let within_reach = |span: &str| span.len() <= REACH || span.chars().count() <= REACH;
         // The last stop that is not right before the mention.
         let k = self.stops.partition_point(|&i| i + 1 < start);
-        let from = if k > 0 { self.stops[k - 1] + 1 } else { 0 };
+        let mut from = if k > 0 { self.stops[k - 1] + 1 } else { 0 };
+        if !within_reach(&text[from..start]) {
+            // No stop within reach: `snippet_bounds` walks REACH
+            // characters back.
+            match start.checked_sub(REACH) {
+                Some(f) if bytes[f..start].is_ascii() => from = f,
+                _ => return snippet_bounds(text, start, end),
+            }
+        }
         // The first stop at or after its end.
         let k = self.stops.partition_point(|&i| i < end);
         let to = match self.stops.get(k) {
-            Some(&j) if within_reach(&text[end..j], REACH) => {
+            Some(&j) if within_reach(&text[end..j]) => {
                 if bytes[j] == b'\n' {
                     j
                 } else {
                     j + 1
                 }
             }
-            None if within_reach(&text[end..], REACH) => text.len(),
-            _ => return snippet_bounds(text, start, end),
+            None if within_reach(&text[end..]) => text.len(),
+            // No stop within reach: `snippet_bounds` takes REACH + 1
+            // characters forward, none of them a line break.
+            _ => match bytes.get(end..end + REACH + 1) {
+                Some(after) if after.is_ascii() => end + REACH + 1,
+                _ => return snippet_bounds(text, start, end),
+            },
         };
-        if !within_reach(&text[from..start], REACH) {
-            return snippet_bounds(text, start, end);
-        }
         (from, to)
     }
 }
@@ -183,29 +211,95 @@ fn marker_size(kind: PlaceKind) -> &'static str {
     }
 }
 
+/// What an [`Interner`] keeps: text, or JSON text (escaped snippets).
+trait Text {
+    fn text(&self) -> &str;
+}
+
+impl Text for str {
+    fn text(&self) -> &str {
+        self
+    }
+}
+
+impl Text for RawValue {
+    fn text(&self) -> &str {
+        self.get()
+    }
+}
+
+/// An interned string as a map key, found by its text.
+struct Key<T: ?Sized>(Arc<T>);
+
+impl<T: ?Sized + Text> Hash for Key<T> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // As `str` hashes, for lookups by `&str`.
+        self.0.text().hash(state);
+    }
+}
+
+impl<T: ?Sized + Text> PartialEq for Key<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.text() == other.0.text()
+    }
+}
+
+impl<T: ?Sized + Text> Eq for Key<T> {}
+
+impl<T: ?Sized + Text> Borrow<str> for Key<T> {
+    fn borrow(&self) -> &str {
+        self.0.text()
+    }
+}
+
 /// Strings kept once however often they recur (snippets shared by the
 /// mentions of one sentence or by documents quoting the same sentence, the
 /// same place name, document ids and dates), by number.
-#[derive(Default)]
-struct Interner {
-    strings: Vec<Arc<str>>,
-    ids: HashMap<Arc<str>, u32>,
+struct Interner<T: ?Sized = str> {
+    strings: Vec<Arc<T>>,
+    ids: HashMap<Key<T>, u32>,
 }
 
-impl Interner {
-    fn intern(&mut self, s: &str) -> u32 {
-        if let Some(&id) = self.ids.get(s) {
+impl<T: ?Sized> Default for Interner<T> {
+    fn default() -> Self {
+        Interner {
+            strings: Vec::new(),
+            ids: HashMap::default(),
+        }
+    }
+}
+
+impl<T: ?Sized + Text> Interner<T> {
+    /// The number of `text`, kept as `make` makes it if it is new.
+    fn intern_with(&mut self, text: &str, make: impl FnOnce() -> Arc<T>) -> u32 {
+        if let Some(&id) = self.ids.get(text) {
             return id;
         }
         let id = u32::try_from(self.strings.len()).expect("fewer than 2^32 distinct strings");
-        let s: Arc<str> = Arc::from(s);
+        let s = make();
         self.strings.push(Arc::clone(&s));
-        self.ids.insert(s, id);
+        self.ids.insert(Key(s), id);
         id
     }
 
-    fn get(&self, id: u32) -> &str {
+    fn get(&self, id: u32) -> &T {
         &self.strings[id as usize]
+    }
+}
+
+impl Interner<str> {
+    fn intern(&mut self, s: &str) -> u32 {
+        self.intern_with(s, || Arc::from(s))
+    }
+}
+
+impl Interner<RawValue> {
+    fn intern_raw(&mut self, raw: Box<RawValue>) -> u32 {
+        if let Some(&id) = self.ids.get(raw.get()) {
+            return id;
+        }
+        let text = raw.get().to_owned();
+        self.intern_with(&text, || Arc::from(raw))
     }
 }
 
@@ -250,9 +344,11 @@ pub struct MapBuilder<'g> {
     entries: Vec<PlaceEntry>,
     index: HashMap<(PlaceIdx, Option<usize>), usize>,
     strings: Interner,
+    /// Snippets, escaped as JSON strings.
+    snippets: Interner<RawValue>,
     docs: Vec<DocRef>,
     /// Claim features, already serialized: far smaller than their values.
-    claims: Vec<Box<[u8]>>,
+    claims: RenderedFeatures,
     documents: usize,
 }
 
@@ -266,8 +362,9 @@ impl<'g> MapBuilder<'g> {
             entries: Vec::new(),
             index: HashMap::default(),
             strings: Interner::default(),
+            snippets: Interner::default(),
             docs: Vec::new(),
-            claims: Vec::new(),
+            claims: RenderedFeatures::default(),
             documents: 0,
         }
     }
@@ -311,7 +408,11 @@ impl<'g> MapBuilder<'g> {
             }
         }
         let doc_ix = self.docs.len().saturating_sub(1) as u32;
-        for (m, snippet) in analysis.mentions.iter().zip(prepared.snippets()) {
+        let snippet_ids: Vec<u32> = (prepared.snippet_texts.into_iter())
+            .map(|s| self.snippets.intern_raw(s))
+            .collect();
+        let snippets = prepared.snippets.iter().map(|&k| snippet_ids[k as usize]);
+        for (m, snippet) in analysis.mentions.iter().zip(snippets) {
             let key = (m.place, self.per_document.then_some(doc_no));
             let i = *self.index.entry(key).or_insert_with(|| {
                 self.entries.push(PlaceEntry {
@@ -328,7 +429,7 @@ impl<'g> MapBuilder<'g> {
             let mention = Mention {
                 doc: doc_ix,
                 text: self.strings.intern(&m.text),
-                snippet: self.strings.intern(snippet),
+                snippet,
                 start: m.start,
                 end: m.end,
                 confidence: m.confidence,
@@ -346,16 +447,17 @@ impl<'g> MapBuilder<'g> {
             e.confidence = e.confidence.max(m.confidence);
             e.outlier &= m.outlier;
         }
-        self.claims.extend(prepared.claims);
+        self.claims.append(&prepared.claims);
     }
 
     /// Writes the features added so far to `out`, places first, then claims,
     /// one at a time.
     pub fn write_to(self, out: &mut FeatureWriter) -> Result<()> {
         for e in &self.entries {
-            out.write(&place_feature(self.gazetteer, &self.strings, &self.docs, e))?;
+            let f = place_feature(self.gazetteer, &self.strings, &self.snippets, &self.docs, e);
+            out.write(&f)?;
         }
-        for c in &self.claims {
+        for c in self.claims.features() {
             out.write_json(c)?;
         }
         Ok(())
@@ -370,9 +472,10 @@ impl<'g> MapBuilder<'g> {
 pub struct PreparedPart {
     /// For every mention, its snippet in `snippet_texts`.
     snippets: Vec<u32>,
-    /// Each snippet once: consecutive mentions of one sentence share it.
-    snippet_texts: Vec<String>,
-    claims: Vec<Box<[u8]>>,
+    /// Each snippet once, as a JSON string: consecutive mentions of one
+    /// sentence share it.
+    snippet_texts: Vec<Box<RawValue>>,
+    claims: RenderedFeatures,
 }
 
 impl PreparedPart {
@@ -380,35 +483,40 @@ impl PreparedPart {
         let sentences = Sentences::new(&doc.text);
         let mut snippets = Vec::with_capacity(analysis.mentions.len());
         let mut snippet_texts = Vec::new();
-        let mut last = None;
+        // Where each of `snippet_texts` was cut.
+        let mut cuts = Vec::new();
         for m in &analysis.mentions {
             let bounds = sentences.bounds(m.byte_start, m.byte_end);
-            if last != Some(bounds) {
-                snippet_texts.push(collapse_whitespace(&doc.text[bounds.0..bounds.1]));
-                last = Some(bounds);
+            if cuts.last() != Some(&bounds) {
+                snippet_texts.push(json_snippet(&doc.text[bounds.0..bounds.1]));
+                cuts.push(bounds);
             }
             snippets.push(snippet_texts.len() as u32 - 1);
+        }
+        let mut claims = RenderedFeatures::default();
+        for c in &analysis.claims {
+            // Most claims are in a sentence that mentions a place.
+            let (from, to) = sentences.bounds(c.byte_start, c.byte_end);
+            let snippet = match cuts.iter().position(|&cut| cut == (from, to)) {
+                Some(k) => Cow::Borrowed(&*snippet_texts[k]),
+                None => Cow::Owned(json_snippet(&doc.text[from..to])),
+            };
+            claims
+                .push(&c.feature_with_snippet(doc, gazetteer, snippet))
+                .expect("a claim feature serializes to JSON");
         }
         PreparedPart {
             snippets,
             snippet_texts,
-            claims: analysis
-                .claims
-                .iter()
-                .map(|c| {
-                    serde_json::to_vec(&c.feature(doc, gazetteer))
-                        .expect("a claim feature serializes to JSON")
-                        .into_boxed_slice()
-                })
-                .collect(),
+            claims,
         }
     }
 
     /// The snippet of every mention, in order.
-    fn snippets(&self) -> impl Iterator<Item = &str> {
+    fn snippets(&self) -> impl Iterator<Item = &RawValue> {
         self.snippets
             .iter()
-            .map(|&k| self.snippet_texts[k as usize].as_str())
+            .map(|&k| &*self.snippet_texts[k as usize])
     }
 }
 
@@ -421,6 +529,21 @@ pub struct RenderedFeatures {
 }
 
 impl RenderedFeatures {
+    /// Appends one feature.
+    fn push<F: Serialize + ?Sized>(&mut self, feature: &F) -> Result<()> {
+        json::to_writer(&mut self.bytes, feature)
+            .map_err(|e| Error::Invalid(format!("cannot serialize a feature: {e}")))?;
+        self.ends.push(self.bytes.len());
+        Ok(())
+    }
+
+    /// Appends the features of `other`.
+    fn append(&mut self, other: &RenderedFeatures) {
+        let base = self.bytes.len();
+        self.bytes.extend_from_slice(&other.bytes);
+        self.ends.extend(other.ends.iter().map(|&e| base + e));
+    }
+
     /// The features, one slice each.
     pub fn features(&self) -> impl Iterator<Item = &[u8]> {
         let starts = std::iter::once(0).chain(self.ends.iter().copied());
@@ -436,20 +559,53 @@ struct PlaceFeature<'a> {
     place: &'a crate::gazetteer::Place,
     confidence: f64,
     outlier: bool,
-    documents: Vec<&'a str>,
+    documents: Cow<'a, [JsonStr<'a>]>,
     /// Sorted.
-    dates: Vec<&'a str>,
+    dates: Cow<'a, [JsonStr<'a>]>,
     mentions: Vec<MentionView<'a>>,
+}
+
+/// A string to write: text, or text already escaped as a JSON string
+/// (written once per document, used by each of its mentions).
+#[derive(Clone, Copy)]
+enum JsonStr<'a> {
+    Text(&'a str),
+    Json(&'a RawValue),
+}
+
+impl Serialize for JsonStr<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            JsonStr::Text(s) => s.serialize(serializer),
+            JsonStr::Json(raw) => raw.serialize(serializer),
+        }
+    }
+}
+
+/// A GeoJSON point at (`lat`, `lon`), serialized as [`point`]'s would be,
+/// without building a [`Geometry`].
+struct PointJson {
+    lat: f64,
+    lon: f64,
+}
+
+impl Serialize for PointJson {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "Point")?;
+        map.serialize_entry("coordinates", &[round6(self.lon), round6(self.lat)])?;
+        map.end()
+    }
 }
 
 /// One mention as the output writes it.
 struct MentionView<'a> {
     confidence: f64,
-    date: Option<&'a str>,
-    doc: &'a str,
+    date: Option<JsonStr<'a>>,
+    doc: JsonStr<'a>,
     start: usize,
     end: usize,
-    snippet: &'a str,
+    snippet: &'a RawValue,
     text: &'a str,
 }
 
@@ -458,15 +614,21 @@ impl Serialize for PlaceFeature<'_> {
         let p = self.place;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "Feature")?;
-        map.serialize_entry("geometry", &point(p.lat, p.lon))?;
+        map.serialize_entry(
+            "geometry",
+            &PointJson {
+                lat: p.lat,
+                lon: p.lon,
+            },
+        )?;
         map.serialize_entry("properties", &Properties(self))?;
         map.end()
     }
 }
 
-struct Properties<'a>(&'a PlaceFeature<'a>);
+struct Properties<'p, 'a>(&'p PlaceFeature<'a>);
 
-impl Serialize for Properties<'_> {
+impl Serialize for Properties<'_, '_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         let f = self.0;
         let p = f.place;
@@ -476,9 +638,9 @@ impl Serialize for Properties<'_> {
         map.serialize_entry("country", &p.country)?;
         map.serialize_entry("date", &f.dates.first())?;
         if f.dates.len() > 1 {
-            map.serialize_entry("dates", &f.dates)?;
+            map.serialize_entry("dates", &*f.dates)?;
         }
-        map.serialize_entry("documents", &f.documents)?;
+        map.serialize_entry("documents", &*f.documents)?;
         map.serialize_entry("feature_code", &p.feature_code)?;
         map.serialize_entry("geonameid", &p.geonameid)?;
         map.serialize_entry("kind", p.kind.as_str())?;
@@ -490,7 +652,12 @@ impl Serialize for Properties<'_> {
         map.serialize_entry("outlier", &f.outlier)?;
         map.serialize_entry("place_id", &p.place_id)?;
         map.serialize_entry("population", &p.population)?;
-        map.serialize_entry("title", &format_args!("{} ({})", p.name, p.kind.as_str()))?;
+        let kind = p.kind.as_str();
+        let mut title = String::with_capacity(p.name.len() + kind.len() + 3);
+        for part in [p.name.as_str(), " (", kind, ")"] {
+            title.push_str(part);
+        }
+        map.serialize_entry("title", &title)?;
         map.serialize_entry("type", "place")?;
         map.end()
     }
@@ -501,10 +668,10 @@ impl Serialize for MentionView<'_> {
         // Sorted keys, as the `JsonObject` this replaced had.
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("confidence", &self.confidence)?;
-        if let Some(d) = self.date {
+        if let Some(d) = &self.date {
             map.serialize_entry("date", d)?;
         }
-        map.serialize_entry("doc", self.doc)?;
+        map.serialize_entry("doc", &self.doc)?;
         map.serialize_entry("end", &self.end)?;
         map.serialize_entry("snippet", self.snippet)?;
         map.serialize_entry("start", &self.start)?;
@@ -517,17 +684,19 @@ impl Serialize for MentionView<'_> {
 fn place_feature<'a>(
     gazetteer: &'a Gazetteer,
     strings: &'a Interner,
+    snippets: &'a Interner<RawValue>,
     docs: &'a [DocRef],
     e: &'a PlaceEntry,
 ) -> PlaceFeature<'a> {
     let mut dates: Vec<&str> = e.dates.iter().map(|&d| strings.get(d)).collect();
     dates.sort();
+    let text = |d: u32| JsonStr::Text(strings.get(d));
     PlaceFeature {
         place: gazetteer.place(e.place),
         confidence: e.confidence,
         outlier: e.outlier,
-        documents: e.documents.iter().map(|&d| strings.get(d)).collect(),
-        dates,
+        documents: e.documents.iter().map(|&d| text(d)).collect(),
+        dates: dates.into_iter().map(JsonStr::Text).collect(),
         mentions: e
             .mentions
             .iter()
@@ -535,11 +704,11 @@ fn place_feature<'a>(
                 let doc = docs[m.doc as usize];
                 MentionView {
                     confidence: m.confidence,
-                    date: doc.date.map(|d| strings.get(d)),
-                    doc: strings.get(doc.id),
+                    date: doc.date.map(text),
+                    doc: text(doc.id),
                     start: m.start,
                     end: m.end,
-                    snippet: strings.get(m.snippet),
+                    snippet: snippets.get(m.snippet),
                     text: strings.get(m.text),
                 }
             })
@@ -556,16 +725,27 @@ pub fn render_document(
     analysis: &Analysis,
     prepared: &PreparedPart,
 ) -> Result<RenderedFeatures> {
+    // The document's id and date, escaped once for all its mentions.
+    let escaped = |s: &str| {
+        let mut json = String::with_capacity(s.len() + 2);
+        json::push_str(&mut json, s);
+        json::raw(json)
+    };
+    let id = escaped(&doc.id);
+    let date = doc.date.as_deref().map(escaped);
+    let id = [JsonStr::Json(&id)];
+    let date = date.as_deref().map(JsonStr::Json);
     let mut features: Vec<PlaceFeature> = Vec::new();
-    let mut index: HashMap<PlaceIdx, usize> = HashMap::default();
+    let mut index: HashMap<PlaceIdx, usize> =
+        HashMap::with_capacity_and_hasher(analysis.mentions.len(), Default::default());
     for (m, snippet) in analysis.mentions.iter().zip(prepared.snippets()) {
         let i = *index.entry(m.place).or_insert_with(|| {
             features.push(PlaceFeature {
                 place: gazetteer.place(m.place),
                 confidence: 0.0,
                 outlier: true,
-                documents: vec![&doc.id],
-                dates: doc.date.as_deref().into_iter().collect(),
+                documents: Cow::Borrowed(&id[..]),
+                dates: Cow::Borrowed(date.as_slice()),
                 mentions: Vec::new(),
             });
             features.len() - 1
@@ -573,8 +753,8 @@ pub fn render_document(
         let f = &mut features[i];
         f.mentions.push(MentionView {
             confidence: m.confidence,
-            date: doc.date.as_deref(),
-            doc: &doc.id,
+            date,
+            doc: id[0],
             start: m.start,
             end: m.end,
             snippet,
@@ -584,15 +764,16 @@ pub fn render_document(
         f.outlier &= m.outlier;
     }
     let mut rendered = RenderedFeatures::default();
+    // About what a place feature takes per mention, so the buffer grows
+    // seldom.
+    const BYTES_PER_MENTION: usize = 1024;
+    rendered
+        .bytes
+        .reserve(analysis.mentions.len() * BYTES_PER_MENTION + prepared.claims.bytes.len());
     for f in &features {
-        serde_json::to_writer(&mut rendered.bytes, f)
-            .map_err(|e| Error::Invalid(format!("cannot serialize a feature: {e}")))?;
-        rendered.ends.push(rendered.bytes.len());
+        rendered.push(f)?;
     }
-    for c in &prepared.claims {
-        rendered.bytes.extend_from_slice(c);
-        rendered.ends.push(rendered.bytes.len());
-    }
+    rendered.append(&prepared.claims);
     Ok(rendered)
 }
 
@@ -740,7 +921,7 @@ impl FeatureWriter {
     /// one.
     pub fn write<F: Serialize + ?Sized>(&mut self, feature: &F) -> Result<()> {
         self.start_feature();
-        serde_json::to_writer(&mut self.scratch, feature)
+        json::to_writer(&mut self.scratch, feature)
             .map_err(|e| Error::Invalid(format!("cannot serialize a feature: {e}")))?;
         self.end_feature()
     }
@@ -869,7 +1050,14 @@ mod tests {
              Tail without a stop — Вовчанськ 10.5\u{a0}km away\r\n. End.\n"
         );
         let exact = format!("{}. Word{}", "x".repeat(159), "y".repeat(158));
-        for text in [text, exact] {
+        let long = format!(
+            "Short one. {} Kyiv, {}\nthen {}é{}",
+            "word ".repeat(40),
+            "more words ".repeat(20),
+            "ascii ".repeat(30),
+            "z".repeat(170)
+        );
+        for text in [text, exact, long] {
             let sentences = Sentences::new(&text);
             let mut starts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
             starts.push(text.len());

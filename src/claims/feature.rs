@@ -11,13 +11,17 @@
 //! - nothing to draw (no places, or only a border with no subject): no
 //!   geometry (`null`, which RFC 7946 allows).
 
+use std::borrow::Cow;
+use std::fmt::Write;
+
 use geojson::{Feature, Geometry, JsonObject, JsonValue, Value};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::json;
+use serde_json::value::RawValue;
 
 use crate::document::Document;
 use crate::gazetteer::Gazetteer;
-use crate::output::{round6, snippet};
+use crate::output::{round6, snippet, snippet_json};
 
 use super::check::{circle, Verdict};
 use super::{Claim, ClaimKind, Role};
@@ -150,35 +154,42 @@ impl Claim {
     /// the verdict.
     fn title(&self, gazetteer: &Gazetteer) -> String {
         let place = |r: &Option<Role>| r.as_ref().map(|r| gazetteer.place(r.place));
-        let title = match (
+        // Built in one string: a claim's title is written once per claim.
+        let mut title = String::with_capacity(self.text.len() + 64);
+        let parts: [&str; 6] = match (
             place(&self.subject),
             place(&self.reference),
             place(&self.anchor),
         ) {
             (Some(s), Some(r), _) => {
-                let to = if self
+                let border = self
                     .reference
                     .as_ref()
-                    .is_some_and(|r| r.border_of.is_some())
-                {
-                    format!("{} border", r.name)
-                } else {
-                    r.name.clone()
-                };
-                format!("{} → {to}: {}", s.name, self.text)
+                    .is_some_and(|r| r.border_of.is_some());
+                let border = if border { " border" } else { "" };
+                [&s.name, " → ", &r.name, border, ": ", &self.text]
             }
-            (None, Some(r), _) => {
-                format!("{} (around {}): {}", self.text, r.name, "no place subject")
-            }
-            (_, _, Some(a)) => format!("{} ({})", self.text, a.name),
-            _ => self.text.clone(),
+            (None, Some(r), _) => [
+                &self.text,
+                " (around ",
+                &r.name,
+                "): ",
+                "no place subject",
+                "",
+            ],
+            (_, _, Some(a)) => [&self.text, " (", &a.name, ")", "", ""],
+            _ => [&self.text, "", "", "", "", ""],
         };
-        let measured = self
-            .check
-            .measured_km
-            .map(|m| format!(", measured {m:.1} km"))
-            .unwrap_or_default();
-        format!("{title}{measured} [{}]", self.check.verdict.as_str())
+        for part in parts {
+            title.push_str(part);
+        }
+        if let Some(m) = self.check.measured_km {
+            write!(title, ", measured {m:.1} km").expect("writing to a String cannot fail");
+        }
+        for part in [" [", self.check.verdict.as_str(), "]"] {
+            title.push_str(part);
+        }
+        title
     }
 
     /// The geometry, whether it is illustrative, and the radius of a drawn circle.
@@ -257,11 +268,25 @@ pub struct ClaimFeature<'a> {
     geometry: Option<Geometry>,
     illustrative: bool,
     radius_km: Option<f64>,
+    /// The snippet, as a JSON string.
+    snippet: Cow<'a, RawValue>,
 }
 
 impl Claim {
     /// The claim's feature, ready to serialize.
     pub fn feature<'a>(&'a self, doc: &'a Document, gazetteer: &'a Gazetteer) -> ClaimFeature<'a> {
+        let snippet = snippet_json(&doc.text, self.byte_start, self.byte_end);
+        self.feature_with_snippet(doc, gazetteer, Cow::Owned(snippet))
+    }
+
+    /// [`Claim::feature`] with its snippet already cut and escaped as a
+    /// JSON string, by whoever cut the snippets of the whole text at once.
+    pub fn feature_with_snippet<'a>(
+        &'a self,
+        doc: &'a Document,
+        gazetteer: &'a Gazetteer,
+        snippet: Cow<'a, RawValue>,
+    ) -> ClaimFeature<'a> {
         let (geometry, illustrative, radius_km) = self.geometry(gazetteer);
         ClaimFeature {
             claim: self,
@@ -270,6 +295,7 @@ impl Claim {
             geometry,
             illustrative,
             radius_km,
+            snippet,
         }
     }
 }
@@ -330,8 +356,7 @@ impl Serialize for ClaimProperties<'_> {
         map.serialize_entry("radius_km", &f.radius_km.map(round3))?;
         let reference = role(c.reference.as_ref(), g, c.border_point);
         map.serialize_entry("reference", &reference)?;
-        let snippet = snippet(&f.doc.text, c.byte_start, c.byte_end);
-        map.serialize_entry("snippet", &snippet)?;
+        map.serialize_entry("snippet", &*f.snippet)?;
         map.serialize_entry("start", &c.start)?;
         map.serialize_entry("stroke", colour(verdict))?;
         map.serialize_entry("stroke-opacity", &0.9)?;
