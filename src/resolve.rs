@@ -185,6 +185,16 @@ pub fn resolve(
     gazetteer: &Gazetteer,
     options: &ResolveOptions,
 ) -> Vec<ResolvedMention> {
+    if mentions.iter().any(|m| m.candidates.is_empty()) {
+        // A name no place has cannot be resolved (recognition never makes
+        // one); the grouping below expects every group to have a candidate.
+        let named: Vec<Mention> = mentions
+            .iter()
+            .filter(|m| !m.candidates.is_empty())
+            .cloned()
+            .collect();
+        return resolve(text, &named, gazetteer, options);
+    }
     // Group by folded spelling.
     let mut groups: Vec<Group> = Vec::new();
     let mut by_key: HashMap<String, usize> = HashMap::with_capacity(mentions.len());
@@ -778,6 +788,41 @@ mod tests {
 
     fn at(lat: f64, lon: f64) -> Unit {
         crate::gazetteer::unit_vector(lat, lon)
+    }
+
+    #[test]
+    fn a_mention_without_candidates_is_left_out() {
+        let Ok(g) = Gazetteer::embedded() else {
+            return;
+        };
+        let text = "Kharkiv and Nowhereville";
+        let kharkiv = Mention {
+            byte_start: 0,
+            byte_end: 7,
+            text: "Kharkiv".into(),
+            candidates: g.lookup("Kharkiv"),
+            region_cue: false,
+            city_cue: false,
+            sentence_initial: true,
+            word_frequency: 0.0,
+            fuzzy: false,
+        };
+        let nowhere = Mention {
+            byte_start: 12,
+            byte_end: 24,
+            text: "Nowhereville".into(),
+            candidates: Vec::new(),
+            ..kharkiv.clone()
+        };
+        let alone = resolve(
+            text,
+            std::slice::from_ref(&kharkiv),
+            &g,
+            &ResolveOptions::default(),
+        );
+        let both = resolve(text, &[kharkiv, nowhere], &g, &ResolveOptions::default());
+        assert_eq!(both, alone);
+        assert_eq!(both.len(), 1);
     }
 
     #[test]
