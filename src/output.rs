@@ -52,14 +52,7 @@ pub fn snippet(text: &str, start: usize, end: usize) -> String {
 /// [`snippet`] as a JSON string.
 pub fn snippet_json(text: &str, start: usize, end: usize) -> Box<RawValue> {
     let (from, to) = snippet_bounds(text, start, end);
-    json_snippet(&text[from..to])
-}
-
-/// `text`, on one line, as a JSON string.
-fn json_snippet(text: &str) -> Box<RawValue> {
-    let mut json = String::with_capacity(text.len() + 2);
-    json::push_collapsed(&mut json, text);
-    json::raw(json)
+    json::collapsed(&text[from..to])
 }
 
 /// How many characters a snippet reaches on each side of its mention when
@@ -270,13 +263,14 @@ impl<T: ?Sized> Default for Interner<T> {
 }
 
 impl<T: ?Sized + Text> Interner<T> {
-    /// The number of `text`, kept as `make` makes it if it is new.
-    fn intern_with(&mut self, text: &str, make: impl FnOnce() -> Arc<T>) -> u32 {
-        if let Some(&id) = self.ids.get(text) {
-            return id;
-        }
+    /// The number of `text`, if it is kept.
+    fn find(&self, text: &str) -> Option<u32> {
+        self.ids.get(text).copied()
+    }
+
+    /// Keeps `s`, not kept yet, and returns its number.
+    fn insert(&mut self, s: Arc<T>) -> u32 {
         let id = u32::try_from(self.strings.len()).expect("fewer than 2^32 distinct strings");
-        let s = make();
         self.strings.push(Arc::clone(&s));
         self.ids.insert(Key(s), id);
         id
@@ -289,17 +283,14 @@ impl<T: ?Sized + Text> Interner<T> {
 
 impl Interner<str> {
     fn intern(&mut self, s: &str) -> u32 {
-        self.intern_with(s, || Arc::from(s))
+        self.find(s).unwrap_or_else(|| self.insert(Arc::from(s)))
     }
 }
 
 impl Interner<RawValue> {
     fn intern_raw(&mut self, raw: Box<RawValue>) -> u32 {
-        if let Some(&id) = self.ids.get(raw.get()) {
-            return id;
-        }
-        let text = raw.get().to_owned();
-        self.intern_with(&text, || Arc::from(raw))
+        self.find(raw.get())
+            .unwrap_or_else(|| self.insert(Arc::from(raw)))
     }
 }
 
@@ -488,7 +479,7 @@ impl PreparedPart {
         for m in &analysis.mentions {
             let bounds = sentences.bounds(m.byte_start, m.byte_end);
             if cuts.last() != Some(&bounds) {
-                snippet_texts.push(json_snippet(&doc.text[bounds.0..bounds.1]));
+                snippet_texts.push(json::collapsed(&doc.text[bounds.0..bounds.1]));
                 cuts.push(bounds);
             }
             snippets.push(snippet_texts.len() as u32 - 1);
@@ -499,7 +490,7 @@ impl PreparedPart {
             let (from, to) = sentences.bounds(c.byte_start, c.byte_end);
             let snippet = match cuts.iter().position(|&cut| cut == (from, to)) {
                 Some(k) => Cow::Borrowed(&*snippet_texts[k]),
-                None => Cow::Owned(json_snippet(&doc.text[from..to])),
+                None => Cow::Owned(json::collapsed(&doc.text[from..to])),
             };
             claims
                 .push(&c.feature_with_snippet(doc, gazetteer, snippet))
@@ -726,13 +717,8 @@ pub fn render_document(
     prepared: &PreparedPart,
 ) -> Result<RenderedFeatures> {
     // The document's id and date, escaped once for all its mentions.
-    let escaped = |s: &str| {
-        let mut json = String::with_capacity(s.len() + 2);
-        json::push_str(&mut json, s);
-        json::raw(json)
-    };
-    let id = escaped(&doc.id);
-    let date = doc.date.as_deref().map(escaped);
+    let id = json::string(&doc.id);
+    let date = doc.date.as_deref().map(json::string);
     let id = [JsonStr::Json(&id)];
     let date = date.as_deref().map(JsonStr::Json);
     let mut features: Vec<PlaceFeature> = Vec::new();

@@ -179,8 +179,22 @@ pub fn push_collapsed(out: &mut String, s: &str) {
 
 /// `json`, made by [`push_str`] or [`push_collapsed`], as a raw JSON value
 /// that serde writes as it is.
-pub fn raw(json: String) -> Box<RawValue> {
+fn raw(json: String) -> Box<RawValue> {
     RawValue::from_string(json).expect("an escaped string is valid JSON")
+}
+
+/// `s` as a JSON string, escaped once to be written many times.
+pub fn string(s: &str) -> Box<RawValue> {
+    let mut json = String::with_capacity(s.len() + 2);
+    push_str(&mut json, s);
+    raw(json)
+}
+
+/// `s` on one line (see [`push_collapsed`]) as a JSON string.
+pub fn collapsed(s: &str) -> Box<RawValue> {
+    let mut json = String::with_capacity(s.len() + 2);
+    push_collapsed(&mut json, s);
+    raw(json)
 }
 
 /// Serializes `value` as compact JSON to `out`, as `serde_json::to_writer`
