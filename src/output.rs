@@ -16,7 +16,6 @@
 use foldhash::HashMap;
 use std::borrow::{Borrow, Cow};
 use std::hash::{Hash, Hasher};
-use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -30,7 +29,10 @@ use crate::error::{Error, Result};
 use crate::gazetteer::{Gazetteer, PlaceIdx, PlaceKind};
 use crate::pipeline::Analysis;
 
+mod destination;
 mod json;
+
+pub use destination::{write_atomically, Destination};
 
 /// Rounds a coordinate to 6 decimals (about 10 cm).
 pub fn round6(v: f64) -> f64 {
@@ -786,97 +788,6 @@ pub enum Format {
     GeoJsonSeq,
 }
 
-/// Where output goes: standard output, or a temporary file beside the
-/// target that [`Destination::commit`] renames over it. Dropped without a
-/// commit (a failed run), the temporary file is removed and the target is
-/// left as it was.
-pub struct Destination {
-    sink: Sink,
-    /// How errors name this destination.
-    label: std::path::PathBuf,
-}
-
-enum Sink {
-    Stdout(std::io::BufWriter<std::io::Stdout>),
-    File {
-        tmp: std::io::BufWriter<tempfile::NamedTempFile>,
-        path: std::path::PathBuf,
-    },
-}
-
-impl Destination {
-    /// Standard output when `path` is `None` or `-`, else a temporary
-    /// sibling of `path`, created now so that an unwritable directory fails
-    /// the run before any work is done.
-    pub fn create(path: Option<&Path>) -> Result<Destination> {
-        match path.filter(|p| p.as_os_str() != "-") {
-            None => Ok(Destination {
-                sink: Sink::Stdout(std::io::BufWriter::with_capacity(
-                    1 << 16,
-                    std::io::stdout(),
-                )),
-                label: "<stdout>".into(),
-            }),
-            Some(path) => {
-                let dir = path
-                    .parent()
-                    .filter(|p| !p.as_os_str().is_empty())
-                    .unwrap_or(Path::new("."));
-                let tmp = tempfile::Builder::new()
-                    .prefix(".geomention-")
-                    .suffix(".tmp")
-                    .tempfile_in(dir)
-                    .map_err(|e| Error::io(dir, e))?;
-                Ok(Destination {
-                    sink: Sink::File {
-                        tmp: std::io::BufWriter::with_capacity(1 << 16, tmp),
-                        path: path.to_path_buf(),
-                    },
-                    label: path.to_path_buf(),
-                })
-            }
-        }
-    }
-
-    /// True when output goes to standard output, where a reader may be
-    /// waiting for each feature.
-    pub fn is_stdout(&self) -> bool {
-        matches!(self.sink, Sink::Stdout(_))
-    }
-
-    fn writer(&mut self) -> &mut dyn Write {
-        match &mut self.sink {
-            Sink::Stdout(w) => w,
-            Sink::File { tmp, .. } => tmp,
-        }
-    }
-
-    fn io(&self, e: std::io::Error) -> Error {
-        Error::io(&self.label, e)
-    }
-
-    /// Flushes buffered output (to standard output: so a reader sees it now).
-    pub fn flush(&mut self) -> Result<()> {
-        self.writer().flush().map_err(|e| self.io(e))
-    }
-
-    /// Flushes everything and, for a file, syncs it and renames it over
-    /// the target.
-    pub fn commit(self) -> Result<()> {
-        match self.sink {
-            Sink::Stdout(mut w) => w.flush().map_err(|e| Error::io(&self.label, e)),
-            Sink::File { tmp, path } => {
-                let tmp = tmp
-                    .into_inner()
-                    .map_err(|e| Error::io(&path, e.into_error()))?;
-                tmp.as_file().sync_all().map_err(|e| Error::io(&path, e))?;
-                tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
-                Ok(())
-            }
-        }
-    }
-}
-
 /// The same bytes serde writes before the features of a `FeatureCollection`,
 /// so a streamed collection is identical to one built in memory.
 const COLLECTION_HEAD: &[u8] = br#"{"type":"FeatureCollection","features":["#;
@@ -933,11 +844,9 @@ impl FeatureWriter {
             self.scratch.push(b'\n');
         }
         let dest = &mut self.dest;
-        match &mut dest.sink {
-            Sink::Stdout(w) => w.write_all(&self.scratch),
-            Sink::File { tmp, .. } => tmp.write_all(&self.scratch),
-        }
-        .map_err(|e| dest.io(e))?;
+        dest.writer()
+            .write_all(&self.scratch)
+            .map_err(|e| dest.io(e))?;
         self.written += 1;
         Ok(())
     }
@@ -969,17 +878,6 @@ impl FeatureWriter {
         }
         self.dest.commit()
     }
-}
-
-/// Writes a file through a temporary sibling that is renamed over `path`
-/// only once everything was written and flushed.
-pub fn write_atomically(
-    path: &Path,
-    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<()> {
-    let mut dest = Destination::create(Some(path))?;
-    fill(dest.writer()).map_err(|e| Error::io(path, e))?;
-    dest.commit()
 }
 
 #[cfg(test)]
