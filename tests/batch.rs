@@ -414,3 +414,47 @@ fn broken_pipe_ends_the_run_quietly() {
     assert_eq!(status.code(), Some(0), "{stderr}");
     assert!(stderr.is_empty(), "{stderr}");
 }
+
+#[test]
+fn streamed_records_are_mapped_before_the_input_ends() {
+    // A producer that writes a record and then waits: its features must
+    // come out now, not once more records have filled a batch.
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("geomention"))
+        .current_dir(dir.path())
+        .env_remove("GEOMENTION_GAZETTEER")
+        .args(["map", "--jsonl", "-", "--format", "geojsonseq", "-q"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let record = serde_json::json!({"id": "first", "text": "Shelling hit Kharkiv on Friday."});
+    std::io::Write::write_all(&mut stdin, format!("{record}\n").as_bytes()).unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut lines = Vec::new();
+        loop {
+            let mut line = String::new();
+            if std::io::BufRead::read_line(&mut stdout, &mut line).unwrap() == 0 {
+                return lines;
+            }
+            let _ = tx.send(line.clone());
+            lines.push(line);
+        }
+    });
+    // Not a timing assertion: the minute only keeps a regression from
+    // hanging the suite, since the record's features would never come.
+    let first = rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the first record's feature, with its producer still writing");
+    let feature: Value = serde_json::from_str(first.trim_start_matches('\u{1e}')).unwrap();
+    assert_eq!(feature["properties"]["name"], "Kharkiv");
+    let record = serde_json::json!({"id": "second", "text": "Talks were held in Kyiv."});
+    std::io::Write::write_all(&mut stdin, format!("{record}\n").as_bytes()).unwrap();
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+    let lines = reader.join().unwrap();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+}

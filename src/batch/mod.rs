@@ -12,11 +12,17 @@
 //!   the map (aggregated) or writes each document's features as soon as it
 //!   and every document before it are done (per document, streaming).
 //!
+//! Parts travel in batches of consecutive parts (up to [`BATCH_BYTES`] of
+//! text, fewer when the input is a pipe that has nothing more to give yet):
+//! handing work from thread to thread wakes a sleeping thread through the
+//! kernel, and on a virtual machine that cost as much as mapping a small
+//! document, three times per document. A batch pays it once.
+//!
 //! A fixed number of tokens circulates between the writer and the reader:
-//! the reader needs one to start a part and the writer returns it once that
-//! part is written, so at most `window` parts are in flight or waiting to be
-//! put in order, whatever the corpus size. Output order is input order, so
-//! the bytes written do not depend on the number of threads.
+//! the reader needs one to start a batch and the writer returns it once that
+//! batch is written, so at most `window` batches are in flight or waiting to
+//! be put in order, whatever the corpus size. Output order is input order,
+//! so the bytes written do not depend on the number of threads.
 
 pub mod read;
 pub mod report;
@@ -55,6 +61,31 @@ pub fn thread_count(threads: usize) -> usize {
         threads
     } else {
         std::thread::available_parallelism().map_or(1, usize::from)
+    }
+}
+
+/// How much text a batch gathers before it is handed to a worker.
+pub const BATCH_BYTES: usize = 64 << 10;
+/// How many parts a batch gathers at most (short records, problems).
+const BATCH_ITEMS: usize = 256;
+
+/// Consecutive inputs, handed to one worker together.
+#[derive(Default)]
+struct Batch {
+    items: Vec<read::Event>,
+    bytes: usize,
+}
+
+impl Batch {
+    fn push(&mut self, event: read::Event) {
+        if let read::Event::Part(p) = &event {
+            self.bytes += p.doc.text.len();
+        }
+        self.items.push(event);
+    }
+
+    fn is_full(&self) -> bool {
+        self.bytes >= BATCH_BYTES || self.items.len() >= BATCH_ITEMS
     }
 }
 
@@ -104,7 +135,7 @@ pub fn run(
     for _ in 0..window {
         let _ = token_tx.send(());
     }
-    let (done_tx, done_rx) = mpsc::channel::<(u64, Done)>();
+    let (done_tx, done_rx) = mpsc::channel::<(u64, Vec<Done>)>();
 
     let written = std::thread::scope(|scope| {
         let reader_done_tx = done_tx.clone();
@@ -112,29 +143,48 @@ pub fn run(
             // Ends early (Break) only when the writer gave up.
             let _ = pool.in_place_scope_fifo(|tasks| {
                 let mut seq = 0u64;
-                read::read_inputs(inputs, &options.read, &mut |event| {
-                    // Waits while `window` parts are unwritten; fails when
-                    // the writer has given up.
+                let mut batch = Batch::default();
+                let mut dispatch = |batch: Batch| {
+                    if batch.items.is_empty() {
+                        return ControlFlow::Continue(());
+                    }
+                    // Waits while `window` batches are unwritten; fails
+                    // when the writer has given up.
                     if token_rx.recv().is_err() {
                         return ControlFlow::Break(());
                     }
                     let n = seq;
                     seq += 1;
-                    match event {
-                        read::Event::Problem(p) => {
-                            let _ = reader_done_tx.send((n, Done::Problem(p)));
-                        }
-                        read::Event::Part(part) => {
-                            let tx = reader_done_tx.clone();
-                            let per_document = options.per_document;
-                            tasks.spawn_fifo(move |_| {
-                                let finished = finish(parser, &part, per_document);
-                                let _ = tx.send((n, Done::Part(part, finished)));
-                            });
-                        }
+                    let tx = reader_done_tx.clone();
+                    let per_document = options.per_document;
+                    tasks.spawn_fifo(move |_| {
+                        let done = batch
+                            .items
+                            .into_iter()
+                            .filter_map(|event| match event {
+                                read::Event::Problem(p) => Some(Done::Problem(p)),
+                                read::Event::Part(part) => {
+                                    let finished = finish(parser, &part, per_document);
+                                    Some(Done::Part(part, finished))
+                                }
+                                read::Event::Waiting => None,
+                            })
+                            .collect();
+                        let _ = tx.send((n, done));
+                    });
+                    ControlFlow::Continue(())
+                };
+                read::read_inputs(inputs, &options.read, &mut |event| {
+                    let waiting = matches!(event, read::Event::Waiting);
+                    if !waiting {
+                        batch.push(event);
+                    }
+                    if waiting || batch.is_full() {
+                        dispatch(std::mem::take(&mut batch))?;
                     }
                     ControlFlow::Continue(())
-                })
+                })?;
+                dispatch(batch)
             });
         });
         drop(done_tx);
@@ -192,7 +242,7 @@ fn analyse(parser: &Geoparser, part: &Part) -> Analysis {
 /// number of features written.
 fn write_in_order(
     gazetteer: &Gazetteer,
-    done: mpsc::Receiver<(u64, Done)>,
+    done: mpsc::Receiver<(u64, Vec<Done>)>,
     tokens: &mpsc::SyncSender<()>,
     mut out: FeatureWriter,
     options: &RunOptions,
@@ -202,50 +252,52 @@ fn write_in_order(
     let mut next = 0u64;
     let mut corpus = (!options.per_document).then(|| MapBuilder::new(gazetteer, false));
     let mut document: Option<MapBuilder> = None;
-    for (n, result) in done {
-        waiting.insert(n, result);
-        while let Some(result) = waiting.remove(&next) {
+    for (n, batch) in done {
+        waiting.insert(n, batch);
+        while let Some(batch) = waiting.remove(&next) {
             next += 1;
             let _ = tokens.send(());
-            let (part, finished) = match result {
-                Done::Problem(p) => {
-                    reporter.problem(&p);
-                    continue;
-                }
-                Done::Part(part, finished) => (part, finished),
-            };
-            reporter.advance(part.bytes, part.last);
-            let (analysis, prepared) = match finished {
-                Some(Finished::Rendered(features)) => {
-                    for f in features.features() {
-                        out.write_json(f)?;
+            for result in batch {
+                let (part, finished) = match result {
+                    Done::Problem(p) => {
+                        reporter.problem(&p);
+                        continue;
                     }
-                    out.flush_if_streaming()?;
-                    continue;
-                }
-                Some(Finished::Prepared(analysis, prepared)) => (analysis, prepared),
-                None => {
-                    reporter.problem(&Problem {
-                        location: part.doc.id.clone(),
-                        kind: ProblemKind::Failed,
-                        detail: format!(
-                            "internal error while mapping the part from code point {}",
-                            part.char_offset
-                        ),
-                    });
-                    (Analysis::default(), PreparedPart::default())
-                }
-            };
-            match &mut corpus {
-                Some(map) => map.add_prepared(&part.doc, &analysis, prepared, part.first),
-                None => {
-                    let map = document.get_or_insert_with(|| MapBuilder::new(gazetteer, true));
-                    map.add_prepared(&part.doc, &analysis, prepared, part.first);
-                    if part.last {
-                        if let Some(map) = document.take() {
-                            map.write_to(&mut out)?;
+                    Done::Part(part, finished) => (part, finished),
+                };
+                reporter.advance(part.bytes, part.last);
+                let (analysis, prepared) = match finished {
+                    Some(Finished::Rendered(features)) => {
+                        for f in features.features() {
+                            out.write_json(f)?;
                         }
                         out.flush_if_streaming()?;
+                        continue;
+                    }
+                    Some(Finished::Prepared(analysis, prepared)) => (analysis, prepared),
+                    None => {
+                        reporter.problem(&Problem {
+                            location: part.doc.id.clone(),
+                            kind: ProblemKind::Failed,
+                            detail: format!(
+                                "internal error while mapping the part from code point {}",
+                                part.char_offset
+                            ),
+                        });
+                        (Analysis::default(), PreparedPart::default())
+                    }
+                };
+                match &mut corpus {
+                    Some(map) => map.add_prepared(&part.doc, &analysis, prepared, part.first),
+                    None => {
+                        let map = document.get_or_insert_with(|| MapBuilder::new(gazetteer, true));
+                        map.add_prepared(&part.doc, &analysis, prepared, part.first);
+                        if part.last {
+                            if let Some(map) = document.take() {
+                                map.write_to(&mut out)?;
+                            }
+                            out.flush_if_streaming()?;
+                        }
                     }
                 }
             }

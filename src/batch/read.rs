@@ -163,6 +163,11 @@ impl Problem {
 pub enum Event {
     Part(Part),
     Problem(Problem),
+    /// Everything read so far has been handed over, and the next read may
+    /// wait for its source (a pipe that a producer writes as it goes): work
+    /// that gathers parts should start on the ones it holds rather than
+    /// wait for more.
+    Waiting,
 }
 
 /// Checks that every named input exists, so a typo fails the run before any
@@ -413,6 +418,9 @@ impl Reader<'_> {
             match record(&text, &self.options.fields, &at) {
                 Ok((id, body, date)) => self.text_in_memory(id, body, date, bytes)?,
                 Err(p) => self.problem(p)?,
+            }
+            if lines.buffer().is_empty() {
+                (self.emit)(Event::Waiting)?;
             }
         }
     }
@@ -685,7 +693,7 @@ mod tests {
             .iter()
             .filter_map(|e| match e {
                 Event::Part(p) => Some(p),
-                Event::Problem(_) => None,
+                Event::Problem(_) | Event::Waiting => None,
             })
             .collect()
     }
