@@ -242,6 +242,69 @@ const STREET_WORDS: &[&str] = &[
     "lanes",
 ];
 
+/// Which of the word lists above a word (in lower case) is on, as bits:
+/// a name's neighbours are looked up once each, not once per list.
+mod cue {
+    pub const CALENDAR: u16 = 1 << 0;
+    pub const REGION: u16 = 1 << 1;
+    pub const SETTLEMENT: u16 = 1 << 2;
+    pub const GEO_MODIFIER: u16 = 1 << 3;
+    pub const GEO_HEAD: u16 = 1 << 4;
+    pub const SPEECH: u16 = 1 << 5;
+    pub const PERSON_TITLE: u16 = 1 << 6;
+    pub const STREET: u16 = 1 << 7;
+}
+
+/// The lists of [`cue`] words, read once into one table.
+static CUE_WORDS: std::sync::LazyLock<foldhash::HashMap<&'static str, u16>> =
+    std::sync::LazyLock::new(|| {
+        let lists: [(&[&str], u16); 8] = [
+            (CALENDAR, cue::CALENDAR),
+            (REGION_WORDS, cue::REGION),
+            (SETTLEMENT_WORDS, cue::SETTLEMENT),
+            (GEO_MODIFIERS, cue::GEO_MODIFIER),
+            (GEO_HEADS, cue::GEO_HEAD),
+            (SPEECH_VERBS, cue::SPEECH),
+            (PERSON_TITLES, cue::PERSON_TITLE),
+            (STREET_WORDS, cue::STREET),
+        ];
+        let mut table = foldhash::HashMap::default();
+        for (words, bit) in lists {
+            for &w in words {
+                *table.entry(w).or_insert(0) |= bit;
+            }
+        }
+        table
+    });
+
+/// The [`cue`] lists `lower`, a word in lower case, is on.
+fn cues_of_lowercase(lower: &str) -> u16 {
+    CUE_WORDS.get(lower).copied().unwrap_or(0)
+}
+
+/// The [`cue`] lists `word` is on, whatever its case.
+fn cues(word: &str) -> u16 {
+    with_lowercase(word, cues_of_lowercase)
+}
+
+/// The places a gazetteer name `word` (one word, as written) refers to.
+/// A short ASCII word folds to its lower case, which is made on the stack:
+/// recognition asks this of the words around thousands of names.
+fn places_named<'g>(gazetteer: &'g Gazetteer, word: &str) -> impl Iterator<Item = Posting> + 'g {
+    let offset = if word.is_ascii() && !word.bytes().any(|b| b.is_ascii_whitespace()) {
+        with_lowercase(word, |lower| gazetteer.names().get(lower))
+    } else {
+        gazetteer.names().get(crate::text::fold(word))
+    };
+    offset.into_iter().flat_map(|at| gazetteer.postings_at(at))
+}
+
+/// Whether `pos` lies in one of `ranges`, sorted and not overlapping.
+fn in_ranges(ranges: &[(usize, usize)], pos: usize) -> bool {
+    let k = ranges.partition_point(|&(s, _)| s <= pos);
+    k > 0 && pos < ranges[k - 1].1
+}
+
 /// Byte ranges of web addresses, e-mail addresses and bare domain names.
 ///
 /// Only the words that hold a `.`, `@` or `:` can be addresses, so the
@@ -331,10 +394,7 @@ pub fn recognize(text: &str, spans: &[NameSpan], gazetteer: &Gazetteer) -> Vec<M
         if span.byte_start < covered_until {
             continue;
         }
-        if addresses
-            .iter()
-            .any(|&(s, e)| span.byte_start >= s && span.byte_start < e)
-        {
+        if in_ranges(&addresses, span.byte_start) {
             continue;
         }
         // The longest name whose candidates fit the way it is written.
@@ -359,21 +419,21 @@ pub fn recognize(text: &str, spans: &[NameSpan], gazetteer: &Gazetteer) -> Vec<M
         };
         let surface = &text[span.byte_start..end];
         let single_word = !surface.contains(char::is_whitespace);
-        if with_lowercase(surface, |l| CALENDAR.contains(&l)) {
+        if cues(surface) & cue::CALENDAR != 0 {
             continue;
         }
         let before = &text[..span.byte_start];
         let after = &text[end..];
         let prev = previous_word(before);
         let next = next_word(after);
-        let sentence_initial = is_sentence_initial(before)
-            || headline_lines
-                .iter()
-                .any(|&(s, e)| span.byte_start >= s && span.byte_start < e);
-        // Whether the next word, in lower case, is one of `words`.
-        let next_is_one_of =
-            |words: &[&str]| next.is_some_and(|w| with_lowercase(w, |l| words.contains(&l)));
-        let next_is_head = next_is_one_of(GEO_HEADS);
+        let sentence_initial =
+            is_sentence_initial(before) || in_ranges(&headline_lines, span.byte_start);
+        // The word lists the next word is on, and whether it is on one.
+        let (next_cues, next_lower_ends_in_s) = next.map_or((0, false), |w| {
+            with_lowercase(w, |l| (cues_of_lowercase(l), l.ends_with('s')))
+        });
+        let next_is = |bit: u16| next_cues & bit != 0;
+        let next_is_head = next_is(cue::GEO_HEAD);
         let next_capitalized = next.is_some_and(|w| w.starts_with(char::is_uppercase));
 
         // "Vladimir Putin", "Jordan Henderson": a given name and a surname.
@@ -391,7 +451,7 @@ pub fn recognize(text: &str, spans: &[NameSpan], gazetteer: &Gazetteer) -> Vec<M
                 && w.chars().count() > 1
                 && lexicon.word_frequency(w) == 0.0
                 && lexicon.demonym_country(w).is_none()
-                && gazetteer.lookup(w).is_empty()
+                && places_named(gazetteer, w).next().is_none()
         });
         if single_word && next_is_name_part && !candidates.iter().any(|c| is_country(gazetteer, *c))
         {
@@ -411,29 +471,27 @@ pub fn recognize(text: &str, spans: &[NameSpan], gazetteer: &Gazetteer) -> Vec<M
         if single_word && !big_place {
             // "Burley said", "Sheriff Torres", and "Burley" again once the
             // text has called him "Jim Burley": people, not towns.
-            let speaks = next_is_one_of(SPEECH_VERBS) && !after.starts_with(['\'', '’', ',']);
-            let titled = prev.is_some_and(|p| {
-                with_lowercase(p.trim_end_matches('.'), |l| PERSON_TITLES.contains(&l))
-            });
+            let speaks = next_is(cue::SPEECH) && !after.starts_with(['\'', '’', ',']);
+            let titled =
+                prev.is_some_and(|p| cues(p.trim_end_matches('.')) & cue::PERSON_TITLE != 0);
             if speaks || titled || surnames.contains(surface) {
                 continue;
             }
         }
         // "Memphis Street", "Dublin Road": a street named after a town.
-        if next.is_some_and(|w| {
-            with_lowercase(w, |l| {
-                STREET_WORDS.contains(&l) && (w.starts_with(char::is_uppercase) || l.ends_with('s'))
-            })
-        }) && !after.starts_with(['\'', '’'])
+        if next_is(cue::STREET)
+            && (next_capitalized || next_lower_ends_in_s)
+            && !after.starts_with(['\'', '’'])
         {
             continue;
         }
         // "Xi Jinping", "President Vladimir": the end of a longer proper name.
+        let prev_cues = prev.map_or(0, cues);
         if let Some(p) = prev {
             let p_is_name_part = p.starts_with(char::is_uppercase)
                 && !is_sentence_initial(&before[..before.len() - p.len() - 1])
-                && !with_lowercase(p, |l| GEO_MODIFIERS.contains(&l))
-                && gazetteer.lookup(p).is_empty()
+                && prev_cues & cue::GEO_MODIFIER == 0
+                && places_named(gazetteer, p).next().is_none()
                 && (lexicon.word_frequency(p) < 3.5 || lexicon.is_first_name(p));
             // After a full stop the word before ends a sentence: it is
             // not the first half of this name ("... from Avdiivka. Kramatorsk, about").
@@ -442,16 +500,15 @@ pub fn recognize(text: &str, spans: &[NameSpan], gazetteer: &Gazetteer) -> Vec<M
             }
         }
         let region_cue =
-            candidates.iter().any(|c| c.has(Posting::REGION_FORM)) || next_is_one_of(REGION_WORDS);
+            candidates.iter().any(|c| c.has(Posting::REGION_FORM)) || next_is(cue::REGION);
         let mut candidates = candidates;
         if region_cue && !candidates.iter().any(|c| c.has(Posting::REGION_FORM)) {
             // "Belgorod’s regional governor": the region named after the city.
             candidates.extend(gazetteer.lookup(&format!("{surface} region")));
         }
         let city_cue = prev.is_some_and(|p| {
-            with_lowercase(p, |l| {
-                (l == "of" && settlement_before_of(before)) || SETTLEMENT_WORDS.contains(&l)
-            })
+            prev_cues & cue::SETTLEMENT != 0
+                || (p.eq_ignore_ascii_case("of") && settlement_before_of(before))
         });
         covered_until = end;
         out.push(Mention {
@@ -487,20 +544,15 @@ fn is_first_level(gazetteer: &Gazetteer, p: Posting) -> bool {
 /// a given name ("Adam Moore" gives "Moore"), so that "Moore" alone later is
 /// the same person. A surname that is itself a country or first-level region
 /// ("Georgia") is not taken.
-fn surnames<'t>(text: &'t str, gazetteer: &Gazetteer) -> std::collections::HashSet<&'t str> {
+fn surnames<'t>(text: &'t str, gazetteer: &Gazetteer) -> foldhash::HashSet<&'t str> {
     let lexicon = gazetteer.lexicon();
-    let mut out = std::collections::HashSet::new();
+    let mut out = foldhash::HashSet::default();
     for (first, last) in capitalized_pairs(text) {
         if last.chars().count() > 2
             && lexicon.is_first_name(first)
-            && !gazetteer
-                .lookup(last)
-                .iter()
-                .any(|&p| is_country(gazetteer, p) || is_first_level(gazetteer, p))
-            && !gazetteer
-                .lookup(first)
-                .iter()
-                .any(|&p| is_country(gazetteer, p))
+            && !places_named(gazetteer, last)
+                .any(|p| is_country(gazetteer, p) || is_first_level(gazetteer, p))
+            && !places_named(gazetteer, first).any(|p| is_country(gazetteer, p))
         {
             out.insert(last);
         }
@@ -590,12 +642,12 @@ fn add_sound_alikes(
         if mentions.peek().is_some_and(|m| m.byte_start < i) {
             continue; // already a mention
         }
-        if addresses.iter().any(|&(a, b)| s >= a && s < b)
+        if in_ranges(addresses, s)
             || is_sentence_initial(&text[..s])
             || lexicon.word_frequency(word) > 0.0
             || lexicon.is_first_name(word)
             || lexicon.demonym_country(word).is_some()
-            || !gazetteer.lookup(word).is_empty()
+            || places_named(gazetteer, word).next().is_some()
         {
             continue;
         }
@@ -661,9 +713,7 @@ fn settlement_before_of(before: &str) -> bool {
     let Some(b) = b.strip_suffix("of") else {
         return false;
     };
-    previous_word(b)
-        .map(str::to_lowercase)
-        .is_some_and(|w| SETTLEMENT_WORDS.contains(&w.as_str()))
+    previous_word(b).is_some_and(|w| cues(w) & cue::SETTLEMENT != 0)
 }
 
 /// True when nothing but opening punctuation stands between the start of a
@@ -745,6 +795,65 @@ fn is_title_case(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cue_words_are_found_on_their_lists_in_any_case() {
+        for (words, bit) in [
+            (CALENDAR, cue::CALENDAR),
+            (REGION_WORDS, cue::REGION),
+            (SETTLEMENT_WORDS, cue::SETTLEMENT),
+            (GEO_MODIFIERS, cue::GEO_MODIFIER),
+            (GEO_HEADS, cue::GEO_HEAD),
+            (SPEECH_VERBS, cue::SPEECH),
+            (PERSON_TITLES, cue::PERSON_TITLE),
+            (STREET_WORDS, cue::STREET),
+        ] {
+            for w in words {
+                assert_ne!(cues(w) & bit, 0, "{w}");
+                assert_ne!(cues(&w.to_uppercase()) & bit, 0, "{w}");
+            }
+        }
+        // "Dr" is a title and a street; "region" a region word and a head.
+        assert_eq!(cues("Dr"), cue::PERSON_TITLE | cue::STREET);
+        assert_eq!(cues("Region"), cue::REGION | cue::GEO_HEAD);
+        for w in ["Kharkiv", "", "of", "regions of", "Mayday"] {
+            assert_eq!(cues(w), 0, "{w}");
+        }
+    }
+
+    #[test]
+    fn ranges_are_searched_as_a_scan_would() {
+        let ranges = [(3, 7), (7, 9), (12, 20), (25, 26)];
+        for pos in 0..30 {
+            let scan = ranges.iter().any(|&(s, e)| pos >= s && pos < e);
+            assert_eq!(in_ranges(&ranges, pos), scan, "{pos}");
+        }
+        assert!(!in_ranges(&[], 0));
+    }
+
+    #[test]
+    fn places_named_are_the_gazetteer_lookup() {
+        let Ok(g) = Gazetteer::embedded() else {
+            return;
+        };
+        let long = "Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch";
+        for w in [
+            "Kharkiv",
+            "KHARKIV",
+            "kharkiv",
+            "Kyïv",
+            "Харків",
+            "Russia’s",
+            "Nowhereville",
+            long,
+            "",
+            "St.",
+            "Sumy-",
+            "Bakhmut",
+        ] {
+            assert_eq!(places_named(&g, w).collect::<Vec<_>>(), g.lookup(w), "{w}");
+        }
+    }
 
     /// Words of four letters or more in `line` and how many are
     /// capitalized, by splitting it: what [`is_title_case`] counts.
