@@ -607,12 +607,24 @@ fn next_capitalized_word(
     }
 }
 
-/// The end of the run of `word_char` characters from byte `start`.
+/// The end of the run of `word_char` characters from byte `start`. ASCII
+/// bytes are taken as they are; only other characters are decoded.
 fn word_end(text: &str, start: usize, word_char: impl Fn(char) -> bool) -> usize {
-    text[start..]
-        .char_indices()
-        .find(|&(_, c)| !word_char(c))
-        .map_or(text.len(), |(k, _)| start + k)
+    let bytes = text.as_bytes();
+    let mut i = start;
+    while let Some(&b) = bytes.get(i) {
+        let (c, width) = if b < 0x80 {
+            (char::from(b), 1)
+        } else {
+            let c = text[i..].chars().next().expect("i is a character boundary");
+            (c, c.len_utf8())
+        };
+        if !word_char(c) {
+            return i;
+        }
+        i += width;
+    }
+    text.len()
 }
 
 /// Capitalized words that the gazetteer does not know but that sound like a
