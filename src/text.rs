@@ -67,6 +67,24 @@ pub fn with_lowercase<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
 /// The folded form of a whole name, with runs of spaces collapsed and the
 /// ends trimmed: the key under which the gazetteer stores it.
 pub fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        // Nearly every name asked about: ASCII folds to lower case, with
+        // the same white space as `fold_ascii` sees.
+        let mut out = String::with_capacity(s.len());
+        for word in s.split_ascii_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        out.make_ascii_lowercase();
+        return out;
+    }
+    fold_chars(s)
+}
+
+/// [`fold`], a character at a time.
+fn fold_chars(s: &str) -> String {
     let mut raw = String::with_capacity(s.len());
     for c in s.chars() {
         fold_char(c, &mut raw);
@@ -273,6 +291,24 @@ mod tests {
         let long = "Ab".repeat(40);
         for w in ["Kharkiv", "MARCH", "", "Zürich", "ΑΘΗΝΑ", long.as_str()] {
             assert_eq!(with_lowercase(w, str::to_string), w.to_lowercase(), "{w}");
+        }
+    }
+
+    #[test]
+    fn ascii_folds_as_its_characters_do() {
+        let bytes: Vec<u8> = (0u8..0x80).collect();
+        let mut seed = 7u64;
+        for n in 0..2000 {
+            let s: String = (0..n % 23)
+                .map(|_| {
+                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    char::from(bytes[(seed >> 33) as usize % bytes.len()])
+                })
+                .collect();
+            assert_eq!(fold(&s), fold_chars(&s), "{s:?}");
+        }
+        for s in ["  Chasiv\t Yar \n", "New\x0bYork", "ST. LOUIS", ""] {
+            assert_eq!(fold(s), fold_chars(s), "{s:?}");
         }
     }
 
