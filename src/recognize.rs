@@ -255,8 +255,10 @@ mod cue {
     pub const STREET: u16 = 1 << 7;
 }
 
-/// The lists of [`cue`] words, read once into one table.
-static CUE_WORDS: std::sync::LazyLock<foldhash::HashMap<&'static str, u16>> =
+/// The lists of [`cue`] words, read once into one table, keyed by the
+/// word's bytes packed into a `u128` (every cue word is short ASCII): a
+/// look-up compares one integer rather than following a string.
+static CUE_WORDS: std::sync::LazyLock<foldhash::HashMap<u128, u16>> =
     std::sync::LazyLock::new(|| {
         let lists: [(&[&str], u16); 8] = [
             (CALENDAR, cue::CALENDAR),
@@ -271,15 +273,28 @@ static CUE_WORDS: std::sync::LazyLock<foldhash::HashMap<&'static str, u16>> =
         let mut table = foldhash::HashMap::default();
         for (words, bit) in lists {
             for &w in words {
-                *table.entry(w).or_insert(0) |= bit;
+                let key = cue_key(w).expect("cue words are short ASCII");
+                *table.entry(key).or_insert(0) |= bit;
             }
         }
         table
     });
 
+/// `lower` packed into a `u128`, if it is ASCII and fits (no cue word has
+/// a NUL byte, so the zero padding cannot make two words one key).
+fn cue_key(lower: &str) -> Option<u128> {
+    let b = lower.as_bytes();
+    if b.len() > 16 || !lower.is_ascii() || b.contains(&0) {
+        return None;
+    }
+    let mut bytes = [0u8; 16];
+    bytes[..b.len()].copy_from_slice(b);
+    Some(u128::from_le_bytes(bytes))
+}
+
 /// The [`cue`] lists `lower`, a word in lower case, is on.
 fn cues_of_lowercase(lower: &str) -> u16 {
-    CUE_WORDS.get(lower).copied().unwrap_or(0)
+    cue_key(lower).map_or(0, |k| CUE_WORDS.get(&k).copied().unwrap_or(0))
 }
 
 /// The [`cue`] lists `word` is on, whatever its case.
@@ -828,7 +843,7 @@ mod tests {
         // "Dr" is a title and a street; "region" a region word and a head.
         assert_eq!(cues("Dr"), cue::PERSON_TITLE | cue::STREET);
         assert_eq!(cues("Region"), cue::REGION | cue::GEO_HEAD);
-        for w in ["Kharkiv", "", "of", "regions of", "Mayday"] {
+        for w in ["Kharkiv", "", "of", "regions of", "Mayday", "march\0", "superintendents"] {
             assert_eq!(cues(w), 0, "{w}");
         }
     }
