@@ -51,14 +51,16 @@ pub mod roles;
 use crate::document::Document;
 use crate::gazetteer::{Gazetteer, PlaceKind};
 use crate::resolve::ResolvedMention;
-use crate::text::CharIndex;
 
 pub use check::{Check, Verdict};
 pub use quantity::{Bearing, Qualifier, Unit};
 pub use roles::Role;
 
-use quantity::{quantity_at, relation_at, tokenize, Quantity, Relation};
-use roles::Reader;
+use quantity::{
+    quantity_at, relation_at, sentence_start_before, tokens_from, Quantity, Relation, Token,
+    TokenKind, Tokens,
+};
+use roles::{Cut, Names, Reader};
 
 /// What a claim measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,66 +119,298 @@ impl Claim {
 }
 
 /// The claims of one document, in text order.
+///
+/// Every quantity has a unit, and most sentences have none: only windows
+/// around the words that can begin one ([`quantity::unit_words`]) are
+/// tokenized and read (see [`Window`]). A reading that needed more of the
+/// text than its window had (the roles read as far as two sentences back)
+/// is read again in a larger window, which takes in the window before it
+/// when they meet. So every window reads what the whole text would, and
+/// outside them no quantity can start.
 pub fn extract(doc: &Document, mentions: &[ResolvedMention], gazetteer: &Gazetteer) -> Vec<Claim> {
     let text = doc.text.as_str();
-    let tokens = tokenize(text);
-    let reader = Reader::new(text, &tokens, mentions, gazetteer);
-    let chars = CharIndex::new(text);
+    let names = Names::new(mentions);
+    let Some(units) = quantity::unit_words(text) else {
+        let mut whole = Window::new(text, 0, text.len());
+        whole.fill();
+        let mut claims = read_window(&whole, &names, gazetteer).unwrap_or_default();
+        for c in &mut claims {
+            measure(c, gazetteer);
+        }
+        set_char_offsets(text, &mut claims);
+        return claims;
+    };
+    let mut claims: Vec<Claim> = Vec::new();
+    // The windows read so far, with the number of claims before each.
+    let mut windows: Vec<(Window, usize)> = Vec::new();
+    for &unit in &units {
+        let floor = windows.last().map_or(0, |(w, _)| w.end());
+        if unit < floor {
+            // Read with the window before.
+            continue;
+        }
+        let mut window = match sentence_start_before(text, unit, floor) {
+            Some(start) => Window::new(text, start, unit),
+            None => take_last(&mut windows, &mut claims, unit),
+        };
+        loop {
+            window.fill();
+            let short = match read_window(&window, &names, gazetteer) {
+                Ok(found) => {
+                    windows.push((window, claims.len()));
+                    for mut c in found {
+                        // Measured once its window is read for good.
+                        measure(&mut c, gazetteer);
+                        claims.push(c);
+                    }
+                    break;
+                }
+                Err(short) => short,
+            };
+            if short.after {
+                window.min_len = window.tokens.len() + LOOK_AHEAD;
+            }
+            if short.before {
+                let floor = windows.last().map_or(0, |(w, _)| w.end());
+                match sentence_start_before(text, window.start - 1, floor) {
+                    Some(start) => window.prepend(start),
+                    None => {
+                        let reach = window.reach_after_tokens();
+                        window = take_last(&mut windows, &mut claims, reach);
+                    }
+                }
+            }
+        }
+    }
+    set_char_offsets(text, &mut claims);
+    claims
+}
+
+/// The last window read, to be read again reaching byte `reach`, with its
+/// claims taken back.
+fn take_last<'t>(
+    windows: &mut Vec<(Window<'t>, usize)>,
+    claims: &mut Vec<Claim>,
+    reach: usize,
+) -> Window<'t> {
+    let (mut window, before) = windows.pop().expect("a window before a floor above 0");
+    claims.truncate(before);
+    window.reach = window.reach.max(reach);
+    window
+}
+
+/// A number starts at most this many tokens before its unit word ("between
+/// twenty - five and thirty - five thousand km" ...).
+const NUMBER_REACH: usize = 12;
+/// Tokens a window holds after its last unit word: a quantity reads 14
+/// past its unit word at most, its relation 8.
+const LOOK_AHEAD: usize = 15;
+
+/// Tokens of the text from a sentence start, where tokenizing gives the
+/// tokens the whole text has there (see [`tokens_from`]), up to byte
+/// `reach` and at least [`LOOK_AHEAD`] tokens past the last unit word.
+struct Window<'t> {
+    text: &'t str,
+    /// Byte of the first token: 0 or a sentence start.
+    start: usize,
+    tokens: Vec<Token<'t>>,
+    /// The tokens after these, and the first of them once read.
+    rest: Tokens<'t>,
+    next: Option<Token<'t>>,
+    /// Every token starting at or before this byte is in the window.
+    reach: usize,
+    /// The window holds at least this many tokens (or all the rest).
+    min_len: usize,
+    last_unit: Option<usize>,
+}
+
+impl<'t> Window<'t> {
+    fn new(text: &'t str, start: usize, reach: usize) -> Self {
+        let mut rest = tokens_from(text, start);
+        let next = rest.next();
+        Window {
+            text,
+            start,
+            tokens: Vec::new(),
+            rest,
+            next,
+            reach,
+            min_len: 0,
+            last_unit: None,
+        }
+    }
+
+    /// Byte after the window: where its next token starts.
+    fn end(&self) -> usize {
+        self.next.as_ref().map_or(self.text.len(), |t| t.start)
+    }
+
+    /// The bytes the window covers, as a reach: its last token's start.
+    fn reach_after_tokens(&self) -> usize {
+        self.tokens.last().map_or(self.start, |t| t.start)
+    }
+
+    /// Takes in tokens until the window reaches what it should.
+    fn fill(&mut self) {
+        while let Some(t) = self.next.take() {
+            let n = self.tokens.len();
+            let enough = t.start > self.reach
+                && n >= self.min_len
+                && self.last_unit.is_none_or(|u| n >= u + LOOK_AHEAD);
+            if enough {
+                self.next = Some(t);
+                return;
+            }
+            if is_unit_word(self.text, &t) {
+                self.last_unit = Some(n);
+            }
+            self.tokens.push(t);
+            self.next = self.rest.next();
+        }
+    }
+
+    /// Starts the window earlier, at sentence start `start`.
+    fn prepend(&mut self, start: usize) {
+        let old = self.start;
+        let before: Vec<Token> = tokens_from(self.text, start)
+            .take_while(|t| t.start < old)
+            .collect();
+        let n = before.len();
+        self.tokens.splice(0..0, before);
+        self.last_unit = self.last_unit.map(|u| u + n);
+        self.min_len += n;
+        self.start = start;
+    }
+
+    fn cut(&self) -> Cut {
+        Cut {
+            before: self.start > 0,
+            after: self.next.is_some(),
+        }
+    }
+}
+
+fn is_unit_word(text: &str, t: &Token) -> bool {
+    t.kind == TokenKind::Word && quantity::begins_unit(&t.lower, &text[t.start..t.end])
+}
+
+/// The claims of a window, or which cut ends a reading needed to look past.
+///
+/// A quantity starts at most [`NUMBER_REACH`] tokens before a unit word,
+/// so only those tokens are tried, in the order and with the skips of a
+/// reading of every token.
+fn read_window(window: &Window, names: &Names, gazetteer: &Gazetteer) -> Result<Vec<Claim>, Cut> {
+    let (text, tokens) = (window.text, window.tokens.as_slice());
+    let units: Vec<usize> = (0..tokens.len())
+        .filter(|&k| is_unit_word(text, &tokens[k]))
+        .collect();
+    let (Some(&first_unit), Some(&last_unit)) = (units.first(), units.last()) else {
+        return Ok(Vec::new());
+    };
+    let cut = window.cut();
+    // A quantity could start before the window, or read a qualifier there,
+    // three tokens before its number.
+    let short = Cut {
+        before: cut.before
+            && (first_unit < NUMBER_REACH
+                || (first_unit - NUMBER_REACH..3).any(|i| quantity::reads_before(tokens, i))),
+        after: cut.after && last_unit + LOOK_AHEAD > tokens.len(),
+    };
+    if short != Cut::default() {
+        return Err(short);
+    }
+    let reader = Reader::new(text, tokens, names, gazetteer, cut);
     let mut claims: Vec<Claim> = Vec::new();
     // First token, end token and sentence of every claim, for carried-over subjects.
     let mut spans: Vec<(usize, usize, usize)> = Vec::new();
     let mut i = 0;
-    while i < tokens.len() {
-        let Some(q) = quantity_at(text, &tokens, i) else {
-            i += 1;
-            continue;
-        };
-        let previous = spans
-            .last()
-            .zip(claims.last())
-            .filter(|((_, _, s), _)| *s == reader.sentence_of(q.first))
-            .map(|(&(f, e, _), c)| (f, e, c.subject.as_ref()));
-        let read = if q.unit.is_area() {
-            Some(read_area(&reader, &q))
-        } else {
-            read_distance(&reader, &q, previous)
-        };
-        let Some(read) = read else {
+    for &unit in &units {
+        i = i.max(unit.saturating_sub(NUMBER_REACH));
+        while i < unit {
+            let Some(q) = quantity_at(text, tokens, i) else {
+                i += 1;
+                continue;
+            };
+            let previous = spans
+                .last()
+                .zip(claims.last())
+                .filter(|((_, _, s), _)| *s == reader.sentence_of(q.first))
+                .map(|(&(f, e, _), c)| (f, e, c.subject.as_ref()));
+            if let Some(read) = read_quantity(&reader, &q, previous) {
+                spans.push((q.first, read.end, reader.sentence_of(q.first)));
+                claims.push(claim(&reader, &q, read));
+            }
             i = q.next.max(i + 1);
-            continue;
-        };
-        let byte_start = tokens[q.first].start;
-        let byte_end = tokens[read.end - 1].end;
-        let mut claim = Claim {
-            kind: if q.unit.is_area() {
-                ClaimKind::Area
-            } else {
-                ClaimKind::Distance
-            },
-            value: q.value,
-            value_max: q.value_max,
-            unit: q.unit,
-            step: q.step,
-            qualifier: q.qualifier,
-            qualifier_text: q.qualifier_text.clone(),
-            bearing: read.bearing,
-            byte_start,
-            byte_end,
-            start: chars.char_offset(text, byte_start),
-            end: chars.char_offset(text, byte_end),
-            text: text[byte_start..byte_end].to_string(),
-            subject: read.subject,
-            reference: read.reference,
-            anchor: read.anchor,
-            border_point: None,
-            check: Check::unverifiable(""),
-        };
-        measure(&mut claim, gazetteer);
-        spans.push((q.first, read.end, reader.sentence_of(q.first)));
-        claims.push(claim);
-        i = q.next.max(i + 1);
+        }
     }
-    claims
+    let short = reader.short();
+    if short != Cut::default() {
+        return Err(short);
+    }
+    Ok(claims)
+}
+
+fn read_quantity(
+    reader: &Reader,
+    q: &Quantity,
+    previous: Option<(usize, usize, Option<&Role>)>,
+) -> Option<Reading> {
+    if q.unit.is_area() {
+        Some(read_area(reader, q))
+    } else {
+        read_distance(reader, q, previous)
+    }
+}
+
+/// The claim of quantity `q` read as `read`, not yet measured (see
+/// [`measure`]) and without its character offsets (see [`set_char_offsets`]).
+fn claim(reader: &Reader, q: &Quantity, read: Reading) -> Claim {
+    let (text, tokens) = (reader.text, reader.tokens());
+    let byte_start = tokens[q.first].start;
+    let byte_end = tokens[read.end - 1].end;
+    Claim {
+        kind: if q.unit.is_area() {
+            ClaimKind::Area
+        } else {
+            ClaimKind::Distance
+        },
+        value: q.value,
+        value_max: q.value_max,
+        unit: q.unit,
+        step: q.step,
+        qualifier: q.qualifier,
+        qualifier_text: q.qualifier_text.clone(),
+        bearing: read.bearing,
+        byte_start,
+        byte_end,
+        start: 0,
+        end: 0,
+        text: text[byte_start..byte_end].to_string(),
+        subject: read.subject,
+        reference: read.reference,
+        anchor: read.anchor,
+        border_point: None,
+        check: Check::unverifiable(""),
+    }
+}
+
+/// Sets the code-point offsets of claims in text order, counting the
+/// characters from one offset to the next rather than from the start.
+fn set_char_offsets(text: &str, claims: &mut [Claim]) {
+    let (mut byte, mut chars) = (0, 0);
+    let mut offset = |to: usize| {
+        if to >= byte {
+            chars += text[byte..to].chars().count();
+        } else {
+            chars -= text[to..byte].chars().count();
+        }
+        byte = to;
+        chars
+    };
+    for c in claims {
+        c.start = offset(c.byte_start);
+        c.end = offset(c.byte_end);
+    }
 }
 
 /// The places and words of one claim.
@@ -208,7 +442,7 @@ fn read_distance(
         // "a 30-km buffer zone" describes a thing, it does not place one.
         return None;
     }
-    let (relation, bearing, after) = relation_at(reader.tokens, q.next, q.qualifier)?;
+    let (relation, bearing, after) = relation_at(reader.tokens(), q.next, q.qualifier)?;
     let (subject, reference, end) = match relation {
         Relation::From | Relation::Into => {
             let subject = reader.subject_before(q.first, previous);
@@ -337,6 +571,142 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    /// The reading [`extract`] replaced: the whole text tokenized, a
+    /// quantity tried at every token.
+    fn extract_whole(
+        doc: &Document,
+        mentions: &[ResolvedMention],
+        gazetteer: &Gazetteer,
+    ) -> Vec<Claim> {
+        let text = doc.text.as_str();
+        let tokens = quantity::tokenize(text);
+        let names = Names::new(mentions);
+        let reader = Reader::new(text, &tokens, &names, gazetteer, Cut::default());
+        let chars = crate::text::CharIndex::new(text);
+        let mut claims: Vec<Claim> = Vec::new();
+        let mut spans: Vec<(usize, usize, usize)> = Vec::new();
+        let mut i = 0;
+        while i < tokens.len() {
+            let Some(q) = quantity_at(text, &tokens, i) else {
+                i += 1;
+                continue;
+            };
+            let previous = spans
+                .last()
+                .zip(claims.last())
+                .filter(|((_, _, s), _)| *s == reader.sentence_of(q.first))
+                .map(|(&(f, e, _), c)| (f, e, c.subject.as_ref()));
+            if let Some(read) = read_quantity(&reader, &q, previous) {
+                spans.push((q.first, read.end, reader.sentence_of(q.first)));
+                let mut c = claim(&reader, &q, read);
+                measure(&mut c, gazetteer);
+                c.start = chars.char_offset(text, c.byte_start);
+                c.end = chars.char_offset(text, c.byte_end);
+                claims.push(c);
+            }
+            i = q.next.max(i + 1);
+        }
+        assert_eq!(reader.short(), Cut::default());
+        claims
+    }
+
+    /// Texts made of the sample corpus's sentences joined and broken in
+    /// ways that put windows' edges where readings look: breaks between a
+    /// qualifier and its number, "the city" after a break, stops before
+    /// white space beyond ASCII, places a sentence or two away.
+    fn shuffled_texts(extra: &[&str]) -> Vec<String> {
+        let corpus = crate::sample_texts::with_corpus(&[]);
+        let sentences: Vec<&str> = corpus
+            .iter()
+            .flat_map(|t| t.split_inclusive(['.', '\n']))
+            .chain(extra.iter().copied())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        let joins = [
+            " ",
+            " ",
+            ". ",
+            ".\n\n",
+            "\n",
+            "\n\n",
+            "! ",
+            "? ",
+            ".\u{a0}",
+            ";\n",
+            ", ",
+            "\n\nthe\n\n",
+            " the\n",
+            ". The city ",
+            "\u{2028}",
+            "\n\nmore than\n\n",
+            " about\n\n",
+            " between\n",
+            "\n\n$",
+            "-",
+            ". Kyiv and Irpin.\n\n",
+        ];
+        // A small linear congruential generator: the same texts every run.
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as usize % n
+        };
+        (0..400)
+            .map(|_| {
+                let mut text = String::new();
+                for _ in 0..1 + next(12) {
+                    text.push_str(sentences[next(sentences.len())]);
+                    text.push_str(joins[next(joins.len())]);
+                }
+                // A break inside a sentence, now and then before a number.
+                if let Some(at) = text.match_indices(' ').map(|(i, _)| i).nth(next(40)) {
+                    text.replace_range(at..at + 1, joins[next(joins.len())]);
+                }
+                text
+            })
+            .collect()
+    }
+
+    #[test]
+    fn windows_read_what_the_whole_text_reads() {
+        let g = gazetteer().expect("the built-in gazetteer");
+        let parser = Geoparser::new(g);
+        let awkward = [
+            "More than\n\n5 km from Kharkiv, Vovchansk is quiet.",
+            "Harbin is a big city.\n\nThe city lies 500 km from Vladivostok.",
+            "Sumy and Kharkiv.\n\nThe two cities are 140 km apart.",
+            "Officials met in Kyiv. The\n\nCity lies 30 km from Irpin.",
+            "the\n\nCity lies 30 km from Irpin, officials in Kharkiv said.",
+            "From Harbin, Khabarovsk is 440 miles away.",
+            "Kharkiv lies 256 mi east of Kyiv and more than 600 kilometers south of Moscow.",
+            "km from Kyiv",
+            "Kyiv is 5",
+            "5\n\nkm from Kyiv. 30\n\nkm\n\nfrom\n\nSumy.",
+            "Sumy is 30 \u{212A}m from Kharkiv, and Kupiansk is 100 km from Kharkiv.",
+            "Sumy is 30 km from Kharkiv.\u{a0}The city is 40 km from the Russian border.",
+            "A $5 km road, an A1 km post, 50 km/h near Sumy, 10 km\u{b2} of Kharkiv.",
+            "Washington D.C. , the capital, is 5 km from Arlington.",
+            "Between\n\n5 and 10 km from Kharkiv lies Chuhuiv; some\n20 km from Sumy.",
+            "Goma lies 5 km to the north-east of the coast of Democratic Republic of the Congo's border.",
+            "Bihac is 9 km to the north - west of the city of Bosnia and Herzegovina's frontier",
+            "Narva is 2 km from the border with Russia's Ivangorod, across the river.",
+        ];
+        let mut texts = crate::sample_texts::with_corpus(&awkward);
+        texts.extend(shuffled_texts(&awkward));
+        let mut claims = 0;
+        for (n, text) in texts.iter().enumerate() {
+            let doc = Document::new(format!("t{n}"), text.clone());
+            let mentions = parser.mentions(text);
+            let whole = extract_whole(&doc, &mentions, g);
+            assert_eq!(extract(&doc, &mentions, g), whole, "{text:?}");
+            claims += whole.len();
+        }
+        assert!(claims > 400, "only {claims} claims were compared");
     }
 
     #[test]

@@ -57,34 +57,69 @@ const GROUP_SPACES: &[char] = &[' ', '\u{00A0}', '\u{202F}', '\u{2009}'];
 ///
 /// A sentence starts after `.`, `!` or `?` followed by white space, after a
 /// blank line, and after a line break followed by anything but a lower-case
-/// letter (hard-wrapped paragraphs keep their sentences).
+/// letter or a digit (hard-wrapped paragraphs keep their sentences).
 pub fn tokenize(text: &str) -> Vec<Token<'_>> {
-    let bytes = text.as_bytes();
-    let char_at = |i: usize| match bytes[i] {
-        b @ 0..=0x7F => char::from(b),
-        _ => text[i..].chars().next().expect("i is a character boundary"),
-    };
-    let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 5);
-    let mut spaced = true;
-    let mut newlines = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        // ASCII white space, most of the characters between tokens, is
-        // skipped without decoding a character.
-        if matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C) {
-            spaced = true;
-            newlines += usize::from(bytes[i] == b'\n');
-            i += 1;
-            continue;
-        }
-        let c = char_at(i);
-        if c.is_whitespace() {
-            spaced = true;
+    let mut tokens = Vec::with_capacity(text.len() / 5);
+    tokens.extend(tokens_from(text, 0));
+    tokens
+}
+
+/// The tokens of `text` from byte `start` on, which must be 0 or a
+/// sentence start (see [`sentence_start_before`]): exactly the tokens
+/// [`tokenize`] gives from there, since a sentence start is a token start
+/// and the tokenizer carries nothing across one but that it is a start.
+pub fn tokens_from(text: &str, start: usize) -> Tokens<'_> {
+    Tokens {
+        text,
+        i: start,
+        spaced: true,
+        newlines: 0,
+        after_stop: None,
+    }
+}
+
+/// The tokenizer, one token at a time: see [`tokens_from`].
+pub struct Tokens<'a> {
+    text: &'a str,
+    /// Where the next token is looked for.
+    i: usize,
+    /// White space since the last token.
+    spaced: bool,
+    /// Line breaks since the last token.
+    newlines: usize,
+    /// Whether the last token is `.`, `!` or `?`; `None` before the first.
+    after_stop: Option<bool>,
+}
+
+impl<'a> Iterator for Tokens<'a> {
+    type Item = Token<'a>;
+
+    fn next(&mut self) -> Option<Token<'a>> {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let char_at = |i: usize| match bytes[i] {
+            b @ 0..=0x7F => char::from(b),
+            _ => text[i..].chars().next().expect("i is a character boundary"),
+        };
+        let mut i = self.i;
+        let c = loop {
+            // ASCII white space, most of the characters between tokens, is
+            // skipped without decoding a character.
+            let &b = bytes.get(i)?;
+            if matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C) {
+                self.spaced = true;
+                self.newlines += usize::from(b == b'\n');
+                i += 1;
+                continue;
+            }
+            let c = char_at(i);
+            if !c.is_whitespace() {
+                break c;
+            }
+            self.spaced = true;
             i += c.len_utf8();
-            continue;
-        }
-        let sentence_start = starts_sentence(tokens.last(), c, newlines, spaced);
-        newlines = 0;
+        };
+        let sentence_start = starts_sentence(self.after_stop, c, self.newlines, self.spaced);
         // For words: whether a letter is an ASCII capital or not ASCII at
         // all, which decides how the word is lower-cased.
         let (mut capital, mut non_ascii) = (false, false);
@@ -127,29 +162,78 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
             }
             TokenKind::Number | TokenKind::Punct => Cow::Borrowed(raw),
         };
-        tokens.push(Token {
+        let token = Token {
             kind,
             start: i,
             end,
             lower,
-            spaced,
+            spaced: self.spaced,
             sentence_start,
-        });
-        spaced = false;
-        i = end;
+        };
+        self.i = end;
+        self.spaced = false;
+        self.newlines = 0;
+        self.after_stop = Some(token.is_punct(STOPS));
+        Some(token)
     }
-    tokens
 }
 
+/// The marks that end a sentence when white space follows them.
+const STOPS: &[char] = &['.', '!', '?'];
+
 /// Whether a token that begins with `c` starts a sentence, after `newlines`
-/// line breaks and, when `spaced`, white space since the `previous` token.
-fn starts_sentence(previous: Option<&Token>, c: char, newlines: usize, spaced: bool) -> bool {
-    let Some(previous) = previous else {
+/// line breaks and, when `spaced`, white space since the previous token,
+/// which is a stop mark when `after_stop` is `Some(true)` (`None`: there is
+/// no previous token).
+fn starts_sentence(after_stop: Option<bool>, c: char, newlines: usize, spaced: bool) -> bool {
+    let Some(after_stop) = after_stop else {
         return true;
     };
     newlines >= 2
         || (newlines == 1 && !c.is_lowercase() && !c.is_ascii_digit())
-        || (spaced && previous.is_punct(&['.', '!', '?']))
+        || (spaced && after_stop)
+}
+
+/// The last byte from `floor` to `at` where a sentence starts whatever the
+/// text before it is, if there is one; the start of the text is one.
+///
+/// Such a start is a character that is not white space after a run of ASCII
+/// white space that follows `.`, `!` or `?`, holds two line breaks, or holds
+/// one before a character that is neither lower-case nor a digit. White
+/// space never belongs to a token but for the one space inside a number
+/// ("1 200"), which has digits on both sides, and a stop mark before white
+/// space is a token of its own, so [`tokenize`] starts a sentence there
+/// (after white space beyond ASCII too, which can only add line breaks).
+/// Starts after other white space are missed, which costs a reader of a
+/// window some more text, never a different reading.
+pub fn sentence_start_before(text: &str, at: usize, floor: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let space = |x: u8| matches!(x, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C);
+    let mut p = at.min(b.len().saturating_sub(1));
+    while p >= floor {
+        if p == 0 {
+            return Some(0);
+        }
+        if space(b[p - 1]) && !space(b[p]) {
+            // After an ASCII byte, `p` begins a character.
+            let c = text[p..].chars().next().unwrap_or(' ');
+            if !c.is_whitespace() {
+                let mut w = p - 1;
+                while w > 0 && space(b[w - 1]) {
+                    w -= 1;
+                }
+                let newlines = b[w..p].iter().filter(|&&x| x == b'\n').count();
+                if newlines >= 2
+                    || (newlines == 1 && !c.is_lowercase() && !c.is_ascii_digit())
+                    || (w > 0 && matches!(b[w - 1], b'.' | b'!' | b'?'))
+                {
+                    return Some(p);
+                }
+            }
+        }
+        p -= 1;
+    }
+    None
 }
 
 /// The end of the number that starts at `start`: digits, `,` or `.`
@@ -565,6 +649,80 @@ const UNITS: &[(&[&str], Unit)] = &[
     (&["m"], Unit::M),
 ];
 
+/// Whether a word, lower-cased and as `written`, can be the first word of
+/// a unit in [`UNITS`] (a [`CASE_SENSITIVE`] one only as written): a
+/// quantity is read only where one is.
+pub fn begins_unit(lower: &str, written: &str) -> bool {
+    match unit_first_word(lower.as_bytes()) {
+        Some(case_sensitive) => !case_sensitive || written == lower,
+        None => false,
+    }
+}
+
+/// Whether `lower` is the first word of a unit, and if so whether that
+/// unit is one only as written in lower case.
+fn unit_first_word(lower: &[u8]) -> Option<bool> {
+    match lower {
+        b"m" | b"mi" | b"ha" => Some(true),
+        b"nautical" | b"nmi" | b"square" | b"sq" | b"km" | b"kms" | b"kilometres"
+        | b"kilometers" | b"kilometre" | b"kilometer" | b"miles" | b"mile" | b"metres"
+        | b"meters" | b"metre" | b"meter" | b"hectares" | b"hectare" | b"acres" | b"acre" => {
+            Some(false)
+        }
+        _ => None,
+    }
+}
+
+/// Where the words that can begin a unit ([`begins_unit`]) are in `text`:
+/// the start of every such run of ASCII letters, in order. A token lower-
+/// cased to ASCII letters is written in ASCII letters, but for the Kelvin
+/// sign ("\u{212A}m" is "km"): `None` for a text that has one.
+///
+/// A word token written in ASCII letters is a whole run of them (no other
+/// token holds a letter, and a word goes on over any letter), so this
+/// finds every word [`begins_unit`] accepts, without tokenizing.
+pub fn unit_words(text: &str) -> Option<Vec<usize>> {
+    if text.contains('\u{212A}') {
+        return None;
+    }
+    let b = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    loop {
+        while i < b.len() && !b[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        if i == b.len() {
+            return Some(found);
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        if ascii_begins_unit(&b[start..i]) {
+            found.push(start);
+        }
+    }
+}
+
+/// [`begins_unit`] for a word of ASCII letters.
+fn ascii_begins_unit(written: &[u8]) -> bool {
+    const LONGEST: usize = "kilometres".len();
+    // Most words are ruled out by their first letter or their length.
+    let first = written.first().map_or(0, |&c| c | 0x20);
+    if !matches!(first, b'a' | b'h' | b'k' | b'm' | b'n' | b's') || written.len() > LONGEST {
+        return false;
+    }
+    let mut lower = [0u8; LONGEST];
+    let lower = &mut lower[..written.len()];
+    lower.copy_from_slice(written);
+    lower.make_ascii_lowercase();
+    match unit_first_word(lower) {
+        Some(case_sensitive) => !case_sensitive || written == lower,
+        None => false,
+    }
+}
+
 /// Abbreviations that are units only in lower case ("M" is a million).
 const CASE_SENSITIVE: &[&str] = &["m", "mi", "ha"];
 
@@ -621,6 +779,13 @@ fn qualifier_before(text: &str, tokens: &[Token], i: usize) -> Option<(Qualifier
         return Some((Qualifier::About, written.to_string(), i - 2));
     }
     None
+}
+
+/// Whether [`quantity_at`] `i` reads the tokens before `i` (three at
+/// most): only when a number starts there, as it is `None` otherwise,
+/// whatever they are.
+pub fn reads_before(tokens: &[Token], i: usize) -> bool {
+    number_at(tokens, i).is_some()
 }
 
 /// The quantity whose number starts at token `i`, if a unit follows it.
@@ -784,7 +949,8 @@ mod tests {
                 chars.next();
                 continue;
             }
-            let sentence_start = starts_sentence(tokens.last(), c, newlines, spaced);
+            let after_stop = tokens.last().map(|t: &Token| t.is_punct(STOPS));
+            let sentence_start = starts_sentence(after_stop, c, newlines, spaced);
             newlines = 0;
             let (kind, end) = if c.is_ascii_digit() {
                 (TokenKind::Number, number_end(text, i))
@@ -836,6 +1002,102 @@ mod tests {
         ]);
         for t in &texts {
             assert_eq!(tokenize(t), tokenize_by_chars(t), "{t:?}");
+        }
+    }
+
+    fn awkward_texts() -> Vec<String> {
+        crate::sample_texts::with_corpus(&[
+            "Kharkiv, just 30 kilometers from the Russian border. Then: 1 200 ha!",
+            "10km, 5 Km, 3 KM, 2 M, 7 MI, 1 HA, ha, mi, m, km\u{b2}, sq. km, I'm, a.m.",
+            "Kilometres\u{a0}away.\u{a0}Miles\n\nmetres\nMeters; Nautical 5square",
+            "é km, kmé, e\u{301}km, km\u{301}, 5\u{301}km, \u{212A}m",
+            "A. b! C? \n\nd\n e\n5 f.\u{2028}G . \t\u{b}H ?\r\nI 1 200. 2 300",
+            "\n \nA. b! C? \n\nd",
+            "",
+        ])
+    }
+
+    fn is_unit(text: &str, t: &Token) -> bool {
+        t.kind == TokenKind::Word && begins_unit(&t.lower, &text[t.start..t.end])
+    }
+
+    #[test]
+    fn unit_words_are_where_the_tokens_that_begin_units_are() {
+        for t in &awkward_texts() {
+            let tokens = tokenize(t);
+            let found: Vec<usize> = tokens
+                .iter()
+                .filter(|k| is_unit(t, k))
+                .map(|k| k.start)
+                .collect();
+            match unit_words(t) {
+                // A run of ASCII letters beside letters beyond ASCII ("Chełm")
+                // is only part of a word: found, never a unit word missed.
+                Some(words) if t.is_ascii() => assert_eq!(words, found, "{t:?}"),
+                Some(words) => assert!(found.iter().all(|k| words.contains(k)), "{t:?}"),
+                None => assert!(t.contains('\u{212A}'), "{t:?}"),
+            }
+        }
+        // The Kelvin sign is the one character beyond ASCII whose lower
+        // case is ASCII, so the only one a unit word can be written with.
+        let to_ascii = ('\u{80}'..=char::MAX).filter(|c| c.to_lowercase().all(|l| l.is_ascii()));
+        assert_eq!(to_ascii.collect::<Vec<_>>(), ['\u{212A}']);
+    }
+
+    #[test]
+    fn begins_unit_accepts_the_first_words_of_units_and_no_other() {
+        let of_units = |lower: &str, written: &str| {
+            UNITS.iter().any(|(words, _)| {
+                words[0] == lower && (!CASE_SENSITIVE.contains(&lower) || written == lower)
+            })
+        };
+        let mut words: Vec<String> = UNITS.iter().map(|(w, _)| w[0].to_string()).collect();
+        words.extend(words.clone().iter().map(|w| w.to_uppercase()));
+        words
+            .extend(["Km", "Mi", "Ha", "mI", "he", "has", "miles", "kilo", "m2"].map(String::from));
+        for t in &awkward_texts() {
+            words.extend(tokenize(t).iter().map(|k| t[k.start..k.end].to_string()));
+        }
+        for w in &words {
+            let lower = w.to_lowercase();
+            assert_eq!(begins_unit(&lower, w), of_units(&lower, w), "{w}");
+            if w.bytes().all(|b| b.is_ascii_alphabetic()) {
+                assert_eq!(ascii_begins_unit(w.as_bytes()), of_units(&lower, w), "{w}");
+            }
+        }
+    }
+
+    #[test]
+    fn reading_from_a_sentence_start_gives_the_tokens_of_the_whole_text() {
+        for t in &awkward_texts() {
+            let tokens = tokenize(t);
+            let mut starts: Vec<usize> = (0..=t.len())
+                .step_by(3)
+                .flat_map(|at| {
+                    [
+                        sentence_start_before(t, at, 0),
+                        sentence_start_before(t, at, at / 2),
+                    ]
+                })
+                .flatten()
+                .collect();
+            starts.sort_unstable();
+            starts.dedup();
+            for p in starts {
+                let k = tokens.partition_point(|k| k.start < p);
+                if p > 0 {
+                    assert!(
+                        tokens[k].start == p && tokens[k].sentence_start,
+                        "{t:?} at {p}"
+                    );
+                }
+                assert!(
+                    tokens_from(t, p).eq(tokens[k..].iter().cloned()),
+                    "{t:?} from {p}"
+                );
+            }
+            // The start of the text is a sentence start.
+            assert!(sentence_start_before(t, t.len(), 0).is_some());
         }
     }
 

@@ -25,6 +25,8 @@
 //!
 //! This module does not measure anything (see [`super::check`]).
 
+use std::cell::Cell;
+
 use crate::gazetteer::{Gazetteer, PlaceIdx, PlaceKind};
 use crate::resolve::ResolvedMention;
 
@@ -137,36 +139,19 @@ const ANCHOR_PREPOSITIONS: &[&str] = &[
     "in", "of", "around", "near", "across", "inside", "within", "outside",
 ];
 
-/// The text of a document, read once for every claim in it.
-pub struct Reader<'a> {
-    pub text: &'a str,
-    pub tokens: &'a [Token<'a>],
+/// The mentions of a document that are names, found by the byte offsets
+/// their words start and end at: built once, read by every window.
+pub struct Names<'a> {
     mentions: &'a [ResolvedMention],
-    gazetteer: &'a Gazetteer,
-    /// `(byte_start, mention)` and `(byte_end, mention)` of the mentions
-    /// that are names, sorted: mentions never overlap, so both orders are
-    /// text order, and a binary search finds the mention at a token.
+    /// `(byte_start, mention)` and `(byte_end, mention)`, sorted: mentions
+    /// never overlap, so both orders are text order, and a binary search
+    /// finds the mention at a token.
     starts: Vec<(usize, usize)>,
     ends: Vec<(usize, usize)>,
-    /// Sentence number of every token.
-    sentence: Vec<usize>,
 }
 
-/// The mention listed at byte `offset` in `sorted` (see [`Reader::starts`]).
-fn at_offset(sorted: &[(usize, usize)], offset: usize) -> Option<usize> {
-    sorted
-        .binary_search_by_key(&offset, |&(at, _)| at)
-        .ok()
-        .map(|k| sorted[k].1)
-}
-
-impl<'a> Reader<'a> {
-    pub fn new(
-        text: &'a str,
-        tokens: &'a [Token<'a>],
-        mentions: &'a [ResolvedMention],
-        gazetteer: &'a Gazetteer,
-    ) -> Self {
+impl<'a> Names<'a> {
+    pub fn new(mentions: &'a [ResolvedMention]) -> Self {
         let mut starts = Vec::with_capacity(mentions.len());
         let mut ends = Vec::with_capacity(mentions.len());
         for (i, m) in mentions.iter().enumerate() {
@@ -182,6 +167,59 @@ impl<'a> Reader<'a> {
         }
         starts.sort_unstable();
         ends.sort_unstable();
+        Names {
+            mentions,
+            starts,
+            ends,
+        }
+    }
+}
+
+/// The mention listed at byte `offset` in `sorted` (see [`Names::starts`]).
+fn at_offset(sorted: &[(usize, usize)], offset: usize) -> Option<usize> {
+    sorted
+        .binary_search_by_key(&offset, |&(at, _)| at)
+        .ok()
+        .map(|k| sorted[k].1)
+}
+
+/// Which ends of a window are not the ends of the text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cut {
+    pub before: bool,
+    pub after: bool,
+}
+
+/// A window of a document's text, from a sentence start, read for the
+/// claims in it.
+///
+/// Every token that may lie past the window is read through [`Reader::tok`],
+/// and every step back that may leave it through
+/// [`Reader::back`] or [`Reader::sentence_before`]: a read that falls
+/// beyond a cut end of the window is noted in [`Reader::short`] (and sees
+/// nothing), so that a window too small for a reading is read again larger,
+/// and a reading that noted nothing is the reading of the whole text.
+pub struct Reader<'a> {
+    pub text: &'a str,
+    tokens: &'a [Token<'a>],
+    names: &'a Names<'a>,
+    gazetteer: &'a Gazetteer,
+    /// Sentence number of every token.
+    sentence: Vec<usize>,
+    cut: Cut,
+    short: Cell<Cut>,
+}
+
+impl<'a> Reader<'a> {
+    /// `tokens` are [`tokenize`](super::quantity::tokenize)'s tokens of
+    /// `text` from a sentence start on, up to a sentence start or the end.
+    pub fn new(
+        text: &'a str,
+        tokens: &'a [Token<'a>],
+        names: &'a Names<'a>,
+        gazetteer: &'a Gazetteer,
+        cut: Cut,
+    ) -> Self {
         let mut sentence = Vec::with_capacity(tokens.len());
         let mut n = 0;
         for (i, t) in tokens.iter().enumerate() {
@@ -193,11 +231,66 @@ impl<'a> Reader<'a> {
         Reader {
             text,
             tokens,
-            mentions,
+            names,
             gazetteer,
-            starts,
-            ends,
             sentence,
+            cut,
+            short: Cell::new(Cut::default()),
+        }
+    }
+
+    /// The tokens, for reads that stay a known number of tokens from a
+    /// unit (see [`super::extract`]).
+    pub fn tokens(&self) -> &'a [Token<'a>] {
+        self.tokens
+    }
+
+    /// Which ends of the window are not the ends of the text.
+    pub fn cut(&self) -> Cut {
+        self.cut
+    }
+
+    /// Which cut ends of the window a reading needed to look past.
+    pub fn short(&self) -> Cut {
+        self.short.get()
+    }
+
+    /// Token `k`, noting a read past a cut end.
+    fn tok(&self, k: usize) -> Option<&'a Token<'a>> {
+        let t = self.tokens.get(k);
+        if t.is_none() && self.cut.after {
+            self.short.set(Cut {
+                after: true,
+                ..self.short.get()
+            });
+        }
+        t
+    }
+
+    /// Token `k - n`, noting a step back past a cut start.
+    fn back(&self, k: usize, n: usize) -> Option<usize> {
+        let b = k.checked_sub(n);
+        if b.is_none() {
+            self.note_before();
+        }
+        b
+    }
+
+    /// The sentence before sentence `s`, noting a step back past a cut start.
+    fn sentence_before(&self, s: usize) -> Option<usize> {
+        let b = s.checked_sub(1);
+        if b.is_none() {
+            self.note_before();
+        }
+        b
+    }
+
+    fn note_before(&self) {
+        if self.cut.before {
+            self.short.set(Cut {
+                before: true,
+                ..self.short.get()
+            });
         }
     }
 
@@ -205,27 +298,26 @@ impl<'a> Reader<'a> {
         self.sentence.get(tok).copied().unwrap_or(usize::MAX)
     }
 
-    fn word(&self, k: usize) -> Option<&str> {
-        self.tokens
-            .get(k)
+    fn word(&self, k: usize) -> Option<&'a str> {
+        self.tok(k)
             .filter(|t| t.kind == TokenKind::Word)
             .map(|t| t.lower.as_ref())
     }
 
     fn mention_starting(&self, k: usize) -> Option<&'a ResolvedMention> {
-        let t = self.tokens.get(k)?;
-        at_offset(&self.starts, t.start).map(|i| &self.mentions[i])
+        let t = self.tok(k)?;
+        at_offset(&self.names.starts, t.start).map(|i| &self.names.mentions[i])
     }
 
     fn mention_ending(&self, k: usize) -> Option<&'a ResolvedMention> {
-        let t = self.tokens.get(k)?;
-        at_offset(&self.ends, t.end).map(|i| &self.mentions[i])
+        let t = self.tok(k)?;
+        at_offset(&self.names.ends, t.end).map(|i| &self.names.mentions[i])
     }
 
     /// The token after the last token of mention `m` starting at `k`.
     fn after_mention(&self, k: usize, m: &ResolvedMention) -> usize {
         let mut j = k;
-        while self.tokens.get(j).is_some_and(|t| t.end <= m.byte_end) {
+        while self.tok(j).is_some_and(|t| t.end <= m.byte_end) {
             j += 1;
         }
         j
@@ -246,7 +338,7 @@ impl<'a> Reader<'a> {
     /// Token `k` starts a clause: a sentence, or after `;`, `:`, quotes,
     /// brackets, a dash, or ", and"/", but"/", while".
     fn clause_starts(&self, k: usize) -> bool {
-        let Some(t) = self.tokens.get(k) else {
+        let Some(t) = self.tok(k) else {
             return true;
         };
         if t.sentence_start || k == 0 {
@@ -273,6 +365,8 @@ impl<'a> Reader<'a> {
     }
 
     /// The non-outlier mentions of a sentence that start before token `before`.
+    /// A window starts at a sentence start, and `before` is a token of the
+    /// window, or the sentence ends before one: this reads the whole of it.
     fn mentions_in(&self, sentence: usize, before: usize) -> Vec<&'a ResolvedMention> {
         let limit = self.tokens.get(before).map_or(usize::MAX, |t| t.start);
         (0..self.tokens.len())
@@ -287,7 +381,7 @@ impl<'a> Reader<'a> {
     fn anaphor(&self, k: usize) -> Option<Role> {
         let s = self.sentence_of(k);
         let m = self.topic_city(s, k).or_else(|| {
-            s.checked_sub(1)
+            self.sentence_before(s)
                 .and_then(|p| self.topic_city(p, usize::MAX))
         })?;
         Some(Role {
@@ -324,7 +418,7 @@ impl<'a> Reader<'a> {
             k -= 1;
         }
         if self.clause_starts(k)
-            && !self.tokens.get(k).is_some_and(|t| {
+            && !self.tok(k).is_some_and(|t| {
                 // ", and 600 km south of Moscow": the clause is the quantity itself.
                 t.is_word("and")
             })
@@ -332,8 +426,8 @@ impl<'a> Reader<'a> {
             return None;
         }
         let prev = k - 1;
-        if prev >= 1 && self.is_anaphor(prev - 1) {
-            return self.anaphor(prev - 1);
+        if let Some(p) = self.back(prev, 1).filter(|&p| self.is_anaphor(p)) {
+            return self.anaphor(p);
         }
         let previous_ends_at = |tok: usize| previous.filter(|&(_, end, _)| end == tok);
         if matches!(self.word(prev), Some("and" | "or" | "but")) {
@@ -350,7 +444,7 @@ impl<'a> Reader<'a> {
             if let Some((_, _, subject)) = previous_ends_at(prev) {
                 return subject.cloned();
             }
-            let before_comma = prev.checked_sub(1).and_then(|p| self.mention_ending(p));
+            let before_comma = self.back(prev, 1).and_then(|p| self.mention_ending(p));
             let appositive = self.appositive_head(prev);
             let m = if finite && !relative {
                 appositive.or(before_comma)
@@ -368,8 +462,8 @@ impl<'a> Reader<'a> {
             if matches!(self.word(j), Some("the" | "a" | "an"))
                 && self.tokens[j - 1].is_punct(&[','])
             {
-                return j
-                    .checked_sub(2)
+                return self
+                    .back(j, 2)
                     .and_then(|p| self.mention_ending(p))
                     .map(|m| self.role(m));
             }
@@ -388,7 +482,7 @@ impl<'a> Reader<'a> {
             }
             j -= 1;
             if self.tokens[j].is_punct(&[',']) {
-                return j.checked_sub(1).and_then(|p| self.mention_ending(p));
+                return self.back(j, 1).and_then(|p| self.mention_ending(p));
             }
         }
         None
@@ -398,7 +492,10 @@ impl<'a> Reader<'a> {
     /// token after it.
     pub fn reference_after(&self, k: usize) -> Option<(Role, usize)> {
         let mut j = k;
-        while j < k + 6 && j < self.tokens.len() && (j == k || !self.tokens[j].sentence_start) {
+        while j < k + 6 {
+            let Some(t) = self.tok(j).filter(|t| j == k || !t.sentence_start) else {
+                break;
+            };
             if let Some(m) = self.mention_starting(j) {
                 let mut end = self.after_mention(j, m);
                 let mut role = self.role(m);
@@ -407,8 +504,7 @@ impl<'a> Reader<'a> {
                     // "10 km from Russia", "Russia's border": measured to its border.
                     role.border_of = Some(place.country.clone());
                     if self
-                        .tokens
-                        .get(end)
+                        .tok(end)
                         .is_some_and(|t| t.is_punct(&['\'', '\u{2019}']))
                         && self.word(end + 1) == Some("s")
                         && matches!(self.word(end + 2), Some("border" | "frontier"))
@@ -424,7 +520,6 @@ impl<'a> Reader<'a> {
             if self.is_anaphor(j) {
                 return self.anaphor(j).map(|r| (r, j + 2));
             }
-            let t = &self.tokens[j];
             if t.kind != TokenKind::Word {
                 return None;
             }
@@ -506,8 +601,8 @@ impl<'a> Reader<'a> {
     /// inhabited house"), for the words of a claim without a place reference.
     pub fn phrase_end(&self, k: usize) -> usize {
         let mut j = k;
-        while j < k + 5 && j < self.tokens.len() {
-            let t = &self.tokens[j];
+        while j < k + 5 {
+            let Some(t) = self.tok(j) else { break };
             let glued = !t.spaced && t.is_punct(&['\'', '\u{2019}', '-']);
             let ok = (t.kind == TokenKind::Word && !NP_STOPS.contains(&t.lower.as_ref()))
                 || glued
@@ -541,7 +636,7 @@ impl<'a> Reader<'a> {
         };
         let mut found = cities(self.mentions_in(s, first));
         if found.len() < 2 {
-            if let Some(p) = s.checked_sub(1) {
+            if let Some(p) = self.sentence_before(s) {
                 found = cities(self.mentions_in(p, usize::MAX));
             }
         }
@@ -557,10 +652,14 @@ impl<'a> Reader<'a> {
     /// earlier in the sentence.
     pub fn from_place_before(&self, first: usize) -> Option<Role> {
         let s = self.sentence_of(first);
-        (1..first)
+        (0..first)
             .rev()
             .take_while(|&k| self.sentence[k] == s)
-            .find(|&k| self.word(k - 1) == Some("from") && self.mention_starting(k).is_some())
+            .find(|&k| {
+                self.back(k, 1)
+                    .is_some_and(|p| self.word(p) == Some("from"))
+                    && self.mention_starting(k).is_some()
+            })
             .and_then(|k| self.mention_starting(k))
             .map(|m| self.role(m))
     }
@@ -569,11 +668,13 @@ impl<'a> Reader<'a> {
     /// (skipping "the"), within six words after the unit.
     pub fn anchor_after(&self, k: usize) -> Option<Role> {
         let mut j = k;
-        while j < k + 6 && j < self.tokens.len() && (j == k || !self.tokens[j].sentence_start) {
-            let t = &self.tokens[j];
+        while j < k + 6 {
+            let Some(t) = self.tok(j).filter(|t| j == k || !t.sentence_start) else {
+                break;
+            };
             let after_preposition = |p: usize| {
-                let p = if self.word(p) == Some("the") && p > 0 {
-                    p - 1
+                let p = if self.word(p) == Some("the") {
+                    self.back(p, 1).unwrap_or(p)
                 } else {
                     p
                 };
