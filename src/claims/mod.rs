@@ -47,6 +47,7 @@ pub mod check;
 pub mod feature;
 pub mod quantity;
 pub mod roles;
+pub mod window;
 
 use crate::document::Document;
 use crate::gazetteer::{Gazetteer, PlaceKind};
@@ -56,11 +57,9 @@ pub use check::{Check, Verdict};
 pub use quantity::{Bearing, Qualifier, Unit};
 pub use roles::Role;
 
-use quantity::{
-    quantity_at, relation_at, sentence_start_before, tokens_from, Quantity, Relation, Token,
-    TokenKind, Tokens,
-};
-use roles::{Cut, Names, Reader};
+use quantity::{quantity_at, relation_at, Quantity, Relation};
+use roles::{Names, Reader};
+use window::{is_unit_word, Cut, View, Window};
 
 /// What a claim measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,7 +121,7 @@ impl Claim {
 ///
 /// Every quantity has a unit, and most sentences have none: only windows
 /// around the words that can begin one ([`quantity::unit_words`]) are
-/// tokenized and read (see [`Window`]). A reading that needed more of the
+/// tokenized and read (see [`window`]). A reading that needed more of the
 /// text than its window had (the roles read as far as two sentences back)
 /// is read again in a larger window, which takes in the window before it
 /// when they meet. So every window reads what the whole text would, and
@@ -130,62 +129,64 @@ impl Claim {
 pub fn extract(doc: &Document, mentions: &[ResolvedMention], gazetteer: &Gazetteer) -> Vec<Claim> {
     let text = doc.text.as_str();
     let names = Names::new(mentions);
+    let mut claims: Vec<Claim> = Vec::new();
     let Some(units) = quantity::unit_words(text) else {
-        let mut whole = Window::new(text, 0, text.len());
-        whole.fill();
-        let mut claims = read_window(&whole, &names, gazetteer).unwrap_or_default();
-        for c in &mut claims {
-            measure(c, gazetteer);
-        }
+        let tokens = quantity::tokenize(text);
+        let view = View::whole(&tokens);
+        let units: Vec<usize> = (0..tokens.len())
+            .filter(|&k| is_unit_word(text, &tokens[k]))
+            .collect();
+        claims = read_window(text, &view, &units, &names, gazetteer);
+        claims.iter_mut().for_each(|c| measure(c, gazetteer));
         set_char_offsets(text, &mut claims);
         return claims;
     };
-    let mut claims: Vec<Claim> = Vec::new();
     // The windows read so far, with the number of claims before each.
     let mut windows: Vec<(Window, usize)> = Vec::new();
+    let floor = |windows: &[(Window, usize)]| windows.last().map_or(0, |(w, _)| w.end());
     for &unit in &units {
-        let floor = windows.last().map_or(0, |(w, _)| w.end());
-        if unit < floor {
-            // Read with the window before.
+        if unit < floor(&windows) {
+            // In the window before.
             continue;
         }
-        let mut window = match sentence_start_before(text, unit, floor) {
-            Some(start) => Window::new(text, start, unit),
-            None => take_last(&mut windows, &mut claims, unit),
-        };
+        let mut window = Window::at(text, unit, floor(&windows))
+            .unwrap_or_else(|| take_last(&mut windows, &mut claims, unit));
         loop {
-            window.fill();
-            let short = match read_window(&window, &names, gazetteer) {
-                Ok(found) => {
-                    windows.push((window, claims.len()));
-                    for mut c in found {
-                        // Measured once its window is read for good.
-                        measure(&mut c, gazetteer);
-                        claims.push(c);
-                    }
-                    break;
-                }
-                Err(short) => short,
+            window.fill_to_sentence(&units);
+            let (found, short) = if window.open_before(NUMBER_REACH) {
+                let before = Cut {
+                    before: true,
+                    after: false,
+                };
+                (Vec::new(), before)
+            } else {
+                let view = window.view();
+                let found = read_window(text, &view, &window.units, &names, gazetteer);
+                (found, view.short())
             };
-            if short.after {
-                window.min_len = window.tokens.len() + LOOK_AHEAD;
-            }
-            if short.before {
-                let floor = windows.last().map_or(0, |(w, _)| w.end());
-                match sentence_start_before(text, window.start - 1, floor) {
-                    Some(start) => window.prepend(start),
-                    None => {
-                        let reach = window.reach_after_tokens();
-                        window = take_last(&mut windows, &mut claims, reach);
-                    }
+            if short == Cut::default() {
+                let before = claims.len();
+                for mut c in found {
+                    // Measured once its window is read for good.
+                    measure(&mut c, gazetteer);
+                    claims.push(c);
                 }
+                windows.push((window, before));
+                break;
+            }
+            if short.after {
+                window.grow();
+            }
+            if short.before && !window.grow_back(floor(&windows)) {
+                // The window before ends in this one's first sentence.
+                let reach = window.tokens.last().map_or(window.reach, |t| t.start);
+                window = take_last(&mut windows, &mut claims, reach);
             }
         }
     }
     set_char_offsets(text, &mut claims);
     claims
 }
-
 /// The last window read, to be read again reaching byte `reach`, with its
 /// claims taken back.
 fn take_last<'t>(
@@ -193,141 +194,38 @@ fn take_last<'t>(
     claims: &mut Vec<Claim>,
     reach: usize,
 ) -> Window<'t> {
-    let (mut window, before) = windows.pop().expect("a window before a floor above 0");
+    let (mut window, before) = windows
+        .pop()
+        .expect("only the start of the text has no sentence start before it");
     claims.truncate(before);
     window.reach = window.reach.max(reach);
     window
 }
 
-/// A number starts at most this many tokens before its unit word ("between
-/// twenty - five and thirty - five thousand km" ...).
+/// A number starts at most this many tokens before its unit word
+/// ("between twenty - five and thirty - five thousand km" ...).
 const NUMBER_REACH: usize = 12;
-/// Tokens a window holds after its last unit word: a quantity reads 14
-/// past its unit word at most, its relation 8.
-const LOOK_AHEAD: usize = 15;
 
-/// Tokens of the text from a sentence start, where tokenizing gives the
-/// tokens the whole text has there (see [`tokens_from`]), up to byte
-/// `reach` and at least [`LOOK_AHEAD`] tokens past the last unit word.
-struct Window<'t> {
-    text: &'t str,
-    /// Byte of the first token: 0 or a sentence start.
-    start: usize,
-    tokens: Vec<Token<'t>>,
-    /// The tokens after these, and the first of them once read.
-    rest: Tokens<'t>,
-    next: Option<Token<'t>>,
-    /// Every token starting at or before this byte is in the window.
-    reach: usize,
-    /// The window holds at least this many tokens (or all the rest).
-    min_len: usize,
-    last_unit: Option<usize>,
-}
-
-impl<'t> Window<'t> {
-    fn new(text: &'t str, start: usize, reach: usize) -> Self {
-        let mut rest = tokens_from(text, start);
-        let next = rest.next();
-        Window {
-            text,
-            start,
-            tokens: Vec::new(),
-            rest,
-            next,
-            reach,
-            min_len: 0,
-            last_unit: None,
-        }
-    }
-
-    /// Byte after the window: where its next token starts.
-    fn end(&self) -> usize {
-        self.next.as_ref().map_or(self.text.len(), |t| t.start)
-    }
-
-    /// The bytes the window covers, as a reach: its last token's start.
-    fn reach_after_tokens(&self) -> usize {
-        self.tokens.last().map_or(self.start, |t| t.start)
-    }
-
-    /// Takes in tokens until the window reaches what it should.
-    fn fill(&mut self) {
-        while let Some(t) = self.next.take() {
-            let n = self.tokens.len();
-            let enough = t.start > self.reach
-                && n >= self.min_len
-                && self.last_unit.is_none_or(|u| n >= u + LOOK_AHEAD);
-            if enough {
-                self.next = Some(t);
-                return;
-            }
-            if is_unit_word(self.text, &t) {
-                self.last_unit = Some(n);
-            }
-            self.tokens.push(t);
-            self.next = self.rest.next();
-        }
-    }
-
-    /// Starts the window earlier, at sentence start `start`.
-    fn prepend(&mut self, start: usize) {
-        let old = self.start;
-        let before: Vec<Token> = tokens_from(self.text, start)
-            .take_while(|t| t.start < old)
-            .collect();
-        let n = before.len();
-        self.tokens.splice(0..0, before);
-        self.last_unit = self.last_unit.map(|u| u + n);
-        self.min_len += n;
-        self.start = start;
-    }
-
-    fn cut(&self) -> Cut {
-        Cut {
-            before: self.start > 0,
-            after: self.next.is_some(),
-        }
-    }
-}
-
-fn is_unit_word(text: &str, t: &Token) -> bool {
-    t.kind == TokenKind::Word && quantity::begins_unit(&t.lower, &text[t.start..t.end])
-}
-
-/// The claims of a window, or which cut ends a reading needed to look past.
-///
-/// A quantity starts at most [`NUMBER_REACH`] tokens before a unit word,
-/// so only those tokens are tried, in the order and with the skips of a
-/// reading of every token.
-fn read_window(window: &Window, names: &Names, gazetteer: &Gazetteer) -> Result<Vec<Claim>, Cut> {
-    let (text, tokens) = (window.text, window.tokens.as_slice());
-    let units: Vec<usize> = (0..tokens.len())
-        .filter(|&k| is_unit_word(text, &tokens[k]))
-        .collect();
-    let (Some(&first_unit), Some(&last_unit)) = (units.first(), units.last()) else {
-        return Ok(Vec::new());
-    };
-    let cut = window.cut();
-    // A quantity could start before the window, or read a qualifier there,
-    // three tokens before its number.
-    let short = Cut {
-        before: cut.before
-            && (first_unit < NUMBER_REACH
-                || (first_unit - NUMBER_REACH..3).any(|i| quantity::reads_before(tokens, i))),
-        after: cut.after && last_unit + LOOK_AHEAD > tokens.len(),
-    };
-    if short != Cut::default() {
-        return Err(short);
-    }
-    let reader = Reader::new(text, tokens, names, gazetteer, cut);
+/// The claims of a window whose unit words are tokens `units`, not yet
+/// measured, in the order and with the skips of a reading that tries a
+/// quantity at every token: only the [`NUMBER_REACH`] tokens before a unit
+/// word can start one.
+fn read_window(
+    text: &str,
+    view: &View,
+    units: &[usize],
+    names: &Names,
+    gazetteer: &Gazetteer,
+) -> Vec<Claim> {
+    let reader = Reader::new(text, view, names, gazetteer);
     let mut claims: Vec<Claim> = Vec::new();
     // First token, end token and sentence of every claim, for carried-over subjects.
     let mut spans: Vec<(usize, usize, usize)> = Vec::new();
     let mut i = 0;
-    for &unit in &units {
+    for &unit in units {
         i = i.max(unit.saturating_sub(NUMBER_REACH));
         while i < unit {
-            let Some(q) = quantity_at(text, tokens, i) else {
+            let Some(q) = quantity_at(text, view, i) else {
                 i += 1;
                 continue;
             };
@@ -343,11 +241,7 @@ fn read_window(window: &Window, names: &Names, gazetteer: &Gazetteer) -> Result<
             i = q.next.max(i + 1);
         }
     }
-    let short = reader.short();
-    if short != Cut::default() {
-        return Err(short);
-    }
-    Ok(claims)
+    claims
 }
 
 fn read_quantity(
@@ -365,7 +259,7 @@ fn read_quantity(
 /// The claim of quantity `q` read as `read`, not yet measured (see
 /// [`measure`]) and without its character offsets (see [`set_char_offsets`]).
 fn claim(reader: &Reader, q: &Quantity, read: Reading) -> Claim {
-    let (text, tokens) = (reader.text, reader.tokens());
+    let (text, tokens) = (reader.text, reader.view());
     let byte_start = tokens[q.first].start;
     let byte_end = tokens[read.end - 1].end;
     Claim {
@@ -442,7 +336,7 @@ fn read_distance(
         // "a 30-km buffer zone" describes a thing, it does not place one.
         return None;
     }
-    let (relation, bearing, after) = relation_at(reader.tokens(), q.next, q.qualifier)?;
+    let (relation, bearing, after) = relation_at(reader.view(), q.next, q.qualifier)?;
     let (subject, reference, end) = match relation {
         Relation::From | Relation::Into => {
             let subject = reader.subject_before(q.first, previous);
@@ -583,13 +477,14 @@ mod tests {
         let text = doc.text.as_str();
         let tokens = quantity::tokenize(text);
         let names = Names::new(mentions);
-        let reader = Reader::new(text, &tokens, &names, gazetteer, Cut::default());
+        let view = View::whole(&tokens);
+        let reader = Reader::new(text, &view, &names, gazetteer);
         let chars = crate::text::CharIndex::new(text);
         let mut claims: Vec<Claim> = Vec::new();
         let mut spans: Vec<(usize, usize, usize)> = Vec::new();
         let mut i = 0;
         while i < tokens.len() {
-            let Some(q) = quantity_at(text, &tokens, i) else {
+            let Some(q) = quantity_at(text, &view, i) else {
                 i += 1;
                 continue;
             };
@@ -608,7 +503,7 @@ mod tests {
             }
             i = q.next.max(i + 1);
         }
-        assert_eq!(reader.short(), Cut::default());
+        assert_eq!(view.short(), Cut::default());
         claims
     }
 
@@ -695,6 +590,9 @@ mod tests {
             "Goma lies 5 km to the north-east of the coast of Democratic Republic of the Congo's border.",
             "Bihac is 9 km to the north - west of the city of Bosnia and Herzegovina's frontier",
             "Narva is 2 km from the border with Russia's Ivangorod, across the river.",
+            "Irpin is twenty -\n\nfive km from Kyiv; a\n\nmile from Bucha lies Hostomel.",
+            "Sumy lies thirty\nKm from the border, and 5 -\n\n10 km from Kharkiv, one\n\nkm away.",
+            "Kupiansk lies between\n\nfive and\n\nten km from the front, said officials in Kharkiv.",
         ];
         let mut texts = crate::sample_texts::with_corpus(&awkward);
         texts.extend(shuffled_texts(&awkward));

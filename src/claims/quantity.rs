@@ -11,6 +11,8 @@
 
 use std::borrow::Cow;
 
+use super::window::View;
+
 /// A word, a number or a punctuation mark, with its byte span in the text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Token<'a> {
@@ -97,16 +99,15 @@ impl<'a> Iterator for Tokens<'a> {
     fn next(&mut self) -> Option<Token<'a>> {
         let text = self.text;
         let bytes = text.as_bytes();
-        let char_at = |i: usize| match bytes[i] {
-            b @ 0..=0x7F => char::from(b),
-            _ => text[i..].chars().next().expect("i is a character boundary"),
-        };
+        let char_at = |i: usize| text[i..].chars().next().unwrap_or(' ');
         let mut i = self.i;
         let c = loop {
-            // ASCII white space, most of the characters between tokens, is
-            // skipped without decoding a character.
+            // ASCII, most of the characters, is read without decoding one.
             let &b = bytes.get(i)?;
-            if matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C) {
+            if b < 0x80 {
+                if !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C) {
+                    break char::from(b);
+                }
                 self.spaced = true;
                 self.newlines += usize::from(b == b'\n');
                 i += 1;
@@ -125,12 +126,27 @@ impl<'a> Iterator for Tokens<'a> {
         let (mut capital, mut non_ascii) = (false, false);
         let (kind, end) = if c.is_ascii_digit() {
             (TokenKind::Number, number_end(text, i))
-        } else if c.is_alphabetic() {
+        } else if c.is_ascii_alphabetic() || (!c.is_ascii() && c.is_alphabetic()) {
             // Letters and the combining marks that belong to them; an ASCII
             // byte other than a letter always ends the word.
             capital = c.is_ascii_uppercase();
             non_ascii = !c.is_ascii();
             let mut end = i + c.len_utf8();
+            // Most words are ASCII letters: eight bytes at a time while so.
+            loop {
+                let lanes = eight_at(bytes, end);
+                let run = (!ascii_letters(lanes) & (ONES * 0x80)).trailing_zeros() / 8;
+                let within = if run == 8 {
+                    u64::MAX
+                } else {
+                    (1 << (8 * run)) - 1
+                };
+                capital |= ascii_capitals(lanes) & within != 0;
+                end += run as usize;
+                if run < 8 {
+                    break;
+                }
+            }
             while end < bytes.len() {
                 let b = bytes[end];
                 if b < 0x80 {
@@ -173,13 +189,11 @@ impl<'a> Iterator for Tokens<'a> {
         self.i = end;
         self.spaced = false;
         self.newlines = 0;
-        self.after_stop = Some(token.is_punct(STOPS));
+        // A stop mark is one ASCII byte.
+        self.after_stop = Some(kind == TokenKind::Punct && matches!(bytes[i], b'.' | b'!' | b'?'));
         Some(token)
     }
 }
-
-/// The marks that end a sentence when white space follows them.
-const STOPS: &[char] = &['.', '!', '?'];
 
 /// Whether a token that begins with `c` starts a sentence, after `newlines`
 /// line breaks and, when `spaced`, white space since the previous token,
@@ -194,6 +208,14 @@ fn starts_sentence(after_stop: Option<bool>, c: char, newlines: usize, spaced: b
         || (spaced && after_stop)
 }
 
+/// A sentence start: its byte, and the byte of the stop mark (`.`, `!` or
+/// `?`) that is the token before it, if one is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SentenceStart {
+    pub at: usize,
+    pub stop: Option<usize>,
+}
+
 /// The last byte from `floor` to `at` where a sentence starts whatever the
 /// text before it is, if there is one; the start of the text is one.
 ///
@@ -206,34 +228,48 @@ fn starts_sentence(after_stop: Option<bool>, c: char, newlines: usize, spaced: b
 /// (after white space beyond ASCII too, which can only add line breaks).
 /// Starts after other white space are missed, which costs a reader of a
 /// window some more text, never a different reading.
-pub fn sentence_start_before(text: &str, at: usize, floor: usize) -> Option<usize> {
+pub fn sentence_start_before(text: &str, at: usize, floor: usize) -> Option<SentenceStart> {
     let b = text.as_bytes();
     let space = |x: u8| matches!(x, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C);
-    let mut p = at.min(b.len().saturating_sub(1));
-    while p >= floor {
-        if p == 0 {
-            return Some(0);
+    // The white space before a start holds a line break or follows a stop:
+    // starts are looked for only after those, found from `at` back.
+    let mut end = at.min(b.len());
+    while let Some(q) = b[..end]
+        .iter()
+        .rposition(|&x| matches!(x, b'\n' | b'.' | b'!' | b'?'))
+    {
+        end = q;
+        // The run of white space `q` is in or before, and the byte after it.
+        let mut w = if b[q] == b'\n' { q } else { q + 1 };
+        while w > 0 && space(b[w - 1]) {
+            w -= 1;
         }
-        if space(b[p - 1]) && !space(b[p]) {
-            // After an ASCII byte, `p` begins a character.
-            let c = text[p..].chars().next().unwrap_or(' ');
-            if !c.is_whitespace() {
-                let mut w = p - 1;
-                while w > 0 && space(b[w - 1]) {
-                    w -= 1;
-                }
-                let newlines = b[w..p].iter().filter(|&&x| x == b'\n').count();
-                if newlines >= 2
-                    || (newlines == 1 && !c.is_lowercase() && !c.is_ascii_digit())
-                    || (w > 0 && matches!(b[w - 1], b'.' | b'!' | b'?'))
-                {
-                    return Some(p);
-                }
-            }
+        let mut p = q + 1;
+        while p < b.len() && space(b[p]) {
+            p += 1;
         }
-        p -= 1;
+        if p < floor {
+            // So are the starts after white space before this one.
+            break;
+        }
+        if p == w || p > at || p == b.len() {
+            continue;
+        }
+        // After an ASCII byte, `p` begins a character.
+        let c = text[p..].chars().next().unwrap_or(' ');
+        if c.is_whitespace() {
+            continue;
+        }
+        let newlines = b[w..p].iter().filter(|&&x| x == b'\n').count();
+        let stop = (w > 0 && matches!(b[w - 1], b'.' | b'!' | b'?')).then(|| w - 1);
+        if newlines >= 2
+            || (newlines == 1 && !c.is_lowercase() && !c.is_ascii_digit())
+            || stop.is_some()
+        {
+            return Some(SentenceStart { at: p, stop });
+        }
     }
-    None
+    (floor == 0).then_some(SentenceStart { at: 0, stop: None })
 }
 
 /// The end of the number that starts at `start`: digits, `,` or `.`
@@ -291,6 +327,45 @@ pub fn parse_number(digits: &str) -> Option<(f64, f64)> {
             return None;
         }
     }
+    // The digits without their group commas, then the fraction: on the
+    // stack for any number a text states, as they are parsed and dropped.
+    let mut buf = [0u8; 40];
+    let mut len = 0;
+    let fraction = frac.map_or(&[][..], |f| f.as_bytes());
+    if int.len() + 1 + fraction.len() > buf.len() {
+        return parse_long_number(int, frac);
+    }
+    for &d in int.as_bytes().iter().filter(|&&d| d != b',') {
+        buf[len] = d;
+        len += 1;
+    }
+    let plain_len = len;
+    let plain = &buf[..plain_len];
+    if plain.is_empty() || !plain.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let zeros = plain.iter().rev().take_while(|&&d| d == b'0').count();
+    if frac.is_some() {
+        buf[len] = b'.';
+        buf[len + 1..len + 1 + fraction.len()].copy_from_slice(fraction);
+        len += 1 + fraction.len();
+    }
+    let value: f64 = std::str::from_utf8(&buf[..len]).ok()?.parse().ok()?;
+    Some((value, number_step(frac, zeros, plain_len)))
+}
+
+/// The step of a number with fraction `frac`, or with `zeros` trailing
+/// zeros among its `digits` digits.
+fn number_step(frac: Option<&str>, zeros: usize, digits: usize) -> f64 {
+    match frac {
+        Some(f) => 10f64.powi(-(f.len() as i32)),
+        None if zeros == digits => 1.0,
+        None => 10f64.powi(zeros as i32),
+    }
+}
+
+/// [`parse_number`] for a number too long for its buffer.
+fn parse_long_number(int: &str, frac: Option<&str>) -> Option<(f64, f64)> {
     let plain: String = int.chars().filter(|&c| c != ',').collect();
     if plain.is_empty() || !plain.bytes().all(|d| d.is_ascii_digit()) {
         return None;
@@ -299,18 +374,8 @@ pub fn parse_number(digits: &str) -> Option<(f64, f64)> {
         Some(f) => format!("{plain}.{f}").parse().ok()?,
         None => plain.parse().ok()?,
     };
-    let step = match frac {
-        Some(f) => 10f64.powi(-(f.len() as i32)),
-        None => {
-            let zeros = plain.bytes().rev().take_while(|&d| d == b'0').count();
-            if zeros == plain.len() {
-                1.0
-            } else {
-                10f64.powi(zeros as i32)
-            }
-        }
-    };
-    Some((value, step))
+    let zeros = plain.bytes().rev().take_while(|&d| d == b'0').count();
+    Some((value, number_step(frac, zeros, plain.len())))
 }
 
 /// A unit of length or area, as the output names it.
@@ -525,7 +590,7 @@ fn number_word(w: &str) -> Option<f64> {
 }
 
 /// The number at token `i`: its value, precision step, and the next token.
-fn number_at(tokens: &[Token], i: usize) -> Option<(f64, f64, usize)> {
+fn number_at(tokens: &View, i: usize) -> Option<(f64, f64, usize)> {
     let t = tokens.get(i)?;
     let word = |k: usize, w: &str| tokens.get(k).is_some_and(|t| t.is_word(w));
     let is_a = |k: usize| word(k, "a") || word(k, "an");
@@ -653,7 +718,14 @@ const UNITS: &[(&[&str], Unit)] = &[
 /// a unit in [`UNITS`] (a [`CASE_SENSITIVE`] one only as written): a
 /// quantity is read only where one is.
 pub fn begins_unit(lower: &str, written: &str) -> bool {
-    match unit_first_word(lower.as_bytes()) {
+    let l = lower.as_bytes();
+    let could = l
+        .first()
+        .is_some_and(|&f| could_begin_unit(f, l.get(1).copied().unwrap_or(0)));
+    if !could || l.len() > LONGEST_UNIT_WORD {
+        return false;
+    }
+    match unit_first_word(l) {
         Some(case_sensitive) => !case_sensitive || written == lower,
         None => false,
     }
@@ -687,33 +759,122 @@ pub fn unit_words(text: &str) -> Option<Vec<usize>> {
     }
     let b = text.as_bytes();
     let mut found = Vec::new();
-    let mut i = 0;
-    loop {
-        while i < b.len() && !b[i].is_ascii_alphabetic() {
-            i += 1;
+    // Eight bytes at a time, the starts of runs of letters, of which only
+    // the few that begin as a unit's first word does are read on.
+    // Bit 7: the byte before the eight is a letter.
+    let mut carry = 0;
+    let mut base = 0;
+    while base < b.len() {
+        let lanes = eight_at(b, base);
+        let letters = ascii_letters(lanes);
+        let mut starts = letters & !((letters << 8) | carry);
+        carry = letters >> 56;
+        while starts != 0 {
+            let lane = starts.trailing_zeros() / 8;
+            starts &= starts - 1;
+            let first = (lanes >> (8 * lane)) as u8;
+            if UNIT_FIRST_LETTERS & (1 << (first & 31)) == 0 {
+                continue;
+            }
+            let at = base + lane as usize;
+            let second = if lane < 7 {
+                (lanes >> (8 * lane + 8)) as u8
+            } else {
+                b.get(at + 1).copied().unwrap_or(0)
+            };
+            if !could_begin_unit(first, second) {
+                continue;
+            }
+            let mut end = at + 1;
+            while end < b.len() && end <= at + LONGEST_UNIT_WORD && b[end].is_ascii_alphabetic() {
+                end += 1;
+            }
+            if ascii_begins_unit(&b[at..end]) {
+                found.push(at);
+            }
         }
-        if i == b.len() {
-            return Some(found);
-        }
-        let start = i;
-        while i < b.len() && b[i].is_ascii_alphabetic() {
-            i += 1;
-        }
-        if ascii_begins_unit(&b[start..i]) {
-            found.push(start);
+        base += 8;
+    }
+    Some(found)
+}
+
+/// Bit `c & 31` for every letter `c` that begins a word in
+/// [`unit_first_word`]: the same bit for both cases of a letter.
+const UNIT_FIRST_LETTERS: u64 = {
+    let (letters, mut bits, mut k) = (b"ahkmns", 0, 0);
+    while k < letters.len() {
+        bits |= 1 << (letters[k] & 31);
+        k += 1;
+    }
+    bits
+};
+
+/// A byte in every lane.
+const ONES: u64 = u64::MAX / 255;
+
+/// The eight bytes from `at` as lanes of a `u64`, zero past the end.
+fn eight_at(bytes: &[u8], at: usize) -> u64 {
+    match bytes.get(at..at + 8) {
+        Some(eight) => u64::from_le_bytes(eight.try_into().unwrap_or_default()),
+        None => {
+            let mut last = [0u8; 8];
+            let rest = bytes.get(at..).unwrap_or_default();
+            last[..rest.len()].copy_from_slice(rest);
+            u64::from_le_bytes(last)
         }
     }
 }
 
-/// [`begins_unit`] for a word of ASCII letters.
-fn ascii_begins_unit(written: &[u8]) -> bool {
-    const LONGEST: usize = "kilometres".len();
-    // Most words are ruled out by their first letter or their length.
-    let first = written.first().map_or(0, |&c| c | 0x20);
-    if !matches!(first, b'a' | b'h' | b'k' | b'm' | b'n' | b's') || written.len() > LONGEST {
+/// Bit 7 of every byte of `lanes` strictly between `above` and `below`
+/// (both ASCII), computed in all lanes at once without carries between
+/// them; bytes beyond ASCII are in no range.
+fn ascii_between(lanes: u64, above: u8, below: u8) -> u64 {
+    let low = lanes & (ONES * 0x7F);
+    let under = ONES * (127 + u64::from(below)) - low;
+    let over = low + ONES * (127 - u64::from(above));
+    under & over & !lanes & (ONES * 0x80)
+}
+
+/// Bit 7 of every byte of `lanes` that is an ASCII letter: once `0x20` is
+/// set in it, strictly between `` ` `` and `{`.
+fn ascii_letters(lanes: u64) -> u64 {
+    ascii_between(lanes | (ONES * 0x20), b'`', b'{')
+}
+
+/// Bit 7 of every byte of `lanes` that is an ASCII capital.
+fn ascii_capitals(lanes: u64) -> u64 {
+    ascii_between(lanes, b'@', b'[')
+}
+
+/// Whether a run of letters that starts with bytes `first` and `second`
+/// can be a word in [`unit_first_word`], in either case: most words are
+/// ruled out here, before their length is known.
+fn could_begin_unit(first: u8, second: u8) -> bool {
+    // A letter that begins no unit's word, as most do, is ruled out first.
+    if UNIT_FIRST_LETTERS & (1 << (first & 31)) == 0 {
         return false;
     }
-    let mut lower = [0u8; LONGEST];
+    match (first | 0x20, second | 0x20) {
+        (b'a', b'c') | (b'h', b'a' | b'e') | (b'k', b'i' | b'm') | (b'n', b'a' | b'm') => true,
+        (b's', b'q') | (b'm', b'e' | b'i') => true,
+        // "m" alone
+        (b'm', _) => !second.is_ascii_alphabetic(),
+        _ => false,
+    }
+}
+
+/// The longest word in [`unit_first_word`].
+const LONGEST_UNIT_WORD: usize = "kilometres".len();
+
+/// [`begins_unit`] for a word of ASCII letters.
+fn ascii_begins_unit(written: &[u8]) -> bool {
+    // Most words are ruled out by their first letter or their length.
+    let (first, second) = (written.first(), written.get(1));
+    let could = first.is_some_and(|&f| could_begin_unit(f, second.copied().unwrap_or(0)));
+    if !could || written.len() > LONGEST_UNIT_WORD {
+        return false;
+    }
+    let mut lower = [0u8; LONGEST_UNIT_WORD];
     let lower = &mut lower[..written.len()];
     lower.copy_from_slice(written);
     lower.make_ascii_lowercase();
@@ -727,8 +888,16 @@ fn ascii_begins_unit(written: &[u8]) -> bool {
 const CASE_SENSITIVE: &[&str] = &["m", "mi", "ha"];
 
 /// The unit at token `i`, and the token after it.
-fn unit_at(text: &str, tokens: &[Token], i: usize) -> Option<(Unit, usize)> {
+fn unit_at(text: &str, tokens: &View, i: usize) -> Option<(Unit, usize)> {
+    // Most tokens after a number begin no unit: leave before the search.
+    let t = tokens.get(i)?;
+    if !begins_unit(&t.lower, &text[t.start..t.end]) {
+        return None;
+    }
     'units: for (words, unit) in UNITS {
+        if words[0].as_bytes()[0] != t.lower.as_bytes()[0] {
+            continue;
+        }
         for (k, w) in words.iter().enumerate() {
             let Some(t) = tokens.get(i + k) else {
                 continue 'units;
@@ -757,48 +926,64 @@ fn unit_at(text: &str, tokens: &[Token], i: usize) -> Option<(Unit, usize)> {
 
 /// The qualifier that ends just before token `i`: its normalized form, its
 /// words as written, and its first token.
-fn qualifier_before(text: &str, tokens: &[Token], i: usize) -> Option<(Qualifier, String, usize)> {
+fn qualifier_before(text: &str, tokens: &View, i: usize) -> Option<(Qualifier, String, usize)> {
     for (words, q) in QUALIFIERS {
+        // Its last word first: most fail there, before reading further back.
         let n = words.len();
-        if i < n {
-            continue;
-        }
-        let first = i - n;
-        let matches = words
-            .iter()
-            .enumerate()
-            .all(|(k, w)| tokens[first + k].is_word(w));
-        // "approx." keeps its dot.
+        let matches = (1..=n).all(|k| {
+            tokens
+                .back(i, k)
+                .is_some_and(|j| tokens[j].is_word(words[n - k]))
+        });
         if matches {
+            let first = i - n;
             let written = &text[tokens[first].start..tokens[i - 1].end];
             return Some((*q, written.to_string(), first));
         }
     }
-    if i >= 2 && tokens[i - 1].is_punct(&['.']) && tokens[i - 2].is_word("approx") {
+    // "approx." keeps its dot.
+    let dot = tokens
+        .back(i, 1)
+        .is_some_and(|j| tokens[j].is_punct(&['.']));
+    if dot
+        && tokens
+            .back(i, 2)
+            .is_some_and(|j| tokens[j].is_word("approx"))
+    {
         let written = &text[tokens[i - 2].start..tokens[i - 1].end];
         return Some((Qualifier::About, written.to_string(), i - 2));
     }
     None
 }
 
-/// Whether [`quantity_at`] `i` reads the tokens before `i` (three at
-/// most): only when a number starts there, as it is `None` otherwise,
-/// whatever they are.
-pub fn reads_before(tokens: &[Token], i: usize) -> bool {
-    number_at(tokens, i).is_some()
+/// Whether token `t` can be one of a quantity's words from its number to
+/// its unit: a number or a number word, "a", "half", "dozen", "hundred",
+/// "thousand", the "and" or "to" of a range, a hyphen. A quantity that
+/// starts before a token that is none of these ends before it.
+pub fn in_number(t: &Token) -> bool {
+    match t.kind {
+        TokenKind::Number => true,
+        TokenKind::Word => {
+            matches!(
+                &*t.lower,
+                "a" | "an" | "half" | "dozen" | "hundred" | "thousand" | "and" | "to"
+            ) || number_word(&t.lower).is_some()
+        }
+        TokenKind::Punct => t.is_punct(HYPHENS),
+    }
 }
 
 /// The quantity whose number starts at token `i`, if a unit follows it.
-pub fn quantity_at(text: &str, tokens: &[Token], i: usize) -> Option<Quantity> {
+pub fn quantity_at(text: &str, tokens: &View, i: usize) -> Option<Quantity> {
     let t = tokens.get(i)?;
-    if t.kind == TokenKind::Number && i > 0 {
-        let prev = &tokens[i - 1];
-        // Money ("$1.5"), or digits glued to a word ("A1", "33rd" is caught by the unit).
-        if prev.is_punct(&['$', '€', '£', '¥', '#']) && !t.spaced {
-            return None;
-        }
-        if prev.kind != TokenKind::Punct && !t.spaced {
-            return None;
+    // Money ("$1.5"), or digits glued to a word ("A1", "33rd" is caught by
+    // the unit): the token before matters only to digits glued to it.
+    if t.kind == TokenKind::Number && !t.spaced {
+        if let Some(p) = tokens.back(i, 1) {
+            let prev = &tokens[p];
+            if prev.is_punct(&['$', '€', '£', '¥', '#']) || prev.kind != TokenKind::Punct {
+                return None;
+            }
         }
     }
     let (value, step, mut next) = number_at(tokens, i)?;
@@ -806,7 +991,10 @@ pub fn quantity_at(text: &str, tokens: &[Token], i: usize) -> Option<Quantity> {
     let mut qualifier = None;
     let mut value_max = None;
     let mut step = step;
-    if i > 0 && tokens[i - 1].is_word("between") {
+    if tokens
+        .back(i, 1)
+        .is_some_and(|p| tokens[p].is_word("between"))
+    {
         // "between 5 and 10 miles"
         if !tokens.get(next).is_some_and(|t| t.is_word("and")) {
             return None;
@@ -879,7 +1067,7 @@ pub enum Relation {
 /// The relation after a distance: optional direction, then a relation word.
 /// Returns the relation, the direction, and the token after the relation word.
 pub fn relation_at(
-    tokens: &[Token],
+    tokens: &View,
     i: usize,
     qualifier: Option<Qualifier>,
 ) -> Option<(Relation, Option<Bearing>, usize)> {
@@ -933,6 +1121,9 @@ fn direction_prefix(w: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The marks that end a sentence when white space follows them.
+    const STOPS: &[char] = &['.', '!', '?'];
 
     /// The character-iterator tokenizer that [`tokenize`] replaced.
     fn tokenize_by_chars(text: &str) -> Vec<Token<'_>> {
@@ -998,6 +1189,7 @@ mod tests {
             "a\u{300}b 3rd $1.5 20-30 km\r\n\u{2009}x",
             "KHARKIV ÉMILE KÖLN İstanbul ΩMEGA MiXeD\u{b}x\u{c}y\u{1c}z\u{85}w\u{2028}v\u{3000}u",
             "\n \nA. b! C? \n\nd",
+            "a.\u{a0}\nB x.\n\n\u{2028}Y end.\t\r\nNext 1.\n2 . . \n\n\n a!?  b q?\u{3000}x 5.\n\u{e9}",
             "",
         ]);
         for t in &texts {
@@ -1013,6 +1205,7 @@ mod tests {
             "é km, kmé, e\u{301}km, km\u{301}, 5\u{301}km, \u{212A}m",
             "A. b! C? \n\nd\n e\n5 f.\u{2028}G . \t\u{b}H ?\r\nI 1 200. 2 300",
             "\n \nA. b! C? \n\nd",
+            "a.\u{a0}\nB x.\n\n\u{2028}Y end.\t\r\nNext 1.\n2 . . \n\n\n a!?  b q?\u{3000}x 5.\n\u{e9}",
             "",
         ])
     }
@@ -1044,6 +1237,49 @@ mod tests {
         assert_eq!(to_ascii.collect::<Vec<_>>(), ['\u{212A}']);
     }
 
+    /// The byte walk [`unit_words`] replaced.
+    fn unit_words_by_bytes(text: &str) -> Vec<usize> {
+        let b = text.as_bytes();
+        let mut found = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            if !b[i].is_ascii_alphabetic() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < b.len() && b[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+            if ascii_begins_unit(&b[start..i]) {
+                found.push(start);
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn unit_words_equal_the_byte_walk() {
+        for t in &awkward_texts() {
+            // Every alignment of the words to the eight-byte chunks.
+            for shift in 0..8 {
+                let t = format!("{}{t}", "k".repeat(shift % 2) + &" ".repeat(shift));
+                if let Some(words) = unit_words(&t) {
+                    assert_eq!(words, unit_words_by_bytes(&t), "{t:?}");
+                }
+            }
+        }
+        for b in 0..=255u8 {
+            let lanes = u64::from_le_bytes([b, b'a', b, b'Z', b, 0x80, b, b' ']);
+            let want = [b, b'a', b, b'Z', b, 0x80, b, b' ']
+                .iter()
+                .enumerate()
+                .map(|(k, c)| u64::from(c.is_ascii_alphabetic()) << (8 * k + 7))
+                .sum::<u64>();
+            assert_eq!(ascii_letters(lanes), want, "{b:#x}");
+        }
+    }
+
     #[test]
     fn begins_unit_accepts_the_first_words_of_units_and_no_other() {
         let of_units = |lower: &str, written: &str| {
@@ -1067,11 +1303,59 @@ mod tests {
         }
     }
 
+    /// The walk back byte by byte that [`sentence_start_before`] replaced.
+    fn sentence_start_by_bytes(text: &str, at: usize, floor: usize) -> Option<SentenceStart> {
+        let b = text.as_bytes();
+        let space = |x: u8| matches!(x, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C);
+        let mut p = at.min(b.len().saturating_sub(1));
+        while p >= floor {
+            if p == 0 {
+                return Some(SentenceStart { at: 0, stop: None });
+            }
+            if space(b[p - 1]) && !space(b[p]) {
+                // After an ASCII byte, `p` begins a character.
+                let c = text[p..].chars().next().unwrap_or(' ');
+                if !c.is_whitespace() {
+                    let mut w = p - 1;
+                    while w > 0 && space(b[w - 1]) {
+                        w -= 1;
+                    }
+                    let newlines = b[w..p].iter().filter(|&&x| x == b'\n').count();
+                    let stop = (w > 0 && matches!(b[w - 1], b'.' | b'!' | b'?')).then(|| w - 1);
+                    if newlines >= 2
+                        || (newlines == 1 && !c.is_lowercase() && !c.is_ascii_digit())
+                        || stop.is_some()
+                    {
+                        return Some(SentenceStart { at: p, stop });
+                    }
+                }
+            }
+            p -= 1;
+        }
+        None
+    }
+
+    #[test]
+    fn sentence_starts_equal_the_byte_walk() {
+        for t in &awkward_texts() {
+            let step = if t.len() < 2000 { 1 } else { 7 };
+            for at in (0..=t.len() + 1).step_by(step) {
+                for floor in [0, at / 2, at.saturating_sub(3), at] {
+                    assert_eq!(
+                        sentence_start_before(t, at, floor),
+                        sentence_start_by_bytes(t, at, floor),
+                        "{t:?} at {at} floor {floor}"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn reading_from_a_sentence_start_gives_the_tokens_of_the_whole_text() {
         for t in &awkward_texts() {
             let tokens = tokenize(t);
-            let mut starts: Vec<usize> = (0..=t.len())
+            let mut starts: Vec<SentenceStart> = (0..=t.len())
                 .step_by(3)
                 .flat_map(|at| {
                     [
@@ -1081,13 +1365,21 @@ mod tests {
                 })
                 .flatten()
                 .collect();
-            starts.sort_unstable();
+            starts.sort_unstable_by_key(|s| s.at);
             starts.dedup();
-            for p in starts {
+            for SentenceStart { at: p, stop } in starts {
                 let k = tokens.partition_point(|k| k.start < p);
                 if p > 0 {
                     assert!(
                         tokens[k].start == p && tokens[k].sentence_start,
+                        "{t:?} at {p}"
+                    );
+                }
+                // A stop mark found before it is the token before it.
+                if let Some(stop) = stop {
+                    let before = &tokens[k - 1];
+                    assert!(
+                        before.start == stop && before.is_punct(STOPS),
                         "{t:?} at {p}"
                     );
                 }
@@ -1103,7 +1395,48 @@ mod tests {
 
     fn first_quantity(text: &str) -> Option<Quantity> {
         let tokens = tokenize(text);
-        (0..tokens.len()).find_map(|i| quantity_at(text, &tokens, i))
+        (0..tokens.len()).find_map(|i| quantity_at(text, &View::whole(&tokens), i))
+    }
+
+    /// The reading [`parse_number`] replaced, which built its strings.
+    fn parse_number_by_strings(digits: &str) -> Option<(f64, f64)> {
+        let (int, frac) = match digits.split_once('.') {
+            Some((i, f)) if !f.contains(['.', ',']) => (i, Some(f)),
+            Some(_) => return None,
+            None => (digits, None),
+        };
+        if int.contains(',') {
+            let mut groups = int.split(',');
+            let first = groups.next()?;
+            if first.is_empty() || first.len() > 3 || groups.any(|g| g.len() != 3) {
+                return None;
+            }
+        }
+        parse_long_number(int, frac)
+    }
+
+    #[test]
+    fn parse_number_equals_the_string_reading() {
+        let mut numbers: Vec<String> = [
+            "0", "00", "0.0", "1,200", "1,200.50", ".5", "5.", "1.2.3", "12,3456",
+        ]
+        .map(String::from)
+        .to_vec();
+        for t in &awkward_texts() {
+            numbers.extend(
+                tokenize(t)
+                    .iter()
+                    .filter(|k| k.kind == TokenKind::Number)
+                    .map(|k| k.lower.to_string()),
+            );
+        }
+        for n in 0..60 {
+            numbers.push("9".repeat(n) + "." + &"0".repeat(60 - n));
+            numbers.push("1".to_string() + &",000".repeat(n / 4));
+        }
+        for n in &numbers {
+            assert_eq!(parse_number(n), parse_number_by_strings(n), "{n}");
+        }
     }
 
     #[test]
@@ -1361,17 +1694,20 @@ mod tests {
         ];
         for &(text, rel, bearing) in table {
             let tokens = tokenize(text);
-            let q = quantity_at(text, &tokens, 0).unwrap();
-            let (r, b, _) =
-                relation_at(&tokens, q.next, q.qualifier).unwrap_or_else(|| panic!("{text}"));
+            let q = quantity_at(text, &View::whole(&tokens), 0).unwrap();
+            let (r, b, _) = relation_at(&View::whole(&tokens), q.next, q.qualifier)
+                .unwrap_or_else(|| panic!("{text}"));
             assert_eq!((r, b.map(|b| b.name)), (rel, bearing), "{text}");
         }
         let text = "a span of 1,080 metres.";
         let tokens = tokenize(text);
         let q = (0..tokens.len())
-            .find_map(|i| quantity_at(text, &tokens, i))
+            .find_map(|i| quantity_at(text, &View::whole(&tokens), i))
             .unwrap();
-        assert_eq!(relation_at(&tokens, q.next, q.qualifier), None);
+        assert_eq!(
+            relation_at(&View::whole(&tokens), q.next, q.qualifier),
+            None
+        );
     }
 
     #[test]

@@ -25,12 +25,11 @@
 //!
 //! This module does not measure anything (see [`super::check`]).
 
-use std::cell::Cell;
-
 use crate::gazetteer::{Gazetteer, PlaceIdx, PlaceKind};
 use crate::resolve::ResolvedMention;
 
 use super::quantity::{Token, TokenKind};
+use super::window::View;
 
 /// A place playing a role in a claim.
 #[derive(Debug, Clone, PartialEq)]
@@ -183,115 +182,81 @@ fn at_offset(sorted: &[(usize, usize)], offset: usize) -> Option<usize> {
         .map(|k| sorted[k].1)
 }
 
-/// Which ends of a window are not the ends of the text.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Cut {
-    pub before: bool,
-    pub after: bool,
+/// Whether `fold(name)` starts with `stem`, which has no space: whether the
+/// first word of its folded characters does (folding drops the spaces
+/// before it and makes those after it one), folding only as much of `name`
+/// as that takes rather than every country's name for every adjective.
+fn folds_to_start(name: &str, stem: &str, folded: &mut String) -> bool {
+    folded.clear();
+    for c in name.chars() {
+        crate::text::fold_char(c, folded);
+        let word = folded.trim_start_matches(' ');
+        if word.len() >= stem.len() || !stem.starts_with(word) {
+            return word.starts_with(stem);
+        }
+    }
+    folded.trim_start_matches(' ').starts_with(stem)
 }
 
-/// A window of a document's text, from a sentence start, read for the
-/// claims in it.
+/// A window of a document's text, read for the claims in it.
 ///
-/// Every token that may lie past the window is read through [`Reader::tok`],
-/// and every step back that may leave it through
-/// [`Reader::back`] or [`Reader::sentence_before`]: a read that falls
-/// beyond a cut end of the window is noted in [`Reader::short`] (and sees
-/// nothing), so that a window too small for a reading is read again larger,
-/// and a reading that noted nothing is the reading of the whole text.
+/// Tokens that may lie past the window are read through [`View::get`],
+/// steps back that may leave it through [`View::back`] and
+/// [`Reader::sentence_before`], so that a reading that needed more than the
+/// window noted it (see [`super::window`]).
 pub struct Reader<'a> {
     pub text: &'a str,
-    tokens: &'a [Token<'a>],
+    view: &'a View<'a>,
     names: &'a Names<'a>,
     gazetteer: &'a Gazetteer,
     /// Sentence number of every token.
     sentence: Vec<usize>,
-    cut: Cut,
-    short: Cell<Cut>,
 }
 
 impl<'a> Reader<'a> {
-    /// `tokens` are [`tokenize`](super::quantity::tokenize)'s tokens of
-    /// `text` from a sentence start on, up to a sentence start or the end.
     pub fn new(
         text: &'a str,
-        tokens: &'a [Token<'a>],
+        view: &'a View<'a>,
         names: &'a Names<'a>,
         gazetteer: &'a Gazetteer,
-        cut: Cut,
     ) -> Self {
-        let mut sentence = Vec::with_capacity(tokens.len());
+        let mut sentence = Vec::with_capacity(view.len());
         let mut n = 0;
-        for (i, t) in tokens.iter().enumerate() {
-            if t.sentence_start && i > 0 {
+        for k in 0..view.len() {
+            if view[k].sentence_start && k > 0 {
                 n += 1;
             }
             sentence.push(n);
         }
         Reader {
             text,
-            tokens,
+            view,
             names,
             gazetteer,
             sentence,
-            cut,
-            short: Cell::new(Cut::default()),
         }
     }
 
-    /// The tokens, for reads that stay a known number of tokens from a
-    /// unit (see [`super::extract`]).
-    pub fn tokens(&self) -> &'a [Token<'a>] {
-        self.tokens
+    pub fn view(&self) -> &'a View<'a> {
+        self.view
     }
 
-    /// Which ends of the window are not the ends of the text.
-    pub fn cut(&self) -> Cut {
-        self.cut
-    }
-
-    /// Which cut ends of the window a reading needed to look past.
-    pub fn short(&self) -> Cut {
-        self.short.get()
-    }
-
-    /// Token `k`, noting a read past a cut end.
     fn tok(&self, k: usize) -> Option<&'a Token<'a>> {
-        let t = self.tokens.get(k);
-        if t.is_none() && self.cut.after {
-            self.short.set(Cut {
-                after: true,
-                ..self.short.get()
-            });
-        }
-        t
+        self.view.get(k)
     }
 
-    /// Token `k - n`, noting a step back past a cut start.
     fn back(&self, k: usize, n: usize) -> Option<usize> {
-        let b = k.checked_sub(n);
-        if b.is_none() {
-            self.note_before();
-        }
-        b
+        self.view.back(k, n)
     }
 
-    /// The sentence before sentence `s`, noting a step back past a cut start.
+    /// The sentence before sentence `s`; a window's first sentence (after
+    /// its context) has none it can read, which is noted.
     fn sentence_before(&self, s: usize) -> Option<usize> {
-        let b = s.checked_sub(1);
-        if b.is_none() {
-            self.note_before();
+        if s <= self.sentence_of(self.view.first()) {
+            self.view.note_before();
+            return None;
         }
-        b
-    }
-
-    fn note_before(&self) {
-        if self.cut.before {
-            self.short.set(Cut {
-                before: true,
-                ..self.short.get()
-            });
-        }
+        Some(s - 1)
     }
 
     pub fn sentence_of(&self, tok: usize) -> usize {
@@ -332,7 +297,7 @@ impl<'a> Reader<'a> {
     }
 
     fn span_text(&self, first: usize, end: usize) -> String {
-        self.text[self.tokens[first].start..self.tokens[end - 1].end].to_string()
+        self.text[self.view[first].start..self.view[end - 1].end].to_string()
     }
 
     /// Token `k` starts a clause: a sentence, or after `;`, `:`, quotes,
@@ -341,10 +306,16 @@ impl<'a> Reader<'a> {
         let Some(t) = self.tok(k) else {
             return true;
         };
+        if k < self.view.first() {
+            // The context before a window: whether it starts a clause is
+            // not known.
+            self.view.note_before();
+            return true;
+        }
         if t.sentence_start || k == 0 {
             return true;
         }
-        let prev = &self.tokens[k - 1];
+        let prev = &self.view[k - 1];
         if prev.is_punct(&[';', ':', '"', '\u{201C}', '\u{201D}', '(', ')', '\u{2014}'])
             || (prev.is_punct(&['\u{2013}', '-']) && prev.spaced && t.spaced)
         {
@@ -357,20 +328,22 @@ impl<'a> Reader<'a> {
         conj && prev.is_punct(&[','])
     }
 
-    /// The city a sentence is about: its first city, before token `before`.
-    fn topic_city(&self, sentence: usize, before: usize) -> Option<&'a ResolvedMention> {
+    /// The city a sentence is about: its first city, before token `before`
+    /// (`None`: in all of it).
+    fn topic_city(&self, sentence: usize, before: Option<usize>) -> Option<&'a ResolvedMention> {
         self.mentions_in(sentence, before)
             .into_iter()
             .find(|m| matches!(self.gazetteer.place(m.place).kind, PlaceKind::City))
     }
 
-    /// The non-outlier mentions of a sentence that start before token `before`.
-    /// A window starts at a sentence start, and `before` is a token of the
-    /// window, or the sentence ends before one: this reads the whole of it.
-    fn mentions_in(&self, sentence: usize, before: usize) -> Vec<&'a ResolvedMention> {
-        let limit = self.tokens.get(before).map_or(usize::MAX, |t| t.start);
-        (0..self.tokens.len())
-            .filter(|&k| self.sentence[k] == sentence && self.tokens[k].start < limit)
+    /// The non-outlier mentions of a sentence that start before token
+    /// `before` (`None`: in all of it). A window starts at a sentence start,
+    /// and `before` is a token of the window, or the sentence ends before
+    /// one: this reads all of the window's tokens of it.
+    fn mentions_in(&self, sentence: usize, before: Option<usize>) -> Vec<&'a ResolvedMention> {
+        let limit = before.map_or(usize::MAX, |k| self.view[k].start);
+        (0..self.view.len())
+            .filter(|&k| self.sentence[k] == sentence && self.view[k].start < limit)
             .filter_map(|k| self.mention_starting(k))
             .filter(|m| !m.outlier)
             .collect()
@@ -380,9 +353,9 @@ impl<'a> Reader<'a> {
     /// with, or the city the previous sentence starts with.
     fn anaphor(&self, k: usize) -> Option<Role> {
         let s = self.sentence_of(k);
-        let m = self.topic_city(s, k).or_else(|| {
+        let m = self.topic_city(s, Some(k)).or_else(|| {
             self.sentence_before(s)
-                .and_then(|p| self.topic_city(p, usize::MAX))
+                .and_then(|p| self.topic_city(p, None))
         })?;
         Some(Role {
             place: m.place,
@@ -439,7 +412,7 @@ impl<'a> Reader<'a> {
         if let Some(m) = self.mention_ending(prev) {
             return Some(self.role(m));
         }
-        if self.tokens[prev].is_punct(&[',']) {
+        if self.view[prev].is_punct(&[',']) {
             // "Sumy, about 130 km south-west of Kursk, lies 30 km": both are Sumy.
             if let Some((_, _, subject)) = previous_ends_at(prev) {
                 return subject.cloned();
@@ -456,11 +429,10 @@ impl<'a> Reader<'a> {
         // "Sudzha, the Russian border town about 45 km"
         let mut j = prev;
         for _ in 0..6 {
-            if self.tokens[j].kind != TokenKind::Word || self.clause_starts(j) {
+            if self.view[j].kind != TokenKind::Word || self.clause_starts(j) {
                 return None;
             }
-            if matches!(self.word(j), Some("the" | "a" | "an"))
-                && self.tokens[j - 1].is_punct(&[','])
+            if matches!(self.word(j), Some("the" | "a" | "an")) && self.view[j - 1].is_punct(&[','])
             {
                 return self
                     .back(j, 2)
@@ -481,7 +453,7 @@ impl<'a> Reader<'a> {
                 return None;
             }
             j -= 1;
-            if self.tokens[j].is_punct(&[',']) {
+            if self.view[j].is_punct(&[',']) {
                 return self.back(j, 1).and_then(|p| self.mention_ending(p));
             }
         }
@@ -588,10 +560,11 @@ impl<'a> Reader<'a> {
             .find_map(|s| lower.strip_suffix(s))
             .filter(|s| s.chars().count() >= 3)?;
         let outlines = self.gazetteer.outlines().ok()?;
+        let mut folded = String::new();
         let mut found = outlines.codes().filter(|code| {
             self.gazetteer
                 .country(code)
-                .is_some_and(|p| crate::text::fold(&self.gazetteer.place(p).name).starts_with(stem))
+                .is_some_and(|p| folds_to_start(&self.gazetteer.place(p).name, stem, &mut folded))
         });
         let first = found.next()?;
         found.next().is_none().then(|| first.to_string())
@@ -607,8 +580,8 @@ impl<'a> Reader<'a> {
             let ok = (t.kind == TokenKind::Word && !NP_STOPS.contains(&t.lower.as_ref()))
                 || glued
                 || (j > k
-                    && !self.tokens[j - 1].spaced
-                    && self.tokens[j - 1].is_punct(&['\'', '\u{2019}', '-']));
+                    && !self.view[j - 1].spaced
+                    && self.view[j - 1].is_punct(&['\'', '\u{2019}', '-']));
             if !ok || (j > k && t.sentence_start) {
                 break;
             }
@@ -634,10 +607,10 @@ impl<'a> Reader<'a> {
             }
             out
         };
-        let mut found = cities(self.mentions_in(s, first));
+        let mut found = cities(self.mentions_in(s, Some(first)));
         if found.len() < 2 {
             if let Some(p) = self.sentence_before(s) {
-                found = cities(self.mentions_in(p, usize::MAX));
+                found = cities(self.mentions_in(p, None));
             }
         }
         if found.len() < 2 {
@@ -690,5 +663,62 @@ impl<'a> Reader<'a> {
             j += 1;
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_to_start_is_fold_then_starts_with() {
+        let g = Gazetteer::embedded().expect("the built-in gazetteer");
+        let outlines = g.outlines().expect("country outlines");
+        let mut names: Vec<String> = outlines
+            .codes()
+            .filter_map(|c| g.country(c))
+            .map(|p| g.place(p).name.clone())
+            .collect();
+        names.extend(
+            [
+                "",
+                " ",
+                "  Poland",
+                "Pol and",
+                "Pol\u{a0}\u{a0}and",
+                "\u{FF30}oland",
+                "\u{FB01}nland",
+                "C\u{F4}te d\u{2019}Ivoire",
+                "Co\u{302}te",
+                "Iraq-i",
+                "I",
+            ]
+            .map(String::from),
+        );
+        let mut stems: Vec<String> = [
+            "pol", "fin", "fi", "cot", "c\u{f4}t", "iraq", "xyz", "polan",
+        ]
+        .map(String::from)
+        .to_vec();
+        for n in &names {
+            let f = crate::text::fold(n);
+            stems.extend(
+                (1..=8)
+                    .filter_map(|k| f.get(..k))
+                    .filter(|s| !s.contains(' '))
+                    .map(String::from),
+            );
+        }
+        stems.sort();
+        stems.dedup();
+        for n in &names {
+            for s in &stems {
+                assert_eq!(
+                    folds_to_start(n, s, &mut String::new()),
+                    crate::text::fold(n).starts_with(s.as_str()),
+                    "{n:?} {s:?}"
+                );
+            }
+        }
     }
 }
