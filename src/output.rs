@@ -362,10 +362,18 @@ impl<'g> MapBuilder<'g> {
             }
         }
         let doc_ix = self.docs.len().saturating_sub(1) as u32;
-        let snippet_ids: Vec<u32> = (prepared.snippet_texts.iter())
-            .map(|s| self.snippets.intern(s))
+        // Interned once for the consecutive mentions that share a snippet.
+        let mut last: Option<((u32, u32), u32)> = None;
+        let snippets: Vec<u32> = (prepared.snippets.iter().zip(prepared.snippets()))
+            .map(|(&at, text)| match last {
+                Some((a, id)) if a == at => id,
+                _ => {
+                    let id = self.snippets.intern(text);
+                    last = Some((at, id));
+                    id
+                }
+            })
             .collect();
-        let snippets = prepared.snippets.iter().map(|&k| snippet_ids[k as usize]);
         for (m, snippet) in analysis.mentions.iter().zip(snippets) {
             let key = (m.place, self.per_document.then_some(doc_no));
             let i = *self.index.entry(key).or_insert_with(|| {
@@ -424,58 +432,63 @@ impl<'g> MapBuilder<'g> {
 /// that puts them in order does little more than count.
 #[derive(Default)]
 pub struct PreparedPart {
-    /// For every mention, its snippet in `snippet_texts`.
-    snippets: Vec<u32>,
-    /// Each snippet once, escaped as a JSON string: consecutive mentions
-    /// of one sentence share it.
-    snippet_texts: Vec<Box<str>>,
+    /// For every mention, where its snippet is in `snippet_texts`.
+    snippets: Vec<(u32, u32)>,
+    /// Each snippet once, escaped as a JSON string, back to back (one
+    /// buffer, not one allocation each): consecutive mentions of one
+    /// sentence share it.
+    snippet_texts: String,
     claims: RenderedFeatures,
 }
 
 impl PreparedPart {
     pub fn new(doc: &Document, analysis: &Analysis, gazetteer: &Gazetteer) -> PreparedPart {
         let sentences = Sentences::new(&doc.text);
-        let mut snippets = Vec::with_capacity(analysis.mentions.len());
-        let mut snippet_texts = Vec::new();
-        // Where each of `snippet_texts` was cut.
-        let mut cuts = Vec::new();
+        let mut part = PreparedPart {
+            snippets: Vec::with_capacity(analysis.mentions.len()),
+            ..PreparedPart::default()
+        };
+        // Where each snippet was cut, and where it is in `snippet_texts`.
+        let mut cuts: Vec<((usize, usize), (u32, u32))> = Vec::new();
         for m in &analysis.mentions {
             let bounds = sentences.bounds(m.byte_start, m.byte_end);
-            if cuts.last() != Some(&bounds) {
-                let snippet = json::escape_collapsed(&doc.text[bounds.0..bounds.1]);
-                snippet_texts.push(snippet.into_boxed_str());
-                cuts.push(bounds);
+            if cuts.last().map(|c| c.0) != Some(bounds) {
+                let start = part.snippet_texts.len();
+                json::push_collapsed(&mut part.snippet_texts, &doc.text[bounds.0..bounds.1]);
+                let at = (offset(start), offset(part.snippet_texts.len()));
+                cuts.push((bounds, at));
             }
-            snippets.push(snippet_texts.len() as u32 - 1);
+            part.snippets
+                .push(cuts.last().expect("a snippet was cut").1);
         }
-        let mut claims = RenderedFeatures::default();
         // About what a claim feature takes, so the buffer grows seldom.
         const BYTES_PER_CLAIM: usize = 1536;
+        let claims = &mut part.claims;
         claims
             .bytes
             .reserve(analysis.claims.len() * BYTES_PER_CLAIM);
         for c in &analysis.claims {
             // Most claims are in a sentence that mentions a place.
-            let (from, to) = sentences.bounds(c.byte_start, c.byte_end);
-            let snippet = match cuts.iter().position(|&cut| cut == (from, to)) {
-                Some(k) => Cow::Borrowed(&*snippet_texts[k]),
-                None => Cow::Owned(json::escape_collapsed(&doc.text[from..to])),
+            let bounds = sentences.bounds(c.byte_start, c.byte_end);
+            let snippet = match cuts.iter().find(|cut| cut.0 == bounds) {
+                Some(&(_, (a, b))) => Cow::Borrowed(&part.snippet_texts[a as usize..b as usize]),
+                None => Cow::Owned(json::escape_collapsed(&doc.text[bounds.0..bounds.1])),
             };
             claims.push_with(|out| c.write_feature(doc, gazetteer, &snippet, out));
         }
-        PreparedPart {
-            snippets,
-            snippet_texts,
-            claims,
-        }
+        part
     }
 
-    /// The snippet of every mention, escaped, in order.
+    /// The snippet of every mention, escaped, in order; consecutive ones
+    /// of one sentence are the same slice.
     fn snippets(&self) -> impl Iterator<Item = &str> {
-        self.snippets
-            .iter()
-            .map(|&k| &*self.snippet_texts[k as usize])
+        (self.snippets.iter()).map(|&(a, b)| &self.snippet_texts[a as usize..b as usize])
     }
+}
+
+/// `i`, a position in a part's snippets, as the `u32` they are kept in.
+fn offset(i: usize) -> u32 {
+    u32::try_from(i).expect("a part's snippets take less than 4 GiB")
 }
 
 /// Features serialized as compact JSON, back to back, each framed as a
@@ -595,11 +608,14 @@ impl PlaceFeature<'_> {
         map.field(key!("outlier"), &self.outlier);
         map.field(key!("place_id"), &p.place_id);
         map.field(key!("population"), &p.population);
-        // `name (kind)`, escaped as one string without being built as one.
-        json::push_strs(
-            map.key(key!("title")),
-            &[&p.name, " (", p.kind.as_str(), ")"],
-        );
+        // `name (kind)`, escaped as one string without being built as one
+        // (the kind needs no escaping).
+        let title = map.key(key!("title"));
+        title.push(b'"');
+        json::push_escaped(title, &p.name);
+        for part in [" (", p.kind.as_str(), ")\""] {
+            title.extend_from_slice(part.as_bytes());
+        }
         map.field(key!("type"), &Plain("place"));
         map.end();
         feature.end();

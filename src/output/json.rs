@@ -69,22 +69,28 @@ impl Sink for Vec<u8> {
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 
-/// The high bit of every byte of `w` that is zero, exactly: no carry
-/// crosses from one byte to the next.
-fn zero_bytes(w: u64) -> u64 {
-    let low7 = (w & !HIGHS).wrapping_add(!HIGHS);
-    !(low7 | w | !HIGHS)
+// The word tests below flag bytes by the high bit of each. They are
+// exact up to the first byte they flag, and that is all their callers
+// read: a borrow that crosses from one byte to the next starts at a byte
+// that is flagged, so a byte may be flagged wrongly only above one that
+// is flagged rightly. (Exact tests, free of borrows, take a third more
+// instructions a word.)
+
+/// The high bit of every byte of `w` below `n` (at most 0x80), exact up
+/// to the first.
+fn bytes_below(w: u64, n: u8) -> u64 {
+    w.wrapping_sub(ONES * u64::from(n)) & !w & HIGHS
 }
 
-/// The high bit of every byte of `w` equal to `b`.
+/// The high bit of every byte of `w` equal to `b`, exact up to the first.
 fn bytes_equal(w: u64, b: u8) -> u64 {
-    zero_bytes(w ^ (ONES * u64::from(b)))
+    bytes_below(w ^ (ONES * u64::from(b)), 1)
 }
 
 /// The high bit of every byte of `w` that must be escaped: below 0x20,
-/// `"` or `\`.
+/// `"` or `\`; exact up to the first.
 fn escape_bytes(w: u64) -> u64 {
-    zero_bytes(w & (ONES * 0xE0)) | bytes_equal(w, b'"') | bytes_equal(w, b'\\')
+    bytes_below(w, 0x20) | bytes_equal(w, b'"') | bytes_equal(w, b'\\')
 }
 
 /// Eight bytes of `bytes` from `i`, the first in the lowest byte.
@@ -167,31 +173,30 @@ fn push_escape<S: Sink>(out: &mut S, b: u8) {
 /// Appends `s` to `out` as a JSON string literal, quotes included, with
 /// serde_json's escapes.
 pub fn push_str<S: Sink>(out: &mut S, s: &str) {
-    push_strs(out, &[s]);
+    out.reserve(s.len() + 2);
+    out.push_ascii(b'"');
+    push_escaped(out, s);
+    out.push_ascii(b'"');
 }
 
-/// Appends `parts` to `out` as one JSON string literal, as [`push_str`]
-/// would their concatenation (each character is escaped on its own, so
-/// the escape of a concatenation is the concatenation of the escapes).
-pub fn push_strs<S: Sink>(out: &mut S, parts: &[&str]) {
-    out.reserve(parts.iter().map(|s| s.len()).sum::<usize>() + 2);
-    out.push_ascii(b'"');
-    for s in parts {
-        let bytes = s.as_bytes();
-        if !has_escapes(bytes) {
-            out.push_str(s);
-            continue;
-        }
-        let mut start = 0;
-        loop {
-            let i = next_flagged(bytes, start, escape_bytes);
-            out.push_str(&s[start..i]);
-            let Some(&b) = bytes.get(i) else { break };
-            push_escape(out, b);
-            start = i + 1;
-        }
+/// Appends `s` to `out` escaped as inside a JSON string literal, without
+/// the quotes: for a string written in parts (each character is escaped
+/// on its own, so the escape of a concatenation is the concatenation of
+/// the escapes).
+pub fn push_escaped<S: Sink>(out: &mut S, s: &str) {
+    let bytes = s.as_bytes();
+    if !has_escapes(bytes) {
+        out.push_str(s);
+        return;
     }
-    out.push_ascii(b'"');
+    let mut start = 0;
+    loop {
+        let i = next_flagged(bytes, start, escape_bytes);
+        out.push_str(&s[start..i]);
+        let Some(&b) = bytes.get(i) else { break };
+        push_escape(out, b);
+        start = i + 1;
+    }
 }
 
 /// The high bit of every byte of `w` where [`push_collapsed`] must look
@@ -200,7 +205,9 @@ pub fn push_strs<S: Sink>(out: &mut S, parts: &[&str]) {
 /// a byte that is neither white space nor one of these (the usual single
 /// space between two words is not flagged).
 fn collapse_bytes(w: u64) -> u64 {
-    let other = escape_bytes(w) | (w & HIGHS);
+    // Below 0x20 (the subtraction borrows) or from 0x80; then `"` and `\`.
+    let other =
+        ((w.wrapping_sub(ONES * 0x20) | w) & HIGHS) | bytes_equal(w, b'"') | bytes_equal(w, b'\\');
     let spaces = bytes_equal(w, b' ');
     // Spaces whose next byte is a space or flagged; the last byte's next
     // is in the next word, so a space there is always flagged.
@@ -342,24 +349,23 @@ impl Json for String {
 
 impl Json for f64 {
     fn write_json(&self, out: &mut Vec<u8>) {
-        // As `serde_json::Serializer::serialize_f64`.
-        if !self.is_finite() {
-            out.extend_from_slice(b"null");
-            return;
-        }
         // Written in place rather than copied from a buffer of its own:
         // the output has hundreds of thousands of coordinates.
         let start = out.len();
         out.resize(start + 24, 0);
         let buf = (&mut out[start..]).try_into().expect("24 bytes");
-        match write_millionths(*self, buf) {
-            Some(len) => out.truncate(start + len),
-            None => {
-                out.truncate(start);
-                CompactFormatter
-                    .write_f64(out, *self)
-                    .expect("writing to a Vec cannot fail");
-            }
+        if let Some(len) = write_millionths(*self, buf) {
+            out.truncate(start + len);
+            return;
+        }
+        out.truncate(start);
+        // As `serde_json::Serializer::serialize_f64`.
+        if self.is_finite() {
+            CompactFormatter
+                .write_f64(out, *self)
+                .expect("writing to a Vec cannot fail");
+        } else {
+            out.extend_from_slice(b"null");
         }
     }
 }
@@ -540,7 +546,7 @@ impl<'o> Object<'o> {
 /// reads back as `v`: what serde_json's float writer (zmij) prints, in its
 /// fixed notation (used from 10^-5 to 10^16), with `.0` after a whole
 /// number.
-#[inline]
+#[inline(always)]
 fn write_millionths(v: f64, buf: &mut [u8; 24]) -> Option<usize> {
     let scaled = v * 1e6;
     if !(100.0..1e15).contains(&scaled.abs()) {
@@ -555,48 +561,53 @@ fn write_millionths(v: f64, buf: &mut [u8; 24]) -> Option<usize> {
     }
     let m = n.unsigned_abs();
     // Below 10^9 and 10^6, from the range checked above.
-    let (whole, frac) = ((m / 1_000_000) as u32, (m % 1_000_000) as u32);
-    let sign = usize::from(n < 0);
+    let (whole, frac) = ((m / 1_000_000) as u32, (m % 1_000_000) as usize);
     buf[0] = b'-';
-    let mut width = 1;
-    while width < 9 && u64::from(whole) >= 10u64.pow(width as u32) {
-        width += 1;
-    }
-    let point = sign + width;
-    write_digits(&mut buf[sign..point], whole);
+    let point = usize::from(n < 0) + write_whole(&mut buf[usize::from(n < 0)..], whole);
     buf[point] = b'.';
-    write_digits(&mut buf[point + 1..point + 7], frac);
-    // The six decimals, without the zeros that end them but one after a
-    // whole number: 3, 2 and 1 make up any count from 0 to 5.
-    let mut decimals = 6;
-    let mut rest = frac;
-    if rest == 0 {
-        decimals = 1;
-    } else {
-        for (tens, zeros) in [(1000, 3), (100, 2), (10, 1)] {
-            if rest % tens == 0 {
-                rest /= tens;
-                decimals -= zeros;
-            }
-        }
+    // Six decimals, two at a time, then without the zeros that end them
+    // (but one, after a whole number).
+    let pairs = [frac / 10_000, frac / 100 % 100, frac % 100];
+    for (i, pair) in pairs.into_iter().enumerate() {
+        let at = point + 1 + 2 * i;
+        buf[at..at + 2].copy_from_slice(&PAIRS[2 * pair..2 * pair + 2]);
     }
+    let decimals = match pairs {
+        [0, 0, 0] => 1,
+        [hi, 0, 0] => 2 - usize::from(hi % 10 == 0),
+        [_, mid, 0] => 4 - usize::from(mid % 10 == 0),
+        [_, _, lo] => 6 - usize::from(lo % 10 == 0),
+    };
     Some(point + 1 + decimals)
 }
 
-/// Writes the last `out.len()` decimal digits of `v` to `out`, two at a
-/// time, with leading zeros.
-fn write_digits(out: &mut [u8], mut v: u32) {
-    let mut i = out.len();
+/// Writes `v`, below 10^9, in decimal at the start of `out`, and returns
+/// how many digits it took.
+#[inline]
+fn write_whole(out: &mut [u8], v: u32) -> usize {
+    let width = match v {
+        0..=9 => 1,
+        10..=99 => 2,
+        100..=999 => 3,
+        _ => 4 + POWERS_OF_TEN.iter().filter(|&&p| v >= p).count(),
+    };
+    // Two digits at a time, from the last.
+    let (mut v, mut i) = (v as usize, width);
     while i >= 2 {
-        let pair = 2 * (v % 100) as usize;
+        let pair = 2 * (v % 100);
         out[i - 2..i].copy_from_slice(&PAIRS[pair..pair + 2]);
         v /= 100;
         i -= 2;
     }
     if i == 1 {
-        out[0] = b'0' + (v % 10) as u8;
+        out[0] = b'0' + v as u8;
     }
+    width
 }
+
+/// 10^4 to 10^8: a number of at least 10^3 has four digits and one more
+/// for each of these it is at least.
+const POWERS_OF_TEN: [u32; 5] = [10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
 
 /// "00" to "99".
 const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
@@ -710,6 +721,32 @@ mod tests {
                         "{b:#x} at {pos}"
                     );
                 }
+            }
+        }
+    }
+
+    /// The word tests are exact up to the first byte they flag, in words
+    /// crowded with the bytes they look for.
+    #[test]
+    fn word_tests_are_exact_up_to_their_first_flag() {
+        let alphabet = [
+            0u8, 1, 0x1f, b' ', b'!', b'"', b'#', b'\\', b']', b'a', 0x7f, 0x80, 0xa0, 0xc3, 0xff,
+        ];
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let w: [u8; 8] = std::array::from_fn(|k| alphabet[(x >> (5 * k)) as usize % 15]);
+            let word = u64::from_le_bytes(w);
+            let first = |m: u64| (m != 0).then(|| (m.trailing_zeros() / 8) as usize);
+            let want = w.iter().position(|&b| needs_escape(b));
+            assert_eq!(first(escape_bytes(word)), want, "{w:x?}");
+            // Every byte passed over is one `push_collapsed` may copy.
+            let end = first(collapse_bytes(word)).unwrap_or(8);
+            for k in 0..end {
+                let word_space = w[k] == b' ' && k + 1 < 8 && !collapse_flag(w[k + 1]);
+                assert!(!collapse_flag(w[k]) || word_space, "{w:x?} at {k}");
             }
         }
     }
@@ -939,8 +976,11 @@ mod tests {
             let cuts = (0..=text.len()).filter(|&i| text.is_char_boundary(i));
             for i in cuts {
                 let (a, b) = text.split_at(i);
-                let mut out = String::new();
-                push_strs(&mut out, &[a, "", b]);
+                let mut out = String::from("\"");
+                for part in [a, "", b] {
+                    push_escaped(&mut out, part);
+                }
+                out.push('"');
                 assert_eq!(out, escape(&text), "{text:?} at {i}");
             }
         }
