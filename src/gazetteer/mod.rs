@@ -270,7 +270,7 @@ pub struct Gazetteer {
     countries: HashMap<String, PlaceIdx>,
     admin1: HashMap<(String, String), PlaceIdx>,
     lexicon: Lexicon,
-    outlines_source: Bytes,
+    outlines_source: outlines::Source,
     outlines: OnceLock<std::result::Result<Outlines, String>>,
     manifest: serde_json::Value,
     origin: Origin,
@@ -460,7 +460,7 @@ impl Gazetteer {
         let manifest_bytes = read("manifest.json")?;
         let manifest = serde_json::from_slice(&manifest_bytes)
             .map_err(|e| bad(format!("manifest.json: {e}")))?;
-        let outlines_source = read("countries.geojson")?;
+        let outlines_source = std::sync::Arc::new(read("countries.geojson")?);
 
         let mut countries = HashMap::new();
         let mut admin1 = HashMap::new();
@@ -588,10 +588,11 @@ impl Gazetteer {
         &self.lexicon
     }
 
-    /// The country outlines, parsed on first use (only claims about borders need them).
+    /// The country outlines, indexed on first use (only claims about
+    /// borders need them), each country parsed when first asked about.
     pub fn outlines(&self) -> Result<&Outlines> {
         self.outlines
-            .get_or_init(|| Outlines::parse(&self.outlines_source).map_err(|e| e.to_string()))
+            .get_or_init(|| Outlines::index(self.outlines_source.clone()))
             .as_ref()
             .map_err(|e| Error::Gazetteer {
                 path: self.origin.to_string().into(),
