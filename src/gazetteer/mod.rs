@@ -240,6 +240,60 @@ impl Lexicon {
     }
 }
 
+/// What loading learns of `postings.bin` before the place table is
+/// known: every posting must point at a place, so that a truncated or
+/// mismatched gazetteer is refused at load, not discovered mid-run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PostingsScan {
+    /// The largest place any posting before the first truncated list
+    /// points at.
+    max_place: Option<u32>,
+    /// A list runs past the end of the file.
+    truncated: bool,
+}
+
+impl PostingsScan {
+    /// Reads `postings` in one pass: each word is either a list's count or
+    /// one of the `left` postings that follow it.
+    fn of(postings: &[u8]) -> PostingsScan {
+        let words = postings.len() / 4;
+        let mut max_place: Option<u32> = None;
+        let mut left = 0u32;
+        for (i, b) in postings.chunks_exact(4).enumerate() {
+            let w = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+            if left > 0 {
+                let place = Posting(w).place();
+                max_place = Some(max_place.map_or(place, |m| m.max(place)));
+                left -= 1;
+            } else if w as usize > words - i - 1 {
+                return PostingsScan {
+                    max_place,
+                    truncated: true,
+                };
+            } else {
+                left = w;
+            }
+        }
+        PostingsScan {
+            max_place,
+            truncated: false,
+        }
+    }
+
+    /// The verdict for a table of `places` places: a posting past the
+    /// table, or else a truncated list, is an error (the first is found
+    /// before the list that is cut short, as a reading in order finds it).
+    fn check(self, places: usize) -> std::result::Result<(), String> {
+        if self.max_place.is_some_and(|m| m as usize >= places) {
+            return Err("postings.bin points past places.tsv".into());
+        }
+        if self.truncated {
+            return Err("postings.bin is truncated".into());
+        }
+        Ok(())
+    }
+}
+
 /// Where a gazetteer was loaded from.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Origin {
@@ -434,29 +488,57 @@ impl Gazetteer {
             message,
         };
         let places_bytes = read("places.tsv")?;
-        let places_text = std::str::from_utf8(&places_bytes)
-            .map_err(|e| bad(format!("places.tsv is not UTF-8: {e}")))?;
-        let (places, mut facts) = parse_places(places_text, &label.join("places.tsv"))?;
-        let names = fst::Map::new(read("names.fst")?)
-            .map_err(|e| bad(format!("names.fst is not a valid FST: {e}")))?;
-        let sounds = match read_optional("sounds.fst")? {
+        // The other files are read before the place table is parsed, so
+        // that the lexicon and the postings are read beside it, on another
+        // thread; their errors are still reported in the order below, a
+        // bad place table first.
+        let names = read("names.fst");
+        let sounds = read_optional("sounds.fst");
+        let postings = read("postings.bin");
+        let lexicon_files = [
+            read("lexicon/common_words.tsv"),
+            read("lexicon/first_names.txt"),
+            read("lexicon/demonyms.tsv"),
+        ];
+        let (table, side) = std::thread::scope(|scope| {
+            let side = scope.spawn(|| {
+                let lexicon = match &lexicon_files {
+                    [Ok(words), Ok(first), Ok(demonyms)] => Some(Lexicon::parse(
+                        &String::from_utf8_lossy(words),
+                        &String::from_utf8_lossy(first),
+                        &String::from_utf8_lossy(demonyms),
+                    )),
+                    _ => None,
+                };
+                let scan = postings.as_ref().ok().map(|p| PostingsScan::of(p));
+                (lexicon, scan)
+            });
+            let table = parse_places(&places_bytes, &label.join("places.tsv"), label);
+            (table, side.join())
+        });
+        let PlaceTable {
+            places,
+            facts,
+            numbered,
+        } = table?;
+        let names =
+            fst::Map::new(names?).map_err(|e| bad(format!("names.fst is not a valid FST: {e}")))?;
+        let sounds = match sounds? {
             Some(b) => Some(
                 fst::Map::new(b).map_err(|e| bad(format!("sounds.fst is not a valid FST: {e}")))?,
             ),
             None => None,
         };
-        let postings = read("postings.bin")?;
+        let postings = postings?;
         if postings.len() % 4 != 0 {
             return Err(bad("postings.bin is truncated".into()));
         }
-        let words = read("lexicon/common_words.tsv")?;
-        let first = read("lexicon/first_names.txt")?;
-        let demonyms = read("lexicon/demonyms.tsv")?;
-        let lexicon = Lexicon::parse(
-            &String::from_utf8_lossy(&words),
-            &String::from_utf8_lossy(&first),
-            &String::from_utf8_lossy(&demonyms),
-        );
+        for file in lexicon_files {
+            file?;
+        }
+        let (Some(lexicon), Some(scan)) = side.unwrap_or((None, None)) else {
+            return Err(bad("the lexicon or postings reader failed".into()));
+        };
         let manifest_bytes = read("manifest.json")?;
         let manifest = serde_json::from_slice(&manifest_bytes)
             .map_err(|e| bad(format!("manifest.json: {e}")))?;
@@ -475,8 +557,9 @@ impl Gazetteer {
                 _ => {}
             }
         }
-        number_regions(&places, &mut facts).map_err(bad)?;
-        let gaz = Gazetteer {
+        numbered.map_err(bad)?;
+        scan.check(places.len()).map_err(bad)?;
+        Ok(Gazetteer {
             places,
             facts,
             names,
@@ -489,33 +572,7 @@ impl Gazetteer {
             outlines: OnceLock::new(),
             manifest,
             origin,
-        };
-        gaz.check_postings().map_err(bad)?;
-        Ok(gaz)
-    }
-
-    /// Every posting must point at a place: a truncated or mismatched
-    /// gazetteer is refused at load, not discovered mid-run.
-    fn check_postings(&self) -> std::result::Result<(), String> {
-        let n = self.places.len() as u32;
-        let words = self.postings.len() / 4;
-        // One pass over the words: each is either a list's count or one
-        // of the `left` postings that follow it.
-        let mut left = 0u32;
-        for (i, b) in self.postings.chunks_exact(4).enumerate() {
-            let w = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-            if left > 0 {
-                if Posting(w).place() >= n {
-                    return Err("postings.bin points past places.tsv".into());
-                }
-                left -= 1;
-            } else if w as usize > words - i - 1 {
-                return Err("postings.bin is truncated".into());
-            } else {
-                left = w;
-            }
-        }
-        Ok(())
+        })
     }
 
     fn word(&self, i: usize) -> u32 {
@@ -635,35 +692,57 @@ pub fn user_gazetteer_dir() -> Option<PathBuf> {
 pub const PLACES_HEADER: &str =
     "place_id\tgeonameid\tname\tkind\tfeature_code\tcountry\tadmin1\tlat\tlon\tpopulation";
 
-/// Parses `places.tsv` into the places and their [`PlaceFacts`]. The
+/// `places.tsv` read: the places, their [`PlaceFacts`], and whether the
+/// countries could be numbered (reported after the other files' errors,
+/// as it always was).
+struct PlaceTable {
+    places: Vec<Place>,
+    facts: Vec<PlaceFacts>,
+    numbered: std::result::Result<(), String>,
+}
+
+/// Parses `places.tsv` (its bytes: UTF-8 is checked with the rows). The
 /// table is cut at line boundaries into one chunk per core, parsed in
 /// parallel: it is most of the start-up time. The calling thread parses
 /// the first chunk straight into the vectors that are returned, so only
-/// the other chunks' rows are copied.
-fn parse_places(text: &str, path: &Path) -> Result<(Vec<Place>, Vec<PlaceFacts>)> {
-    let Some((header, body)) = text.split_once('\n') else {
-        return Err(Error::format(path, 1, "missing or unexpected header"));
+/// the other chunks' rows are copied. `label` names the gazetteer, for an
+/// error about the whole file.
+fn parse_places(bytes: &[u8], path: &Path, label: &Path) -> Result<PlaceTable> {
+    // The whole file's UTF-8 error, which comes before any other: made
+    // again from the whole file, so that it says where in the file.
+    let not_utf8 = || match std::str::from_utf8(bytes) {
+        Err(e) => Error::Gazetteer {
+            path: label.to_path_buf(),
+            message: format!("places.tsv is not UTF-8: {e}"),
+        },
+        Ok(_) => Error::format(path, 1, "missing or unexpected header"),
     };
-    if header.trim_end_matches('\r') != PLACES_HEADER {
-        return Err(Error::format(path, 1, "missing or unexpected header"));
+    let Some(k) = memchr::memchr(b'\n', bytes) else {
+        return Err(not_utf8());
+    };
+    let (header, body) = (&bytes[..k], &bytes[k + 1..]);
+    if header.strip_suffix(b"\r").unwrap_or(header) != PLACES_HEADER.as_bytes() {
+        return Err(not_utf8());
     }
     let parts = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
-    let mut chunks: Vec<&str> = Vec::with_capacity(parts);
+    let mut chunks: Vec<&[u8]> = Vec::with_capacity(parts);
     let mut rest = body;
     for k in (1..=parts).rev() {
         let cut = if k == 1 {
             rest.len()
         } else {
             let at = rest.len() / k;
-            rest[at..].find('\n').map_or(rest.len(), |i| at + i + 1)
+            memchr::memchr(b'\n', &rest[at..]).map_or(rest.len(), |i| at + i + 1)
         };
         let (chunk, tail) = rest.split_at(cut);
         chunks.push(chunk);
         rest = tail;
     }
-    let (first, others) = chunks.split_first().map_or(("", &[][..]), |(f, o)| (*f, o));
+    let (first, others) = chunks
+        .split_first()
+        .map_or((&[][..], &[][..]), |(f, o)| (*f, o));
     let mut rows = Rows::with_capacity(body.len() / ROW_BYTES);
     let (parsed, other_rows) = std::thread::scope(|scope| {
         let handles: Vec<_> = others
@@ -671,69 +750,131 @@ fn parse_places(text: &str, path: &Path) -> Result<(Vec<Place>, Vec<PlaceFacts>)
             .map(|&chunk| {
                 scope.spawn(move || {
                     let mut rows = Rows::with_capacity(chunk.len() / ROW_BYTES);
-                    parse_place_rows(chunk, &mut rows).map(|()| rows)
+                    parse_chunk(chunk, &mut rows).map(|()| rows)
                 })
             })
             .collect();
-        let parsed = parse_place_rows(first, &mut rows);
+        let parsed = parse_chunk(first, &mut rows);
         let other_rows: Vec<_> = handles
             .into_iter()
             .map(|h| {
                 h.join()
-                    .unwrap_or_else(|_| Err((0, "parser panicked".to_string())))
+                    .unwrap_or_else(|_| Err(ChunkError::Row(0, "parser panicked".to_string())))
             })
             .collect();
         (parsed, other_rows)
     });
-    let results =
-        std::iter::once(parsed.map(|()| None)).chain(other_rows.into_iter().map(|r| r.map(Some)));
-    for (k, result) in results.enumerate() {
+    let results: Vec<_> = std::iter::once(parsed.map(|()| None))
+        .chain(other_rows.into_iter().map(|r| r.map(Some)))
+        .collect();
+    if results
+        .iter()
+        .any(|r| matches!(r, Err(ChunkError::NotUtf8)))
+    {
+        return Err(not_utf8());
+    }
+    let mut numbering = vec![rows.numbering()];
+    for (k, result) in results.into_iter().enumerate() {
         match result {
             Ok(None) => {}
             Ok(Some(mut more)) => {
+                numbering.push(more.numbering());
                 rows.places.append(&mut more.places);
                 rows.facts.append(&mut more.facts);
             }
             // Line numbers are counted only when there is an error to report.
-            Err((row, message)) => {
+            Err(ChunkError::Row(row, message)) => {
                 let lines_before = 1 + chunks[..k]
                     .iter()
-                    .map(|c| memchr::memchr_iter(b'\n', c.as_bytes()).count())
+                    .map(|c| memchr::memchr_iter(b'\n', c).count())
                     .sum::<usize>();
                 return Err(Error::format(path, lines_before + row + 1, message));
             }
+            Err(ChunkError::NotUtf8) => {}
         }
     }
-    Ok((rows.places, rows.facts))
+    let numbered = number_regions(&numbering, &mut rows.facts);
+    Ok(PlaceTable {
+        places: rows.places,
+        facts: rows.facts,
+        numbered,
+    })
+}
+
+/// Why a chunk of `places.tsv` could not be read.
+enum ChunkError {
+    NotUtf8,
+    /// A bad row: its 0-based number in the chunk, and what is wrong.
+    Row(usize, String),
+}
+
+/// Checks that `chunk` is UTF-8 and parses its rows onto `rows`.
+fn parse_chunk<'a>(chunk: &'a [u8], rows: &mut Rows<'a>) -> std::result::Result<(), ChunkError> {
+    let text = std::str::from_utf8(chunk).map_err(|_| ChunkError::NotUtf8)?;
+    parse_place_rows(text, rows).map_err(|(row, message)| ChunkError::Row(row, message))
 }
 
 /// A guess at the bytes of one `places.tsv` row, for reserving room.
 const ROW_BYTES: usize = 60;
 
-/// Parsed rows: the places and their facts, in order.
-struct Rows {
+/// Parsed rows: the places and their facts, in order, with the facts'
+/// country and region numbers counted within these rows (see
+/// [`number_regions`]).
+struct Rows<'a> {
     places: Vec<Place>,
     facts: Vec<PlaceFacts>,
+    /// The codes these rows number, in order of first appearance.
+    countries: Vec<Code<'a>>,
+    regions: Vec<(Code<'a>, Code<'a>)>,
 }
 
-impl Rows {
-    fn with_capacity(n: usize) -> Rows {
+impl<'a> Rows<'a> {
+    fn with_capacity(n: usize) -> Rows<'a> {
         Rows {
             places: Vec::with_capacity(n),
             facts: Vec::with_capacity(n),
+            countries: Vec::new(),
+            regions: Vec::new(),
+        }
+    }
+
+    /// What [`number_regions`] needs of these rows.
+    fn numbering(&mut self) -> Numbering<'a> {
+        Numbering {
+            rows: self.facts.len(),
+            countries: std::mem::take(&mut self.countries),
+            regions: std::mem::take(&mut self.regions),
         }
     }
 }
 
+/// One chunk's rows for [`number_regions`]: how many, and the codes they
+/// number, in order.
+struct Numbering<'a> {
+    rows: usize,
+    countries: Vec<Code<'a>>,
+    regions: Vec<(Code<'a>, Code<'a>)>,
+}
+
 /// Parses rows of `places.tsv` onto `rows`, each place with its
-/// [`PlaceFacts`] but for the country and region numbers, which
-/// [`number_regions`] fills in. An error carries the 0-based row in `text`.
+/// [`PlaceFacts`], whose country and region numbers count codes in order
+/// of first appearance in these rows ([`number_regions`] makes them the
+/// whole table's). An error carries the 0-based row in `text`.
 ///
 /// Lines are cut by [`lines`], and fields at tabs found by reading the
 /// line byte by byte: the standard library's searches, and `memchr`'s, cost more per
 /// call than these short fields take to read. Numbers go through
 /// [`parse_f64`] and [`parse_uint`], which give what `str::parse` gives.
-fn parse_place_rows(text: &str, rows: &mut Rows) -> std::result::Result<(), (usize, String)> {
+fn parse_place_rows<'a>(
+    text: &'a str,
+    rows: &mut Rows<'a>,
+) -> std::result::Result<(), (usize, String)> {
+    let mut countries: foldhash::HashMap<Code, u32> = Default::default();
+    let mut regions: foldhash::HashMap<(Code, Code), u32> = Default::default();
+    // Rows come grouped by country, and often by division: a row that
+    // repeats the one before needs no look-up.
+    let mut last_country: Option<(Code, u32)> = None;
+    let mut last_region: Option<((Code, Code), u32)> = None;
     for (row, line) in lines(text).enumerate() {
         if line.is_empty() {
             continue;
@@ -778,13 +919,42 @@ fn parse_place_rows(text: &str, rows: &mut Rows) -> std::result::Result<(), (usi
         } else {
             Some(parse_uint::<u64>(f[9]).ok_or_else(|| err("bad population"))?)
         };
+        let country = Code::of(f[5]);
+        let country_number = match last_country {
+            Some((code, n)) if code == country => n,
+            _ => {
+                let n = countries.len() as u32;
+                let n = *countries.entry(country).or_insert_with(|| {
+                    rows.countries.push(country);
+                    n
+                });
+                last_country = Some((country, n));
+                n
+            }
+        };
+        let region = (country, Code::of(f[6]));
+        let region_number = match last_region {
+            Some((key, n)) if key == region => n,
+            _ => {
+                let n = regions.len() as u32;
+                let n = *regions.entry(region).or_insert_with(|| {
+                    rows.regions.push(region);
+                    n
+                });
+                last_region = Some((region, n));
+                n
+            }
+        };
         rows.facts.push(PlaceFacts {
             unit: unit_vector(lat, lon),
             population: population.unwrap_or(0),
             kind,
             rank: Rank::of(f[4]),
-            country: 0,
-            region: 0,
+            // Numbers within these rows: a chunk with more than 65,535
+            // countries has too many for the table anyway (number_regions
+            // says so), and the number is never read.
+            country: country_number as u16,
+            region: region_number,
             has_admin1: !f[6].is_empty(),
         });
         rows.places.push(Place {
@@ -836,39 +1006,39 @@ fn count_lines(text: &str) -> usize {
 }
 
 /// Numbers the countries and (country, first-level division) pairs of
-/// `places` in order of first appearance, into their facts: equal
-/// numbers, equal codes.
-fn number_regions(places: &[Place], facts: &mut [PlaceFacts]) -> std::result::Result<(), String> {
+/// the whole table in order of first appearance, into `facts`: equal
+/// numbers, equal codes. Each chunk's rows were numbered within the chunk
+/// as they were parsed, in parallel, so only each chunk's distinct codes
+/// are looked up here, and the facts renumbered.
+fn number_regions(
+    chunks: &[Numbering],
+    facts: &mut [PlaceFacts],
+) -> std::result::Result<(), String> {
     let mut countries: foldhash::HashMap<Code, u16> = Default::default();
     let mut regions: foldhash::HashMap<(Code, Code), u32> = Default::default();
-    // Rows come grouped by country, and often by division: a row that
-    // repeats the one before needs no look-up.
-    let mut last_country: Option<(Code, u16)> = None;
-    let mut last_region: Option<((Code, Code), u32)> = None;
-    for (p, f) in places.iter().zip(facts) {
-        let country = Code::of(&p.country);
-        f.country = match last_country {
-            Some((code, n)) if code == country => n,
-            _ => {
-                let n = countries.len();
-                let n = *countries.entry(country).or_insert(n as u16);
-                if countries.len() > usize::from(u16::MAX) {
-                    return Err("more than 65535 country codes".to_string());
-                }
-                last_country = Some((country, n));
-                n
+    let mut at = 0;
+    for chunk in chunks {
+        let mut country_numbers = Vec::with_capacity(chunk.countries.len());
+        for &code in &chunk.countries {
+            let n = countries.len();
+            country_numbers.push(*countries.entry(code).or_insert(n as u16));
+            if countries.len() > usize::from(u16::MAX) {
+                return Err("more than 65535 country codes".to_string());
             }
-        };
-        let key = (country, Code::of(&p.admin1));
-        f.region = match last_region {
-            Some((k, n)) if k == key => n,
-            _ => {
+        }
+        let region_numbers: Vec<u32> = chunk
+            .regions
+            .iter()
+            .map(|&key| {
                 let n = regions.len() as u32;
-                let n = *regions.entry(key).or_insert(n);
-                last_region = Some((key, n));
-                n
-            }
-        };
+                *regions.entry(key).or_insert(n)
+            })
+            .collect();
+        for f in &mut facts[at..at + chunk.rows] {
+            f.country = country_numbers[usize::from(f.country)];
+            f.region = region_numbers[f.region as usize];
+        }
+        at += chunk.rows;
     }
     Ok(())
 }
@@ -1006,7 +1176,12 @@ mod tests {
 
     #[test]
     fn places_parse_in_order_whatever_the_chunking() {
-        let (places, facts) = parse_places(&table(1000, None), Path::new("places.tsv")).unwrap();
+        let PlaceTable { places, facts, .. } = parse_places(
+            table(1000, None).as_bytes(),
+            Path::new("places.tsv"),
+            Path::new("x"),
+        )
+        .unwrap();
         assert_eq!(places.len(), 1000);
         assert_eq!(facts.len(), 1000);
         for (i, p) in places.iter().enumerate() {
@@ -1017,12 +1192,20 @@ mod tests {
     #[test]
     fn a_bad_row_is_reported_with_its_line() {
         // Row 700 is on line 702 (the header is line 1).
-        let err = parse_places(&table(1000, Some(700)), Path::new("places.tsv")).unwrap_err();
+        let err = parse_places(
+            table(1000, Some(700)).as_bytes(),
+            Path::new("places.tsv"),
+            Path::new("x"),
+        )
+        .err()
+        .unwrap();
         assert_eq!(
             err.to_string(),
             "places.tsv:702: expected 10 columns, found 2"
         );
-        let err = parse_places("nonsense\n", Path::new("places.tsv")).unwrap_err();
+        let err = parse_places(b"nonsense\n", Path::new("places.tsv"), Path::new("x"))
+            .err()
+            .unwrap();
         assert!(err.to_string().starts_with("places.tsv:1:"), "{err}");
     }
 
@@ -1224,8 +1407,11 @@ mod tests {
         let Ok(g) = Gazetteer::embedded() else {
             return;
         };
-        let n = g.places.len() as u32;
-        assert_eq!(g.check_postings(), reference_check_postings(&g.postings, n));
+        let n = g.places.len();
+        assert_eq!(
+            PostingsScan::of(&g.postings).check(n),
+            reference_check_postings(&g.postings, n as u32)
+        );
         let lists: &[&[u32]] = &[
             &[],
             &[0],
@@ -1237,30 +1423,150 @@ mod tests {
             &[2, 7, 3],
             &[2, 1, 7],
             &[3, 7, 1],
+            &[1, 7, 3, 1],
+            &[1, 2, 3, 1, 9, 9],
             &[u32::MAX, 1],
             &[0, 0, 1, 2],
         ];
         for list in lists {
             let bytes: Vec<u8> = list.iter().flat_map(|w| w.to_le_bytes()).collect();
-            let small = Gazetteer {
-                places: g.places[..7].to_vec(),
-                postings: Cow::Owned(bytes.clone()),
-                ..Gazetteer::embedded().expect("loaded once already")
-            };
             assert_eq!(
-                small.check_postings(),
+                PostingsScan::of(&bytes).check(7),
                 reference_check_postings(&bytes, 7),
                 "{list:?}"
             );
         }
     }
 
+    /// With several files wrong, loading reports the one it always
+    /// reported: the files are read beside one another, and their errors
+    /// come in the order they always came.
+    #[test]
+    fn errors_come_in_the_order_of_the_files() {
+        let Some(files) = embedded::FILES else {
+            return;
+        };
+        type Files = HashMap<&'static str, Vec<u8>>;
+        type Change = Box<dyn Fn(&mut Files)>;
+        let load = |change: &dyn Fn(&mut Files)| {
+            let mut map: Files = files.iter().map(|(n, b)| (*n, b.to_vec())).collect();
+            change(&mut map);
+            let found = Gazetteer::from_parts(
+                |name| Ok(map.get(name).map(|b| Cow::Owned(b.clone()))),
+                Origin::Embedded,
+                Path::new("g"),
+            );
+            found.err().map(|e| e.to_string()).unwrap_or_default()
+        };
+        let places = String::from_utf8(
+            files
+                .iter()
+                .find(|f| f.0 == "places.tsv")
+                .unwrap()
+                .1
+                .to_vec(),
+        )
+        .unwrap();
+        let cut: String = places.lines().take(100).map(|l| format!("{l}\n")).collect();
+        let cases: Vec<(Change, &str)> = vec![
+            (
+                Box::new(|m| {
+                    m.get_mut("places.tsv")
+                        .unwrap()
+                        .extend_from_slice(b"broken\n");
+                    m.remove("names.fst");
+                }),
+                "g/places.tsv:243695: expected 10 columns, found 1",
+            ),
+            (
+                Box::new(|m| {
+                    m.get_mut("places.tsv").unwrap()[100] = 0xFF;
+                    m.remove("names.fst");
+                }),
+                "gazetteer g: places.tsv is not UTF-8",
+            ),
+            (
+                Box::new(|m| {
+                    m.remove("names.fst");
+                    m.remove("postings.bin");
+                }),
+                "gazetteer g: names.fst is missing",
+            ),
+            (
+                Box::new(|m| {
+                    m.get_mut("postings.bin").unwrap().push(0);
+                    m.remove("lexicon/common_words.tsv");
+                }),
+                "gazetteer g: postings.bin is truncated",
+            ),
+            (
+                Box::new(|m| {
+                    m.remove("lexicon/first_names.txt");
+                    m.remove("manifest.json");
+                }),
+                "gazetteer g: lexicon/first_names.txt is missing",
+            ),
+            (
+                Box::new(|m| {
+                    m.remove("manifest.json");
+                    m.remove("countries.geojson");
+                }),
+                "gazetteer g: manifest.json is missing",
+            ),
+            (
+                Box::new(move |m| {
+                    m.insert("places.tsv", cut.clone().into_bytes());
+                }),
+                "gazetteer g: postings.bin points past places.tsv",
+            ),
+            (Box::new(|_| {}), ""),
+        ];
+        for (change, want) in cases {
+            let got = load(&*change);
+            assert!(
+                got.starts_with(want) && got.is_empty() == want.is_empty(),
+                "{got}"
+            );
+        }
+    }
+
+    /// A table that is not UTF-8 is refused as it was when the whole file
+    /// was checked first: with the whole file's error, before any other.
+    #[test]
+    fn a_table_that_is_not_utf8_is_refused_first() {
+        let good = table(1000, None).into_bytes();
+        let mut bad_row = table(1000, Some(10)).into_bytes();
+        let mut cases = Vec::new();
+        for at in [good.len() - 5, good.len() / 2, 120, 3] {
+            let mut b = good.clone();
+            b[at] = 0xFF;
+            cases.push(b.clone());
+            b.truncate(good.len() - 1);
+            b.push(0xC3); // cut short
+            cases.push(b);
+        }
+        bad_row[good.len() / 2] = 0xC0;
+        cases.push(bad_row);
+        cases.push(b"\xFFplace_id".to_vec());
+        cases.push(b"\xFF".to_vec());
+        for bytes in cases {
+            let want = match std::str::from_utf8(&bytes) {
+                Err(e) => format!("gazetteer x: places.tsv is not UTF-8: {e}"),
+                Ok(_) => unreachable!("the case is not UTF-8"),
+            };
+            let err = parse_places(&bytes, Path::new("places.tsv"), Path::new("x"))
+                .err()
+                .unwrap();
+            assert_eq!(err.to_string(), want);
+        }
+    }
+
     /// Parses `text` both ways and fails unless they agree to the bit.
     fn assert_reads_as_reference(text: &str) {
         let path = Path::new("places.tsv");
-        let ours = parse_places(text, path).and_then(|(places, mut facts)| {
-            number_regions(&places, &mut facts)
-                .map(|()| (places, facts))
+        let ours = parse_places(text.as_bytes(), path, Path::new("x")).and_then(|t| {
+            t.numbered
+                .map(|()| (t.places, t.facts))
                 .map_err(|m| Error::format(path, 0, m))
         });
         let theirs = reference::parse_places(text, path).and_then(|places| {
