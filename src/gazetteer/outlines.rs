@@ -446,29 +446,33 @@ mod skim {
     }
 
     /// [`array_end`] for compact coordinates, the common case, without
-    /// looking at each byte: the array can only end in a run of closing
-    /// brackets (`]]]` closes a position, a ring and a polygon), so the
-    /// brackets are counted from one such run to the next ([`tally`]),
-    /// until they balance. A stretch with
-    /// a quote or a brace gives up (the exact scan then reads it).
+    /// looking at each byte. In JSON, what follows an array in an object
+    /// is a comma and a quoted key, or a brace: so the array ends before
+    /// the next quote or brace, and it can only end in a run of closing
+    /// brackets (`]]]` closes a position, a ring and a polygon). The
+    /// brackets are counted ([`tally`]) from one such run to the next,
+    /// up to that quote or brace, until they balance; the first balance
+    /// is the end. If they do not balance there (white space between the
+    /// brackets, a string in the coordinates), the exact scan reads it.
     ///
-    /// In JSON, what follows an array in an object is a comma and a
-    /// quoted key, or a brace: so a stretch without either that balances
-    /// first balances where the array ends. In text that is not JSON it
-    /// may not; then the country's read of the coordinates fails (serde
-    /// finds what follows the array), so nothing wrong is ever taken in.
+    /// In text that is not JSON the first balance may not be the end;
+    /// then the country's read of the coordinates fails (serde finds what
+    /// follows the array), so nothing wrong is ever taken in.
     fn compact_array_end(source: &[u8], at: usize) -> Option<usize> {
+        let limit =
+            memchr::memchr3(b'"', b'{', b'}', &source[at..]).map_or(source.len(), |k| at + k);
         let mut depth = 0isize;
         let mut from = at;
-        for run in memchr::memmem::find_iter(&source[at..], b"]]").map(|k| at + k) {
+        for run in memchr::memmem::find_iter(&source[at..limit], b"]]").map(|k| at + k) {
             if run < from {
                 continue; // within a run already counted
             }
-            let run_end = run + source[run..].iter().take_while(|&&b| b == b']').count();
-            let (opens, closes, others) = tally(&source[from..run_end]);
-            if others {
-                return None;
-            }
+            let run_end = run
+                + source[run..limit]
+                    .iter()
+                    .take_while(|&&b| b == b']')
+                    .count();
+            let (opens, closes) = tally(&source[from..run_end]);
             depth += opens - closes;
             if depth <= 0 {
                 // The run's brackets close one level each: the one that
@@ -481,13 +485,12 @@ mod skim {
         None
     }
 
-    /// The opening and closing brackets of `bytes`, and whether it has a
-    /// quote or a brace, counted with `memchr`'s vectorized searches.
-    fn tally(bytes: &[u8]) -> (isize, isize, bool) {
+    /// The opening and closing brackets of `bytes`, counted with
+    /// `memchr`'s vectorized searches.
+    fn tally(bytes: &[u8]) -> (isize, isize) {
         let opens = memchr::memchr_iter(b'[', bytes).count();
         let closes = memchr::memchr_iter(b']', bytes).count();
-        let others = memchr::memchr3(b'"', b'{', b'}', bytes).is_some();
-        (opens as isize, closes as isize, others)
+        (opens as isize, closes as isize)
     }
 
     /// [`array_end`] byte by byte: brackets counted, strings skipped.
