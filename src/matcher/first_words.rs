@@ -43,8 +43,8 @@ pub struct WordEnd {
 }
 
 /// Slots in the table: room for some 180,000 distinct words at a load
-/// that keeps probes short (about 20 MB, made at the first look-up: no
-/// more than the whole table took).
+/// that keeps probes short (16 MB, made at the first look-up: less than
+/// the whole table took).
 const SLOTS: usize = 1 << 18;
 
 /// Slots probed for a word before it is looked up without the table.
