@@ -20,7 +20,6 @@ use std::path::Path;
 use std::sync::Arc;
 
 use geojson::{FeatureCollection, Geometry, Value};
-use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use serde_json::value::RawValue;
 
@@ -30,7 +29,9 @@ use crate::gazetteer::{Gazetteer, PlaceIdx, PlaceKind};
 use crate::pipeline::Analysis;
 
 mod destination;
-mod json;
+pub(crate) mod json;
+
+use json::{key, Json, Object, Plain, Raw};
 
 pub use destination::{write_atomically, Destination};
 
@@ -206,93 +207,53 @@ fn marker_size(kind: PlaceKind) -> &'static str {
     }
 }
 
-/// What an [`Interner`] keeps: text, or JSON text (escaped snippets).
-trait Text {
-    fn text(&self) -> &str;
-}
-
-impl Text for str {
-    fn text(&self) -> &str {
-        self
-    }
-}
-
-impl Text for RawValue {
-    fn text(&self) -> &str {
-        self.get()
-    }
-}
-
 /// An interned string as a map key, found by its text.
-struct Key<T: ?Sized>(Arc<T>);
+struct Key(Arc<str>);
 
-impl<T: ?Sized + Text> Hash for Key<T> {
+impl Hash for Key {
     fn hash<H: Hasher>(&self, state: &mut H) {
         // As `str` hashes, for lookups by `&str`.
-        self.0.text().hash(state);
+        (*self.0).hash(state);
     }
 }
 
-impl<T: ?Sized + Text> PartialEq for Key<T> {
+impl PartialEq for Key {
     fn eq(&self, other: &Self) -> bool {
-        self.0.text() == other.0.text()
+        self.0 == other.0
     }
 }
 
-impl<T: ?Sized + Text> Eq for Key<T> {}
+impl Eq for Key {}
 
-impl<T: ?Sized + Text> Borrow<str> for Key<T> {
+impl Borrow<str> for Key {
     fn borrow(&self) -> &str {
-        self.0.text()
+        &self.0
     }
 }
 
 /// Strings kept once however often they recur (snippets shared by the
 /// mentions of one sentence or by documents quoting the same sentence, the
 /// same place name, document ids and dates), by number.
-struct Interner<T: ?Sized = str> {
-    strings: Vec<Arc<T>>,
-    ids: HashMap<Key<T>, u32>,
+#[derive(Default)]
+struct Interner {
+    strings: Vec<Arc<str>>,
+    ids: HashMap<Key, u32>,
 }
 
-impl<T: ?Sized> Default for Interner<T> {
-    fn default() -> Self {
-        Interner {
-            strings: Vec::new(),
-            ids: HashMap::default(),
+impl Interner {
+    fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
         }
-    }
-}
-
-impl<T: ?Sized + Text> Interner<T> {
-    /// The number of `text`, if it is kept.
-    fn find(&self, text: &str) -> Option<u32> {
-        self.ids.get(text).copied()
-    }
-
-    /// Keeps `s`, not kept yet, and returns its number.
-    fn insert(&mut self, s: Arc<T>) -> u32 {
         let id = u32::try_from(self.strings.len()).expect("fewer than 2^32 distinct strings");
+        let s: Arc<str> = Arc::from(s);
         self.strings.push(Arc::clone(&s));
         self.ids.insert(Key(s), id);
         id
     }
 
-    fn get(&self, id: u32) -> &T {
+    fn get(&self, id: u32) -> &str {
         &self.strings[id as usize]
-    }
-}
-
-impl Interner<str> {
-    fn intern(&mut self, s: &str) -> u32 {
-        self.find(s).unwrap_or_else(|| self.insert(Arc::from(s)))
-    }
-}
-
-impl Interner<RawValue> {
-    fn intern_raw(&mut self, raw: Box<RawValue>) -> u32 {
-        self.find(raw.get())
-            .unwrap_or_else(|| self.insert(Arc::from(raw)))
     }
 }
 
@@ -338,7 +299,7 @@ pub struct MapBuilder<'g> {
     index: HashMap<(PlaceIdx, Option<usize>), usize>,
     strings: Interner,
     /// Snippets, escaped as JSON strings.
-    snippets: Interner<RawValue>,
+    snippets: Interner,
     docs: Vec<DocRef>,
     /// Claim features, already serialized: far smaller than their values.
     claims: RenderedFeatures,
@@ -401,10 +362,18 @@ impl<'g> MapBuilder<'g> {
             }
         }
         let doc_ix = self.docs.len().saturating_sub(1) as u32;
-        let snippet_ids: Vec<u32> = (prepared.snippet_texts.into_iter())
-            .map(|s| self.snippets.intern_raw(s))
+        // Interned once for the consecutive mentions that share a snippet.
+        let mut last: Option<((u32, u32), u32)> = None;
+        let snippets: Vec<u32> = (prepared.snippets.iter().zip(prepared.snippets()))
+            .map(|(&at, text)| match last {
+                Some((a, id)) if a == at => id,
+                _ => {
+                    let id = self.snippets.intern(text);
+                    last = Some((at, id));
+                    id
+                }
+            })
             .collect();
-        let snippets = prepared.snippets.iter().map(|&k| snippet_ids[k as usize]);
         for (m, snippet) in analysis.mentions.iter().zip(snippets) {
             let key = (m.place, self.per_document.then_some(doc_no));
             let i = *self.index.entry(key).or_insert_with(|| {
@@ -448,12 +417,12 @@ impl<'g> MapBuilder<'g> {
     pub fn write_to(self, out: &mut FeatureWriter) -> Result<()> {
         for e in &self.entries {
             let f = place_feature(self.gazetteer, &self.strings, &self.snippets, &self.docs, e);
-            out.write(&f)?;
+            out.write_with(|buf| {
+                f.write_json(buf);
+                Ok(())
+            })?;
         }
-        for c in self.claims.features() {
-            out.write_json(c)?;
-        }
-        Ok(())
+        out.write_rendered(&self.claims)
     }
 }
 
@@ -463,71 +432,82 @@ impl<'g> MapBuilder<'g> {
 /// that puts them in order does little more than count.
 #[derive(Default)]
 pub struct PreparedPart {
-    /// For every mention, its snippet in `snippet_texts`.
-    snippets: Vec<u32>,
-    /// Each snippet once, as a JSON string: consecutive mentions of one
+    /// For every mention, where its snippet is in `snippet_texts`.
+    snippets: Vec<(u32, u32)>,
+    /// Each snippet once, escaped as a JSON string, back to back (one
+    /// buffer, not one allocation each): consecutive mentions of one
     /// sentence share it.
-    snippet_texts: Vec<Box<RawValue>>,
+    snippet_texts: String,
     claims: RenderedFeatures,
 }
 
 impl PreparedPart {
     pub fn new(doc: &Document, analysis: &Analysis, gazetteer: &Gazetteer) -> PreparedPart {
         let sentences = Sentences::new(&doc.text);
-        let mut snippets = Vec::with_capacity(analysis.mentions.len());
-        let mut snippet_texts = Vec::new();
-        // Where each of `snippet_texts` was cut.
-        let mut cuts = Vec::new();
+        let mut part = PreparedPart {
+            snippets: Vec::with_capacity(analysis.mentions.len()),
+            ..PreparedPart::default()
+        };
+        // Where each snippet was cut, and where it is in `snippet_texts`.
+        let mut cuts: Vec<((usize, usize), (u32, u32))> = Vec::new();
         for m in &analysis.mentions {
             let bounds = sentences.bounds(m.byte_start, m.byte_end);
-            if cuts.last() != Some(&bounds) {
-                snippet_texts.push(json::collapsed(&doc.text[bounds.0..bounds.1]));
-                cuts.push(bounds);
+            if cuts.last().map(|c| c.0) != Some(bounds) {
+                let start = part.snippet_texts.len();
+                json::push_collapsed(&mut part.snippet_texts, &doc.text[bounds.0..bounds.1]);
+                let at = (offset(start), offset(part.snippet_texts.len()));
+                cuts.push((bounds, at));
             }
-            snippets.push(snippet_texts.len() as u32 - 1);
+            part.snippets
+                .push(cuts.last().expect("a snippet was cut").1);
         }
-        let mut claims = RenderedFeatures::default();
+        // About what a claim feature takes, so the buffer grows seldom.
+        const BYTES_PER_CLAIM: usize = 1536;
+        let claims = &mut part.claims;
+        claims
+            .bytes
+            .reserve(analysis.claims.len() * BYTES_PER_CLAIM);
         for c in &analysis.claims {
             // Most claims are in a sentence that mentions a place.
-            let (from, to) = sentences.bounds(c.byte_start, c.byte_end);
-            let snippet = match cuts.iter().position(|&cut| cut == (from, to)) {
-                Some(k) => Cow::Borrowed(&*snippet_texts[k]),
-                None => Cow::Owned(json::collapsed(&doc.text[from..to])),
+            let bounds = sentences.bounds(c.byte_start, c.byte_end);
+            let snippet = match cuts.iter().find(|cut| cut.0 == bounds) {
+                Some(&(_, (a, b))) => Cow::Borrowed(&part.snippet_texts[a as usize..b as usize]),
+                None => Cow::Owned(json::escape_collapsed(&doc.text[bounds.0..bounds.1])),
             };
-            claims
-                .push(&c.feature_with_snippet(doc, gazetteer, snippet))
-                .expect("a claim feature serializes to JSON");
+            claims.push_with(|out| c.write_feature(doc, gazetteer, &snippet, out));
         }
-        PreparedPart {
-            snippets,
-            snippet_texts,
-            claims,
-        }
+        part
     }
 
-    /// The snippet of every mention, in order.
-    fn snippets(&self) -> impl Iterator<Item = &RawValue> {
-        self.snippets
-            .iter()
-            .map(|&k| &*self.snippet_texts[k as usize])
+    /// The snippet of every mention, escaped, in order; consecutive ones
+    /// of one sentence are the same slice.
+    fn snippets(&self) -> impl Iterator<Item = &str> {
+        (self.snippets.iter()).map(|&(a, b)| &self.snippet_texts[a as usize..b as usize])
     }
 }
 
-/// Features serialized as compact JSON, back to back.
+/// `i`, a position in a part's snippets, as the `u32` they are kept in.
+fn offset(i: usize) -> u32 {
+    u32::try_from(i).expect("a part's snippets take less than 4 GiB")
+}
+
+/// Features serialized as compact JSON, back to back, each framed as a
+/// record of a GeoJSON text sequence (RS, the feature, LF): a sequence
+/// writes them all in one call ([`FeatureWriter::write_rendered`]).
 #[derive(Debug, Default)]
 pub struct RenderedFeatures {
     bytes: Vec<u8>,
-    /// Where each feature ends in `bytes`.
+    /// Where each record ends in `bytes`.
     ends: Vec<usize>,
 }
 
 impl RenderedFeatures {
-    /// Appends one feature.
-    fn push<F: Serialize + ?Sized>(&mut self, feature: &F) -> Result<()> {
-        json::to_writer(&mut self.bytes, feature)
-            .map_err(|e| Error::Invalid(format!("cannot serialize a feature: {e}")))?;
+    /// Appends one feature, written by `write` to the buffer it is given.
+    fn push_with(&mut self, write: impl FnOnce(&mut Vec<u8>)) {
+        self.bytes.push(RS);
+        write(&mut self.bytes);
+        self.bytes.push(b'\n');
         self.ends.push(self.bytes.len());
-        Ok(())
     }
 
     /// Appends the features of `other`.
@@ -537,17 +517,20 @@ impl RenderedFeatures {
         self.ends.extend(other.ends.iter().map(|&e| base + e));
     }
 
-    /// The features, one slice each.
+    /// The features, one slice of compact JSON each.
     pub fn features(&self) -> impl Iterator<Item = &[u8]> {
         let starts = std::iter::once(0).chain(self.ends.iter().copied());
-        starts.zip(&self.ends).map(|(a, &b)| &self.bytes[a..b])
+        starts
+            .zip(&self.ends)
+            .map(|(a, &b)| &self.bytes[a + 1..b - 1])
     }
 }
 
-/// One place's feature, serialized as a [`geojson::Feature`] with these
-/// properties would be (same keys, same order: `type`, `geometry`, then the
-/// properties sorted by key, as in a `JsonObject`) but straight from
-/// borrowed strings, without building a map of JSON values per feature.
+/// One place's feature, written as a [`geojson::Feature`] with these
+/// properties would be serialized (same keys, same order: `type`,
+/// `geometry`, then the properties sorted by key, as in a `JsonObject`)
+/// but straight from borrowed strings, without building a map of JSON
+/// values per feature.
 struct PlaceFeature<'a> {
     place: &'a crate::gazetteer::Place,
     confidence: f64,
@@ -563,32 +546,24 @@ struct PlaceFeature<'a> {
 #[derive(Clone, Copy)]
 enum JsonStr<'a> {
     Text(&'a str),
-    Json(&'a RawValue),
+    Json(&'a str),
 }
 
-impl Serialize for JsonStr<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        match self {
-            JsonStr::Text(s) => s.serialize(serializer),
-            JsonStr::Json(raw) => raw.serialize(serializer),
+impl Json for JsonStr<'_> {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        match *self {
+            JsonStr::Text(s) => s.write_json(out),
+            JsonStr::Json(s) => Raw(s).write_json(out),
         }
     }
 }
 
-/// A GeoJSON point at (`lat`, `lon`), serialized as [`point`]'s would be,
-/// without building a [`Geometry`].
-struct PointJson {
-    lat: f64,
-    lon: f64,
-}
-
-impl Serialize for PointJson {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", "Point")?;
-        map.serialize_entry("coordinates", &[round6(self.lon), round6(self.lat)])?;
-        map.end()
-    }
+/// Writes a GeoJSON point at (`lat`, `lon`) as [`point`]'s serializes.
+fn write_point(out: &mut Vec<u8>, lat: f64, lon: f64) {
+    let mut map = Object::start(out);
+    map.field(key!("type"), &Plain("Point"));
+    map.field(key!("coordinates"), &[round6(lon), round6(lat)][..]);
+    map.end();
 }
 
 /// One mention as the output writes it.
@@ -598,78 +573,69 @@ struct MentionView<'a> {
     doc: JsonStr<'a>,
     start: usize,
     end: usize,
-    snippet: &'a RawValue,
+    /// Escaped as a JSON string.
+    snippet: &'a str,
     text: &'a str,
 }
 
-impl Serialize for PlaceFeature<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+impl PlaceFeature<'_> {
+    /// Writes the feature as compact JSON.
+    fn write_json(&self, out: &mut Vec<u8>) {
         let p = self.place;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", "Feature")?;
-        map.serialize_entry(
-            "geometry",
-            &PointJson {
-                lat: p.lat,
-                lon: p.lon,
-            },
-        )?;
-        map.serialize_entry("properties", &Properties(self))?;
-        map.end()
-    }
-}
-
-struct Properties<'p, 'a>(&'p PlaceFeature<'a>);
-
-impl Serialize for Properties<'_, '_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        let f = self.0;
-        let p = f.place;
+        let mut feature = Object::start(out);
+        feature.field(key!("type"), &Plain("Feature"));
+        write_point(feature.key(key!("geometry")), p.lat, p.lon);
         // Keys in byte order, as `JsonObject` (a BTreeMap) would write them.
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("confidence", &f.confidence)?;
-        map.serialize_entry("country", &p.country)?;
-        map.serialize_entry("date", &f.dates.first())?;
-        if f.dates.len() > 1 {
-            map.serialize_entry("dates", &*f.dates)?;
+        let mut map = Object::start(feature.key(key!("properties")));
+        map.field(key!("confidence"), &self.confidence);
+        map.field(key!("country"), &p.country);
+        map.field(key!("date"), &self.dates.first());
+        if self.dates.len() > 1 {
+            map.field(key!("dates"), &*self.dates);
         }
-        map.serialize_entry("documents", &*f.documents)?;
-        map.serialize_entry("feature_code", &p.feature_code)?;
-        map.serialize_entry("geonameid", &p.geonameid)?;
-        map.serialize_entry("kind", p.kind.as_str())?;
-        map.serialize_entry("marker-color", marker_color(p.kind, f.outlier))?;
-        map.serialize_entry("marker-size", marker_size(p.kind))?;
-        map.serialize_entry("mention_count", &f.mentions.len())?;
-        map.serialize_entry("mentions", &f.mentions)?;
-        map.serialize_entry("name", &p.name)?;
-        map.serialize_entry("outlier", &f.outlier)?;
-        map.serialize_entry("place_id", &p.place_id)?;
-        map.serialize_entry("population", &p.population)?;
-        let kind = p.kind.as_str();
-        let mut title = String::with_capacity(p.name.len() + kind.len() + 3);
-        for part in [p.name.as_str(), " (", kind, ")"] {
-            title.push_str(part);
+        map.field(key!("documents"), &*self.documents);
+        map.field(key!("feature_code"), &p.feature_code);
+        map.field(key!("geonameid"), &p.geonameid);
+        map.field(key!("kind"), &Plain(p.kind.as_str()));
+        map.field(
+            key!("marker-color"),
+            &Plain(marker_color(p.kind, self.outlier)),
+        );
+        map.field(key!("marker-size"), &Plain(marker_size(p.kind)));
+        map.field(key!("mention_count"), &self.mentions.len());
+        map.field(key!("mentions"), &*self.mentions);
+        map.field(key!("name"), &p.name);
+        map.field(key!("outlier"), &self.outlier);
+        map.field(key!("place_id"), &p.place_id);
+        map.field(key!("population"), &p.population);
+        // `name (kind)`, escaped as one string without being built as one
+        // (the kind needs no escaping).
+        let title = map.key(key!("title"));
+        title.push(b'"');
+        json::push_escaped(title, &p.name);
+        for part in [" (", p.kind.as_str(), ")\""] {
+            title.extend_from_slice(part.as_bytes());
         }
-        map.serialize_entry("title", &title)?;
-        map.serialize_entry("type", "place")?;
-        map.end()
+        map.field(key!("type"), &Plain("place"));
+        map.end();
+        feature.end();
     }
 }
 
-impl Serialize for MentionView<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+impl Json for MentionView<'_> {
+    fn write_json(&self, out: &mut Vec<u8>) {
         // Sorted keys, as the `JsonObject` this replaced had.
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("confidence", &self.confidence)?;
+        let mut map = Object::start(out);
+        map.field(key!("confidence"), &self.confidence);
         if let Some(d) = &self.date {
-            map.serialize_entry("date", d)?;
+            map.field(key!("date"), d);
         }
-        map.serialize_entry("doc", &self.doc)?;
-        map.serialize_entry("end", &self.end)?;
-        map.serialize_entry("snippet", self.snippet)?;
-        map.serialize_entry("start", &self.start)?;
-        map.serialize_entry("text", self.text)?;
-        map.end()
+        map.field(key!("doc"), &self.doc);
+        map.field(key!("end"), &self.end);
+        map.field(key!("snippet"), &Raw(self.snippet));
+        map.field(key!("start"), &self.start);
+        map.field(key!("text"), self.text);
+        map.end();
     }
 }
 
@@ -677,7 +643,7 @@ impl Serialize for MentionView<'_> {
 fn place_feature<'a>(
     gazetteer: &'a Gazetteer,
     strings: &'a Interner,
-    snippets: &'a Interner<RawValue>,
+    snippets: &'a Interner,
     docs: &'a [DocRef],
     e: &'a PlaceEntry,
 ) -> PlaceFeature<'a> {
@@ -719,8 +685,8 @@ pub fn render_document(
     prepared: &PreparedPart,
 ) -> Result<RenderedFeatures> {
     // The document's id and date, escaped once for all its mentions.
-    let id = json::string(&doc.id);
-    let date = doc.date.as_deref().map(json::string);
+    let id = json::escape(&doc.id);
+    let date = doc.date.as_deref().map(json::escape);
     let id = [JsonStr::Json(&id)];
     let date = date.as_deref().map(JsonStr::Json);
     let mut features: Vec<PlaceFeature> = Vec::new();
@@ -759,7 +725,7 @@ pub fn render_document(
         .bytes
         .reserve(analysis.mentions.len() * BYTES_PER_MENTION + prepared.claims.bytes.len());
     for f in &features {
-        rendered.push(f)?;
+        rendered.push_with(|out| f.write_json(out));
     }
     rendered.append(&prepared.claims);
     Ok(rendered)
@@ -792,6 +758,10 @@ pub enum Format {
 /// so a streamed collection is identical to one built in memory.
 const COLLECTION_HEAD: &[u8] = br#"{"type":"FeatureCollection","features":["#;
 
+/// The record separator that starts each feature of a GeoJSON text
+/// sequence.
+const RS: u8 = 0x1E;
+
 /// Writes features one at a time in either [`Format`]. Nothing is kept:
 /// memory does not grow with the number of features.
 pub struct FeatureWriter {
@@ -817,38 +787,72 @@ impl FeatureWriter {
     /// Appends one feature: a [`geojson::Feature`], or anything that serializes as
     /// one.
     pub fn write<F: Serialize + ?Sized>(&mut self, feature: &F) -> Result<()> {
-        self.start_feature();
-        json::to_writer(&mut self.scratch, feature)
-            .map_err(|e| Error::Invalid(format!("cannot serialize a feature: {e}")))?;
-        self.end_feature()
+        self.write_with(|out| {
+            json::to_writer(out, feature)
+                .map_err(|e| Error::Invalid(format!("cannot serialize a feature: {e}")))
+        })
+    }
+
+    /// Appends one feature, written as compact JSON by `write` to the
+    /// buffer it is given, framed there and written out in one call; or
+    /// nothing, if `write` fails.
+    fn write_with(&mut self, write: impl FnOnce(&mut Vec<u8>) -> Result<()>) -> Result<()> {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        let (before, after) = self.frame();
+        scratch.extend_from_slice(before);
+        let result = write(&mut scratch).and_then(|()| {
+            scratch.extend_from_slice(after);
+            self.write_out(&scratch)
+        });
+        self.scratch = scratch;
+        result?;
+        self.written += 1;
+        Ok(())
     }
 
     /// Appends one feature already serialized as compact JSON.
     pub fn write_json(&mut self, feature: &[u8]) -> Result<()> {
-        self.start_feature();
-        self.scratch.extend_from_slice(feature);
-        self.end_feature()
-    }
-
-    fn start_feature(&mut self) {
-        self.scratch.clear();
-        match self.format {
-            Format::GeoJson if self.written > 0 => self.scratch.push(b','),
-            Format::GeoJson => self.scratch.extend_from_slice(COLLECTION_HEAD),
-            Format::GeoJsonSeq => self.scratch.push(0x1E),
-        }
-    }
-
-    fn end_feature(&mut self) -> Result<()> {
-        if self.format == Format::GeoJsonSeq {
-            self.scratch.push(b'\n');
-        }
-        let dest = &mut self.dest;
-        dest.writer()
-            .write_all(&self.scratch)
-            .map_err(|e| dest.io(e))?;
+        // Straight to the destination's buffer, not through a scratch
+        // buffer of our own: this is most of what the writing thread of a
+        // batch run copies.
+        let (before, after) = self.frame();
+        self.write_out(before)?;
+        self.write_out(feature)?;
+        self.write_out(after)?;
         self.written += 1;
         Ok(())
+    }
+
+    /// Appends rendered features: in a sequence, all in one call, as they
+    /// are framed already; in a collection, one at a time.
+    pub fn write_rendered(&mut self, features: &RenderedFeatures) -> Result<()> {
+        match self.format {
+            Format::GeoJsonSeq => {
+                self.write_out(&features.bytes)?;
+                self.written += features.ends.len();
+            }
+            Format::GeoJson => {
+                for f in features.features() {
+                    self.write_json(f)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// What goes before and after the next feature.
+    fn frame(&self) -> (&'static [u8], &'static [u8]) {
+        match self.format {
+            Format::GeoJson if self.written > 0 => (b",", b""),
+            Format::GeoJson => (COLLECTION_HEAD, b""),
+            Format::GeoJsonSeq => (&[RS], b"\n"),
+        }
+    }
+
+    fn write_out(&mut self, bytes: &[u8]) -> Result<()> {
+        let dest = &mut self.dest;
+        dest.writer().write_all(bytes).map_err(|e| dest.io(e))
     }
 
     /// How many features were written.
@@ -884,7 +888,211 @@ impl FeatureWriter {
 mod tests {
     use super::*;
     use geojson::{Feature, JsonObject, JsonValue};
+    use serde::ser::{SerializeMap, Serializer};
     use serde_json::json;
+
+    /// The serde path that [`PlaceFeature::write_json`] replaced, kept as
+    /// its oracle: a typed `Serialize` impl writing through serde_json.
+    mod serde_path {
+        use super::*;
+
+        /// An escaped string as serde writes it: as it is.
+        fn raw(json: &str) -> &RawValue {
+            serde_json::from_str(json).expect("an escaped string is JSON")
+        }
+
+        impl Serialize for JsonStr<'_> {
+            fn serialize<S: Serializer>(
+                &self,
+                serializer: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                match *self {
+                    JsonStr::Text(s) => s.serialize(serializer),
+                    JsonStr::Json(s) => raw(s).serialize(serializer),
+                }
+            }
+        }
+
+        struct PointJson {
+            lat: f64,
+            lon: f64,
+        }
+
+        impl Serialize for PointJson {
+            fn serialize<S: Serializer>(
+                &self,
+                serializer: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                let mut map = serializer.serialize_map(None)?;
+                map.serialize_entry("type", "Point")?;
+                map.serialize_entry("coordinates", &[round6(self.lon), round6(self.lat)])?;
+                map.end()
+            }
+        }
+
+        impl Serialize for PlaceFeature<'_> {
+            fn serialize<S: Serializer>(
+                &self,
+                serializer: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                let p = self.place;
+                let mut map = serializer.serialize_map(None)?;
+                map.serialize_entry("type", "Feature")?;
+                map.serialize_entry(
+                    "geometry",
+                    &PointJson {
+                        lat: p.lat,
+                        lon: p.lon,
+                    },
+                )?;
+                map.serialize_entry("properties", &Properties(self))?;
+                map.end()
+            }
+        }
+
+        struct Properties<'p, 'a>(&'p PlaceFeature<'a>);
+
+        impl Serialize for Properties<'_, '_> {
+            fn serialize<S: Serializer>(
+                &self,
+                serializer: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                let f = self.0;
+                let p = f.place;
+                let mut map = serializer.serialize_map(None)?;
+                map.serialize_entry("confidence", &f.confidence)?;
+                map.serialize_entry("country", &p.country)?;
+                map.serialize_entry("date", &f.dates.first())?;
+                if f.dates.len() > 1 {
+                    map.serialize_entry("dates", &*f.dates)?;
+                }
+                map.serialize_entry("documents", &*f.documents)?;
+                map.serialize_entry("feature_code", &p.feature_code)?;
+                map.serialize_entry("geonameid", &p.geonameid)?;
+                map.serialize_entry("kind", p.kind.as_str())?;
+                map.serialize_entry("marker-color", marker_color(p.kind, f.outlier))?;
+                map.serialize_entry("marker-size", marker_size(p.kind))?;
+                map.serialize_entry("mention_count", &f.mentions.len())?;
+                map.serialize_entry("mentions", &f.mentions)?;
+                map.serialize_entry("name", &p.name)?;
+                map.serialize_entry("outlier", &f.outlier)?;
+                map.serialize_entry("place_id", &p.place_id)?;
+                map.serialize_entry("population", &p.population)?;
+                let title = format!("{} ({})", p.name, p.kind.as_str());
+                map.serialize_entry("title", &title)?;
+                map.serialize_entry("type", "place")?;
+                map.end()
+            }
+        }
+
+        impl Serialize for MentionView<'_> {
+            fn serialize<S: Serializer>(
+                &self,
+                serializer: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                let mut map = serializer.serialize_map(None)?;
+                map.serialize_entry("confidence", &self.confidence)?;
+                if let Some(d) = &self.date {
+                    map.serialize_entry("date", d)?;
+                }
+                map.serialize_entry("doc", &self.doc)?;
+                map.serialize_entry("end", &self.end)?;
+                map.serialize_entry("snippet", raw(self.snippet))?;
+                map.serialize_entry("start", &self.start)?;
+                map.serialize_entry("text", self.text)?;
+                map.end()
+            }
+        }
+    }
+
+    /// Strings that test an escaper: quotes, backslashes, control
+    /// characters, DEL, U+2028, non-ASCII, long and short.
+    const AWKWARD: &[&str] = &[
+        "",
+        "Kharkiv",
+        "Kharkiv Oblast, a longer name",
+        "\"quoted\" \\ back\\slash\\",
+        "tab\tnew\nline\rcr\u{8}\u{c}\u{1}\u{1f}\u{7f}",
+        "line\u{2028}sep\u{2029}",
+        "Харків — “mayor”\u{a0}é 🚀",
+        "\\",
+        "\"",
+        "1234567\"",
+    ];
+
+    /// A place with `s` in every string.
+    fn awkward_place(s: &str, k: usize) -> crate::gazetteer::Place {
+        let kinds = [
+            PlaceKind::City,
+            PlaceKind::Country,
+            PlaceKind::Region,
+            PlaceKind::Poi,
+        ];
+        crate::gazetteer::Place {
+            place_id: format!("gn:{s}"),
+            geonameid: (k % 2 == 0).then_some(706_483 + k as u32),
+            name: s.to_string(),
+            kind: kinds[k % kinds.len()],
+            feature_code: s.chars().take(4).collect(),
+            country: s.chars().take(2).collect(),
+            admin1: String::new(),
+            lat: 49.981_774_4 - k as f64 * 7.3,
+            lon: 36.254_753_3 - k as f64 * 11.1,
+            population: (k % 3 != 0).then_some(1_430_885 * k as u64),
+        }
+    }
+
+    #[test]
+    fn place_features_are_written_as_serde_writes_them() {
+        let places: Vec<_> = (AWKWARD.iter().enumerate())
+            .map(|(k, s)| awkward_place(s, k))
+            .collect();
+        let escaped: Vec<String> = AWKWARD.iter().map(|s| json::escape(s)).collect();
+        let mut compared = 0;
+        for (k, place) in places.iter().enumerate() {
+            let s = AWKWARD[k];
+            let t = AWKWARD[(k + 3) % AWKWARD.len()];
+            let (es, et) = (&escaped[k], &escaped[(k + 3) % AWKWARD.len()]);
+            // Strings as text and as escaped text; no date, one, several.
+            let docs = [
+                [JsonStr::Text(s), JsonStr::Text(t)],
+                [JsonStr::Json(es), JsonStr::Json(et)],
+            ];
+            for (d, doc) in docs.iter().enumerate() {
+                for dates in [&doc[..0], &doc[..1], &doc[..]] {
+                    let mentions = (0..k % 4)
+                        .map(|i| MentionView {
+                            confidence: [0.853, 1.0, 0.1 + 0.2, 1e-7][i],
+                            date: dates.first().copied(),
+                            doc: doc[i % 2],
+                            start: i * 1000,
+                            end: i * 1000 + k,
+                            snippet: &escaped[(k + i) % AWKWARD.len()],
+                            text: AWKWARD[(k + i + 1) % AWKWARD.len()],
+                        })
+                        .collect();
+                    let f = PlaceFeature {
+                        place,
+                        confidence: [0.0, 0.5, 0.853, 1.0 / 3.0][k % 4],
+                        outlier: (k + d) % 2 == 0,
+                        documents: Cow::Borrowed(&doc[..1 + k % 2]),
+                        dates: Cow::Borrowed(dates),
+                        mentions,
+                    };
+                    let mut want = Vec::new();
+                    json::to_writer(&mut want, &f).unwrap();
+                    let mut got = Vec::new();
+                    f.write_json(&mut got);
+                    assert_eq!(
+                        String::from_utf8(got).unwrap(),
+                        String::from_utf8(want).unwrap()
+                    );
+                    compared += 1;
+                }
+            }
+        }
+        assert_eq!(compared, AWKWARD.len() * 6);
+    }
 
     /// The character-by-character snippet that [`snippet`] replaced.
     fn snippet_by_chars(text: &str, start: usize, end: usize) -> String {
@@ -1098,7 +1306,7 @@ mod tests {
             ("c", "No place here."),
             ("d", "date 2024-05-30\nShelling hit Kharkiv and Kyiv on Friday."),
         ];
-        let docs: Vec<(Document, Analysis)> = texts
+        let mut docs: Vec<(Document, Analysis)> = texts
             .iter()
             .map(|(id, text)| {
                 let doc = Document::new(*id, *text);
@@ -1106,6 +1314,15 @@ mod tests {
                 (doc, analysis)
             })
             .collect();
+        // Every string the map writes from a document, awkward.
+        let mut doc = Document::new(
+            "e \"quoted\" \\ \u{2028}\u{1}é",
+            "Kyiv\u{2028}\"said\" \\ \u{7}Kharkiv\t is\u{a0}about 40 km from Kyiv.\r\nЛьвів, Lviv.",
+        );
+        doc.date = Some("2024-05-2\"1\\\u{2028}".into());
+        let analysis = parser.parse(&doc);
+        assert!(analysis.mentions.len() >= 3 && !analysis.claims.is_empty());
+        docs.push((doc, analysis));
         assert!(docs.iter().map(|(_, a)| a.mentions.len()).sum::<usize>() > 5);
         assert!(docs.iter().any(|(_, a)| !a.claims.is_empty()));
         let dir = tempfile::tempdir().unwrap();
@@ -1197,6 +1414,52 @@ mod tests {
         };
         let expected = format!("{}\n", serde_json::to_string(&fc).unwrap());
         assert_eq!(std::fs::read_to_string(&path).unwrap(), expected);
+    }
+
+    #[test]
+    fn rendered_features_write_the_bytes_of_features_written_one_by_one() {
+        let features = sample_features();
+        let mut rendered = RenderedFeatures::default();
+        for f in &features {
+            rendered.push_with(|out| json::to_writer(out, f).unwrap());
+        }
+        for (got, f) in rendered.features().zip(&features) {
+            assert_eq!(got, serde_json::to_vec(f).unwrap());
+        }
+        assert_eq!(rendered.features().count(), features.len());
+        let dir = tempfile::tempdir().unwrap();
+        for format in [Format::GeoJson, Format::GeoJsonSeq] {
+            let texts: Vec<String> = (0..4)
+                .map(|way| {
+                    let path = dir.path().join(format!("{way}"));
+                    let dest = Destination::create(Some(&path)).unwrap();
+                    let mut w = FeatureWriter::new(dest, format).unwrap();
+                    match way {
+                        0 => features.iter().for_each(|f| w.write(f).unwrap()),
+                        1 => (rendered.features()).for_each(|f| w.write_json(f).unwrap()),
+                        2 => {
+                            w.write_rendered(&RenderedFeatures::default()).unwrap();
+                            w.write_rendered(&rendered).unwrap();
+                        }
+                        _ => {
+                            // Rendered after a feature written alone.
+                            w.write(&features[0]).unwrap();
+                            let mut rest = RenderedFeatures::default();
+                            for f in &features[1..] {
+                                rest.push_with(|out| json::to_writer(out, f).unwrap());
+                            }
+                            w.write_rendered(&rest).unwrap();
+                        }
+                    }
+                    assert_eq!(w.written(), features.len());
+                    w.finish().unwrap();
+                    std::fs::read_to_string(&path).unwrap()
+                })
+                .collect();
+            for text in &texts[1..] {
+                assert_eq!(text, &texts[0], "{format:?}");
+            }
+        }
     }
 
     #[test]

@@ -21,6 +21,7 @@ use serde_json::value::RawValue;
 
 use crate::document::Document;
 use crate::gazetteer::Gazetteer;
+use crate::output::json::{key, Object, Plain, Raw};
 use crate::output::{round6, snippet, snippet_json};
 
 use super::check::{circle, Verdict};
@@ -377,6 +378,106 @@ impl Serialize for ClaimProperties<'_> {
     }
 }
 
+impl Claim {
+    /// Writes the claim's feature as compact JSON to `out`: the bytes its
+    /// [`ClaimFeature`] serializes to (the tests hold the two together),
+    /// written directly, as the batch writes thousands of them.
+    /// `snippet` is the snippet escaped as a JSON string.
+    pub fn write_feature(
+        &self,
+        doc: &Document,
+        gazetteer: &Gazetteer,
+        snippet: &str,
+        out: &mut Vec<u8>,
+    ) {
+        let (geometry, illustrative, radius_km) = self.geometry(gazetteer);
+        let mut feature = Object::start(out);
+        feature.field(key!("type"), &Plain("Feature"));
+        feature.field(key!("geometry"), &geometry);
+        let mut map = Object::start(feature.key(key!("properties")));
+        let (c, g) = (self, gazetteer);
+        let verdict = c.check.verdict;
+        let line = matches!(
+            geometry.as_ref().map(|g| &g.value),
+            Some(Value::LineString(_))
+        );
+        let (value_key, value_max_key) = match c.kind {
+            ClaimKind::Distance => (key!("value_km"), key!("value_max_km")),
+            ClaimKind::Area => (key!("value_km2"), key!("value_max_km2")),
+        };
+        // Keys sorted, as in `ClaimProperties`.
+        write_role(map.key(key!("anchor")), c.anchor.as_ref(), g, None);
+        map.field(key!("bearing"), &c.bearing.map(|b| Plain(b.name)));
+        map.field(key!("bearing_deg"), &c.bearing.map(|b| b.degrees));
+        map.field(key!("claim"), &Plain(c.kind.as_str()));
+        map.field(key!("date"), &doc.date);
+        map.field(key!("difference_km"), &c.check.difference_km.map(round1));
+        map.field(key!("doc"), &doc.id);
+        map.field(key!("end"), &c.end);
+        map.field(key!("fill"), &Plain(colour(verdict)));
+        map.field(key!("fill-opacity"), &if illustrative { 0.15 } else { 0.1 });
+        map.field(key!("illustrative"), &illustrative);
+        map.field(
+            key!("measured_bearing_deg"),
+            &c.check.measured_bearing_deg.map(round1),
+        );
+        map.field(key!("measured_km"), &c.check.measured_km.map(round1));
+        map.field(key!("qualifier"), &c.qualifier.map(|q| Plain(q.as_str())));
+        map.field(key!("qualifier_text"), &c.qualifier_text);
+        map.field(key!("radius_km"), &radius_km.map(round3));
+        let reference = map.key(key!("reference"));
+        write_role(reference, c.reference.as_ref(), g, c.border_point);
+        map.field(key!("snippet"), &Raw(snippet));
+        map.field(key!("start"), &c.start);
+        map.field(key!("stroke"), &Plain(colour(verdict)));
+        map.field(key!("stroke-opacity"), &0.9);
+        map.field(key!("stroke-width"), &if line { 3u32 } else { 2 });
+        write_role(map.key(key!("subject")), c.subject.as_ref(), g, None);
+        map.field(key!("text"), &c.text);
+        map.field(key!("title"), &c.title(g));
+        map.field(key!("tolerance_km"), &c.check.tolerance_km.map(round1));
+        map.field(key!("type"), &Plain("claim"));
+        map.field(key!("unit"), &Plain(c.unit.as_str()));
+        map.field(key!("value"), &c.value);
+        map.field(value_key, &round3(c.value_km()));
+        map.field(key!("value_max"), &c.value_max);
+        map.field(value_max_key, &c.value_max_km().map(round3));
+        map.field(key!("verdict"), &Plain(verdict.as_str()));
+        map.field(key!("verdict_reason"), &c.check.reason);
+        map.end();
+        feature.end();
+    }
+}
+
+/// Writes a role as [`RoleView`] serializes it, or `null`.
+fn write_role(
+    out: &mut Vec<u8>,
+    role: Option<&Role>,
+    gazetteer: &Gazetteer,
+    border_point: Option<(f64, f64)>,
+) {
+    let Some(role) = role else {
+        out.extend_from_slice(b"null");
+        return;
+    };
+    let p = gazetteer.place(role.place);
+    let mut map = Object::start(out);
+    if let (Some(_), Some((lat, lon))) = (&role.border_of, border_point) {
+        map.field(key!("border_lat"), &round6(lat));
+        map.field(key!("border_lon"), &round6(lon));
+    }
+    map.field(key!("border_of"), &role.border_of);
+    map.field(key!("country"), &p.country);
+    map.field(key!("geonameid"), &p.geonameid);
+    map.field(key!("kind"), &Plain(p.kind.as_str()));
+    map.field(key!("lat"), &round6(p.lat));
+    map.field(key!("lon"), &round6(p.lon));
+    map.field(key!("name"), &p.name);
+    map.field(key!("place_id"), &p.place_id);
+    map.field(key!("text"), &role.text);
+    map.end();
+}
+
 /// A role as `role_json` builds it (keys sorted), or `null`.
 struct RoleView<'a> {
     role: Option<&'a Role>,
@@ -410,6 +511,7 @@ impl Serialize for RoleView<'_> {
 
 #[cfg(test)]
 mod tests {
+    use crate::claims::Claim;
     use crate::document::Document;
     use crate::gazetteer::Gazetteer;
     use crate::pipeline::Geoparser;
@@ -441,9 +543,64 @@ mod tests {
                 let want = serde_json::to_string(&claim.to_feature(doc, &g)).unwrap();
                 let got = serde_json::to_string(&claim.feature(doc, &g)).unwrap();
                 assert_eq!(got, want);
+                assert_eq!(written(&claim, doc, &g), want);
                 compared += 1;
             }
         }
         assert!(compared >= 10, "{compared} claims");
+    }
+
+    /// What [`Claim::write_feature`] writes.
+    fn written(claim: &Claim, doc: &Document, g: &Gazetteer) -> String {
+        let snippet = crate::output::json::escape_collapsed(&crate::output::snippet(
+            &doc.text,
+            claim.byte_start,
+            claim.byte_end,
+        ));
+        let mut out = Vec::new();
+        claim.write_feature(doc, g, &snippet, &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    /// [`Claim::write_feature`] writes the bytes `to_feature` serializes
+    /// to with every string a claim writes made awkward, and every field
+    /// that may be missing missing.
+    #[test]
+    fn written_feature_is_the_serialized_one() {
+        let g = Gazetteer::embedded().expect("the built-in gazetteer loads");
+        let parser = Geoparser::new(&g);
+        let text = "Vovchansk lies about 5 km from the Russian border. Russian forces seized \
+             over 200 square kilometers near Kharkiv. Sumy is between 20 and 30 km \
+             northeast of Kharkiv, officials said. The drone fell some 10.5 kilometres \
+             from the city of Sumy. Harbin, situated just 500 kilometers from Vladivostok. \
+             Kyiv is 470 km from Lviv.";
+        let awkward = [
+            "\"quoted\" \\ back\\slash",
+            "ctl \u{1}\u{8}\t\n\r\u{7f} line\u{2028}sep",
+            "Харків — “mayor”\u{a0}é 🚀",
+        ];
+        let mut compared = 0;
+        for (k, s) in awkward.iter().enumerate() {
+            let mut doc = Document::new(format!("id {s}"), text);
+            doc.date = (k != 1).then(|| format!("2024-05-{s}"));
+            let claims = parser.parse(&doc).claims;
+            assert!(claims.len() >= 5, "{}", claims.len());
+            for mut claim in claims {
+                claim.text = format!("{} {s}", claim.text);
+                claim.qualifier_text = (k != 2).then(|| s.to_string());
+                claim.check.reason = format!("{s} {}", claim.check.reason);
+                let roles = [&mut claim.subject, &mut claim.reference, &mut claim.anchor];
+                for r in roles.into_iter().flatten() {
+                    r.text = format!("{s}{}", r.text);
+                    if r.border_of.is_some() {
+                        r.border_of = Some(s.to_string());
+                    }
+                }
+                let want = serde_json::to_string(&claim.to_feature(&doc, &g)).unwrap();
+                assert_eq!(written(&claim, &doc, &g), want);
+                compared += 1;
+            }
+        }
+        assert!(compared >= 15, "{compared} claims");
     }
 }

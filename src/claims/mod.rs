@@ -47,18 +47,19 @@ pub mod check;
 pub mod feature;
 pub mod quantity;
 pub mod roles;
+pub mod window;
 
 use crate::document::Document;
 use crate::gazetteer::{Gazetteer, PlaceKind};
 use crate::resolve::ResolvedMention;
-use crate::text::CharIndex;
 
 pub use check::{Check, Verdict};
 pub use quantity::{Bearing, Qualifier, Unit};
 pub use roles::Role;
 
-use quantity::{quantity_at, relation_at, tokenize, Quantity, Relation};
-use roles::Reader;
+use quantity::{quantity_at, relation_at, Quantity, Relation};
+use roles::{Names, Reader};
+use window::{is_unit_word, Cut, View, Window};
 
 /// What a claim measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,66 +118,193 @@ impl Claim {
 }
 
 /// The claims of one document, in text order.
+///
+/// Every quantity has a unit, and most sentences have none: only windows
+/// around the words that can begin one ([`quantity::unit_words`]) are
+/// tokenized and read (see [`window`]). A reading that needed more of the
+/// text than its window had (the roles read as far as two sentences back)
+/// is read again in a larger window, which takes in the window before it
+/// when they meet. So every window reads what the whole text would, and
+/// outside them no quantity can start.
 pub fn extract(doc: &Document, mentions: &[ResolvedMention], gazetteer: &Gazetteer) -> Vec<Claim> {
     let text = doc.text.as_str();
-    let tokens = tokenize(text);
-    let reader = Reader::new(text, &tokens, mentions, gazetteer);
-    let chars = CharIndex::new(text);
+    let names = Names::new(mentions);
+    let mut claims: Vec<Claim> = Vec::new();
+    let Some(units) = quantity::unit_words(text) else {
+        let tokens = quantity::tokenize(text);
+        let view = View::whole(&tokens);
+        let units: Vec<usize> = (0..tokens.len())
+            .filter(|&k| is_unit_word(text, &tokens[k]))
+            .collect();
+        claims = read_window(text, &view, &units, &names, gazetteer);
+        claims.iter_mut().for_each(|c| measure(c, gazetteer));
+        set_char_offsets(text, &mut claims);
+        return claims;
+    };
+    // The windows read so far, with the number of claims before each.
+    let mut windows: Vec<(Window, usize)> = Vec::new();
+    let floor = |windows: &[(Window, usize)]| windows.last().map_or(0, |(w, _)| w.end());
+    for &unit in &units {
+        if unit < floor(&windows) {
+            // In the window before.
+            continue;
+        }
+        let mut window = Window::at(text, unit, floor(&windows))
+            .unwrap_or_else(|| take_last(&mut windows, &mut claims, unit));
+        loop {
+            window.fill_to_sentence(&units);
+            let (found, short) = if window.open_before(NUMBER_REACH) {
+                let before = Cut {
+                    before: true,
+                    after: false,
+                };
+                (Vec::new(), before)
+            } else {
+                let view = window.view();
+                let found = read_window(text, &view, &window.units, &names, gazetteer);
+                (found, view.short())
+            };
+            if short == Cut::default() {
+                let before = claims.len();
+                for mut c in found {
+                    // Measured once its window is read for good.
+                    measure(&mut c, gazetteer);
+                    claims.push(c);
+                }
+                windows.push((window, before));
+                break;
+            }
+            if short.after {
+                window.grow();
+            }
+            if short.before && !window.grow_back(floor(&windows)) {
+                // The window before ends in this one's first sentence.
+                let reach = window.tokens.last().map_or(window.reach, |t| t.start);
+                window = take_last(&mut windows, &mut claims, reach);
+            }
+        }
+    }
+    set_char_offsets(text, &mut claims);
+    claims
+}
+/// The last window read, to be read again reaching byte `reach`, with its
+/// claims taken back.
+fn take_last<'t>(
+    windows: &mut Vec<(Window<'t>, usize)>,
+    claims: &mut Vec<Claim>,
+    reach: usize,
+) -> Window<'t> {
+    let (mut window, before) = windows
+        .pop()
+        .expect("only the start of the text has no sentence start before it");
+    claims.truncate(before);
+    window.reach = window.reach.max(reach);
+    window
+}
+
+/// A number starts at most this many tokens before its unit word
+/// ("between twenty - five and thirty - five thousand km" ...).
+const NUMBER_REACH: usize = 12;
+
+/// The claims of a window whose unit words are tokens `units`, not yet
+/// measured, in the order and with the skips of a reading that tries a
+/// quantity at every token: only the [`NUMBER_REACH`] tokens before a unit
+/// word can start one.
+fn read_window(
+    text: &str,
+    view: &View,
+    units: &[usize],
+    names: &Names,
+    gazetteer: &Gazetteer,
+) -> Vec<Claim> {
+    let reader = Reader::new(text, view, names, gazetteer);
     let mut claims: Vec<Claim> = Vec::new();
     // First token, end token and sentence of every claim, for carried-over subjects.
     let mut spans: Vec<(usize, usize, usize)> = Vec::new();
     let mut i = 0;
-    while i < tokens.len() {
-        let Some(q) = quantity_at(text, &tokens, i) else {
-            i += 1;
-            continue;
-        };
-        let previous = spans
-            .last()
-            .zip(claims.last())
-            .filter(|((_, _, s), _)| *s == reader.sentence_of(q.first))
-            .map(|(&(f, e, _), c)| (f, e, c.subject.as_ref()));
-        let read = if q.unit.is_area() {
-            Some(read_area(&reader, &q))
-        } else {
-            read_distance(&reader, &q, previous)
-        };
-        let Some(read) = read else {
+    for &unit in units {
+        i = i.max(unit.saturating_sub(NUMBER_REACH));
+        while i < unit {
+            let Some(q) = quantity_at(text, view, i) else {
+                i += 1;
+                continue;
+            };
+            let previous = spans
+                .last()
+                .zip(claims.last())
+                .filter(|((_, _, s), _)| *s == reader.sentence_of(q.first))
+                .map(|(&(f, e, _), c)| (f, e, c.subject.as_ref()));
+            if let Some(read) = read_quantity(&reader, &q, previous) {
+                spans.push((q.first, read.end, reader.sentence_of(q.first)));
+                claims.push(claim(&reader, &q, read));
+            }
             i = q.next.max(i + 1);
-            continue;
-        };
-        let byte_start = tokens[q.first].start;
-        let byte_end = tokens[read.end - 1].end;
-        let mut claim = Claim {
-            kind: if q.unit.is_area() {
-                ClaimKind::Area
-            } else {
-                ClaimKind::Distance
-            },
-            value: q.value,
-            value_max: q.value_max,
-            unit: q.unit,
-            step: q.step,
-            qualifier: q.qualifier,
-            qualifier_text: q.qualifier_text.clone(),
-            bearing: read.bearing,
-            byte_start,
-            byte_end,
-            start: chars.char_offset(text, byte_start),
-            end: chars.char_offset(text, byte_end),
-            text: text[byte_start..byte_end].to_string(),
-            subject: read.subject,
-            reference: read.reference,
-            anchor: read.anchor,
-            border_point: None,
-            check: Check::unverifiable(""),
-        };
-        measure(&mut claim, gazetteer);
-        spans.push((q.first, read.end, reader.sentence_of(q.first)));
-        claims.push(claim);
-        i = q.next.max(i + 1);
+        }
     }
     claims
+}
+
+fn read_quantity(
+    reader: &Reader,
+    q: &Quantity,
+    previous: Option<(usize, usize, Option<&Role>)>,
+) -> Option<Reading> {
+    if q.unit.is_area() {
+        Some(read_area(reader, q))
+    } else {
+        read_distance(reader, q, previous)
+    }
+}
+
+/// The claim of quantity `q` read as `read`, not yet measured (see
+/// [`measure`]) and without its character offsets (see [`set_char_offsets`]).
+fn claim(reader: &Reader, q: &Quantity, read: Reading) -> Claim {
+    let (text, tokens) = (reader.text, reader.view());
+    let byte_start = tokens[q.first].start;
+    let byte_end = tokens[read.end - 1].end;
+    Claim {
+        kind: if q.unit.is_area() {
+            ClaimKind::Area
+        } else {
+            ClaimKind::Distance
+        },
+        value: q.value,
+        value_max: q.value_max,
+        unit: q.unit,
+        step: q.step,
+        qualifier: q.qualifier,
+        qualifier_text: q.qualifier_text.clone(),
+        bearing: read.bearing,
+        byte_start,
+        byte_end,
+        start: 0,
+        end: 0,
+        text: text[byte_start..byte_end].to_string(),
+        subject: read.subject,
+        reference: read.reference,
+        anchor: read.anchor,
+        border_point: None,
+        check: Check::unverifiable(""),
+    }
+}
+
+/// Sets the code-point offsets of claims in text order, counting the
+/// characters from one offset to the next rather than from the start.
+fn set_char_offsets(text: &str, claims: &mut [Claim]) {
+    let (mut byte, mut chars) = (0, 0);
+    let mut offset = |to: usize| {
+        if to >= byte {
+            chars += text[byte..to].chars().count();
+        } else {
+            chars -= text[to..byte].chars().count();
+        }
+        byte = to;
+        chars
+    };
+    for c in claims {
+        c.start = offset(c.byte_start);
+        c.end = offset(c.byte_end);
+    }
 }
 
 /// The places and words of one claim.
@@ -208,7 +336,7 @@ fn read_distance(
         // "a 30-km buffer zone" describes a thing, it does not place one.
         return None;
     }
-    let (relation, bearing, after) = relation_at(reader.tokens, q.next, q.qualifier)?;
+    let (relation, bearing, after) = relation_at(reader.view(), q.next, q.qualifier)?;
     let (subject, reference, end) = match relation {
         Relation::From | Relation::Into => {
             let subject = reader.subject_before(q.first, previous);
@@ -337,6 +465,146 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    /// The reading [`extract`] replaced: the whole text tokenized, a
+    /// quantity tried at every token.
+    fn extract_whole(
+        doc: &Document,
+        mentions: &[ResolvedMention],
+        gazetteer: &Gazetteer,
+    ) -> Vec<Claim> {
+        let text = doc.text.as_str();
+        let tokens = quantity::tokenize(text);
+        let names = Names::new(mentions);
+        let view = View::whole(&tokens);
+        let reader = Reader::new(text, &view, &names, gazetteer);
+        let chars = crate::text::CharIndex::new(text);
+        let mut claims: Vec<Claim> = Vec::new();
+        let mut spans: Vec<(usize, usize, usize)> = Vec::new();
+        let mut i = 0;
+        while i < tokens.len() {
+            let Some(q) = quantity_at(text, &view, i) else {
+                i += 1;
+                continue;
+            };
+            let previous = spans
+                .last()
+                .zip(claims.last())
+                .filter(|((_, _, s), _)| *s == reader.sentence_of(q.first))
+                .map(|(&(f, e, _), c)| (f, e, c.subject.as_ref()));
+            if let Some(read) = read_quantity(&reader, &q, previous) {
+                spans.push((q.first, read.end, reader.sentence_of(q.first)));
+                let mut c = claim(&reader, &q, read);
+                measure(&mut c, gazetteer);
+                c.start = chars.char_offset(text, c.byte_start);
+                c.end = chars.char_offset(text, c.byte_end);
+                claims.push(c);
+            }
+            i = q.next.max(i + 1);
+        }
+        assert_eq!(view.short(), Cut::default());
+        claims
+    }
+
+    /// Texts made of the sample corpus's sentences joined and broken in
+    /// ways that put windows' edges where readings look: breaks between a
+    /// qualifier and its number, "the city" after a break, stops before
+    /// white space beyond ASCII, places a sentence or two away.
+    fn shuffled_texts(extra: &[&str]) -> Vec<String> {
+        let corpus = crate::sample_texts::with_corpus(&[]);
+        let sentences: Vec<&str> = corpus
+            .iter()
+            .flat_map(|t| t.split_inclusive(['.', '\n']))
+            .chain(extra.iter().copied())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        let joins = [
+            " ",
+            " ",
+            ". ",
+            ".\n\n",
+            "\n",
+            "\n\n",
+            "! ",
+            "? ",
+            ".\u{a0}",
+            ";\n",
+            ", ",
+            "\n\nthe\n\n",
+            " the\n",
+            ". The city ",
+            "\u{2028}",
+            "\n\nmore than\n\n",
+            " about\n\n",
+            " between\n",
+            "\n\n$",
+            "-",
+            ". Kyiv and Irpin.\n\n",
+        ];
+        // A small linear congruential generator: the same texts every run.
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as usize % n
+        };
+        (0..400)
+            .map(|_| {
+                let mut text = String::new();
+                for _ in 0..1 + next(12) {
+                    text.push_str(sentences[next(sentences.len())]);
+                    text.push_str(joins[next(joins.len())]);
+                }
+                // A break inside a sentence, now and then before a number.
+                if let Some(at) = text.match_indices(' ').map(|(i, _)| i).nth(next(40)) {
+                    text.replace_range(at..at + 1, joins[next(joins.len())]);
+                }
+                text
+            })
+            .collect()
+    }
+
+    #[test]
+    fn windows_read_what_the_whole_text_reads() {
+        let g = gazetteer().expect("the built-in gazetteer");
+        let parser = Geoparser::new(g);
+        let awkward = [
+            "More than\n\n5 km from Kharkiv, Vovchansk is quiet.",
+            "Harbin is a big city.\n\nThe city lies 500 km from Vladivostok.",
+            "Sumy and Kharkiv.\n\nThe two cities are 140 km apart.",
+            "Officials met in Kyiv. The\n\nCity lies 30 km from Irpin.",
+            "the\n\nCity lies 30 km from Irpin, officials in Kharkiv said.",
+            "From Harbin, Khabarovsk is 440 miles away.",
+            "Kharkiv lies 256 mi east of Kyiv and more than 600 kilometers south of Moscow.",
+            "km from Kyiv",
+            "Kyiv is 5",
+            "5\n\nkm from Kyiv. 30\n\nkm\n\nfrom\n\nSumy.",
+            "Sumy is 30 \u{212A}m from Kharkiv, and Kupiansk is 100 km from Kharkiv.",
+            "Sumy is 30 km from Kharkiv.\u{a0}The city is 40 km from the Russian border.",
+            "A $5 km road, an A1 km post, 50 km/h near Sumy, 10 km\u{b2} of Kharkiv.",
+            "Washington D.C. , the capital, is 5 km from Arlington.",
+            "Between\n\n5 and 10 km from Kharkiv lies Chuhuiv; some\n20 km from Sumy.",
+            "Goma lies 5 km to the north-east of the coast of Democratic Republic of the Congo's border.",
+            "Bihac is 9 km to the north - west of the city of Bosnia and Herzegovina's frontier",
+            "Narva is 2 km from the border with Russia's Ivangorod, across the river.",
+            "Irpin is twenty -\n\nfive km from Kyiv; a\n\nmile from Bucha lies Hostomel.",
+            "Sumy lies thirty\nKm from the border, and 5 -\n\n10 km from Kharkiv, one\n\nkm away.",
+            "Kupiansk lies between\n\nfive and\n\nten km from the front, said officials in Kharkiv.",
+        ];
+        let mut texts = crate::sample_texts::with_corpus(&awkward);
+        texts.extend(shuffled_texts(&awkward));
+        let mut claims = 0;
+        for (n, text) in texts.iter().enumerate() {
+            let doc = Document::new(format!("t{n}"), text.clone());
+            let mentions = parser.mentions(text);
+            let whole = extract_whole(&doc, &mentions, g);
+            assert_eq!(extract(&doc, &mentions, g), whole, "{text:?}");
+            claims += whole.len();
+        }
+        assert!(claims > 400, "only {claims} claims were compared");
     }
 
     #[test]

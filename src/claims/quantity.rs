@@ -11,6 +11,8 @@
 
 use std::borrow::Cow;
 
+use super::window::View;
+
 /// A word, a number or a punctuation mark, with its byte span in the text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Token<'a> {
@@ -57,45 +59,94 @@ const GROUP_SPACES: &[char] = &[' ', '\u{00A0}', '\u{202F}', '\u{2009}'];
 ///
 /// A sentence starts after `.`, `!` or `?` followed by white space, after a
 /// blank line, and after a line break followed by anything but a lower-case
-/// letter (hard-wrapped paragraphs keep their sentences).
+/// letter or a digit (hard-wrapped paragraphs keep their sentences).
 pub fn tokenize(text: &str) -> Vec<Token<'_>> {
-    let bytes = text.as_bytes();
-    let char_at = |i: usize| match bytes[i] {
-        b @ 0..=0x7F => char::from(b),
-        _ => text[i..].chars().next().expect("i is a character boundary"),
-    };
-    let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 5);
-    let mut spaced = true;
-    let mut newlines = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        // ASCII white space, most of the characters between tokens, is
-        // skipped without decoding a character.
-        if matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C) {
-            spaced = true;
-            newlines += usize::from(bytes[i] == b'\n');
-            i += 1;
-            continue;
-        }
-        let c = char_at(i);
-        if c.is_whitespace() {
-            spaced = true;
+    let mut tokens = Vec::with_capacity(text.len() / 5);
+    tokens.extend(tokens_from(text, 0));
+    tokens
+}
+
+/// The tokens of `text` from byte `start` on, which must be 0 or a
+/// sentence start (see [`sentence_start_before`]): exactly the tokens
+/// [`tokenize`] gives from there, since a sentence start is a token start
+/// and the tokenizer carries nothing across one but that it is a start.
+pub fn tokens_from(text: &str, start: usize) -> Tokens<'_> {
+    Tokens {
+        text,
+        i: start,
+        spaced: true,
+        newlines: 0,
+        after_stop: None,
+    }
+}
+
+/// The tokenizer, one token at a time: see [`tokens_from`].
+pub struct Tokens<'a> {
+    text: &'a str,
+    /// Where the next token is looked for.
+    i: usize,
+    /// White space since the last token.
+    spaced: bool,
+    /// Line breaks since the last token.
+    newlines: usize,
+    /// Whether the last token is `.`, `!` or `?`; `None` before the first.
+    after_stop: Option<bool>,
+}
+
+impl<'a> Iterator for Tokens<'a> {
+    type Item = Token<'a>;
+
+    fn next(&mut self) -> Option<Token<'a>> {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let char_at = |i: usize| text[i..].chars().next().unwrap_or(' ');
+        let mut i = self.i;
+        let c = loop {
+            // ASCII, most of the characters, is read without decoding one.
+            let &b = bytes.get(i)?;
+            if b < 0x80 {
+                if !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C) {
+                    break char::from(b);
+                }
+                self.spaced = true;
+                self.newlines += usize::from(b == b'\n');
+                i += 1;
+                continue;
+            }
+            let c = char_at(i);
+            if !c.is_whitespace() {
+                break c;
+            }
+            self.spaced = true;
             i += c.len_utf8();
-            continue;
-        }
-        let sentence_start = starts_sentence(tokens.last(), c, newlines, spaced);
-        newlines = 0;
+        };
+        let sentence_start = starts_sentence(self.after_stop, c, self.newlines, self.spaced);
         // For words: whether a letter is an ASCII capital or not ASCII at
         // all, which decides how the word is lower-cased.
         let (mut capital, mut non_ascii) = (false, false);
         let (kind, end) = if c.is_ascii_digit() {
             (TokenKind::Number, number_end(text, i))
-        } else if c.is_alphabetic() {
+        } else if c.is_ascii_alphabetic() || (!c.is_ascii() && c.is_alphabetic()) {
             // Letters and the combining marks that belong to them; an ASCII
             // byte other than a letter always ends the word.
             capital = c.is_ascii_uppercase();
             non_ascii = !c.is_ascii();
             let mut end = i + c.len_utf8();
+            // Most words are ASCII letters: eight bytes at a time while so.
+            loop {
+                let lanes = eight_at(bytes, end);
+                let run = (!ascii_letters(lanes) & (ONES * 0x80)).trailing_zeros() / 8;
+                let within = if run == 8 {
+                    u64::MAX
+                } else {
+                    (1 << (8 * run)) - 1
+                };
+                capital |= ascii_capitals(lanes) & within != 0;
+                end += run as usize;
+                if run < 8 {
+                    break;
+                }
+            }
             while end < bytes.len() {
                 let b = bytes[end];
                 if b < 0x80 {
@@ -127,29 +178,98 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
             }
             TokenKind::Number | TokenKind::Punct => Cow::Borrowed(raw),
         };
-        tokens.push(Token {
+        let token = Token {
             kind,
             start: i,
             end,
             lower,
-            spaced,
+            spaced: self.spaced,
             sentence_start,
-        });
-        spaced = false;
-        i = end;
+        };
+        self.i = end;
+        self.spaced = false;
+        self.newlines = 0;
+        // A stop mark is one ASCII byte.
+        self.after_stop = Some(kind == TokenKind::Punct && matches!(bytes[i], b'.' | b'!' | b'?'));
+        Some(token)
     }
-    tokens
 }
 
 /// Whether a token that begins with `c` starts a sentence, after `newlines`
-/// line breaks and, when `spaced`, white space since the `previous` token.
-fn starts_sentence(previous: Option<&Token>, c: char, newlines: usize, spaced: bool) -> bool {
-    let Some(previous) = previous else {
+/// line breaks and, when `spaced`, white space since the previous token,
+/// which is a stop mark when `after_stop` is `Some(true)` (`None`: there is
+/// no previous token).
+fn starts_sentence(after_stop: Option<bool>, c: char, newlines: usize, spaced: bool) -> bool {
+    let Some(after_stop) = after_stop else {
         return true;
     };
     newlines >= 2
         || (newlines == 1 && !c.is_lowercase() && !c.is_ascii_digit())
-        || (spaced && previous.is_punct(&['.', '!', '?']))
+        || (spaced && after_stop)
+}
+
+/// A sentence start: its byte, and the byte of the stop mark (`.`, `!` or
+/// `?`) that is the token before it, if one is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SentenceStart {
+    pub at: usize,
+    pub stop: Option<usize>,
+}
+
+/// The last byte from `floor` to `at` where a sentence starts whatever the
+/// text before it is, if there is one; the start of the text is one.
+///
+/// Such a start is a character that is not white space after a run of ASCII
+/// white space that follows `.`, `!` or `?`, holds two line breaks, or holds
+/// one before a character that is neither lower-case nor a digit. White
+/// space never belongs to a token but for the one space inside a number
+/// ("1 200"), which has digits on both sides, and a stop mark before white
+/// space is a token of its own, so [`tokenize`] starts a sentence there
+/// (after white space beyond ASCII too, which can only add line breaks).
+/// Starts after other white space are missed, which costs a reader of a
+/// window some more text, never a different reading.
+pub fn sentence_start_before(text: &str, at: usize, floor: usize) -> Option<SentenceStart> {
+    let b = text.as_bytes();
+    let space = |x: u8| matches!(x, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C);
+    // The white space before a start holds a line break or follows a stop:
+    // starts are looked for only after those, found from `at` back.
+    let mut end = at.min(b.len());
+    while let Some(q) = b[..end]
+        .iter()
+        .rposition(|&x| matches!(x, b'\n' | b'.' | b'!' | b'?'))
+    {
+        end = q;
+        // The run of white space `q` is in or before, and the byte after it.
+        let mut w = if b[q] == b'\n' { q } else { q + 1 };
+        while w > 0 && space(b[w - 1]) {
+            w -= 1;
+        }
+        let mut p = q + 1;
+        while p < b.len() && space(b[p]) {
+            p += 1;
+        }
+        if p < floor {
+            // So are the starts after white space before this one.
+            break;
+        }
+        if p == w || p > at || p == b.len() {
+            continue;
+        }
+        // After an ASCII byte, `p` begins a character.
+        let c = text[p..].chars().next().unwrap_or(' ');
+        if c.is_whitespace() {
+            continue;
+        }
+        let newlines = b[w..p].iter().filter(|&&x| x == b'\n').count();
+        let stop = (w > 0 && matches!(b[w - 1], b'.' | b'!' | b'?')).then(|| w - 1);
+        if newlines >= 2
+            || (newlines == 1 && !c.is_lowercase() && !c.is_ascii_digit())
+            || stop.is_some()
+        {
+            return Some(SentenceStart { at: p, stop });
+        }
+    }
+    (floor == 0).then_some(SentenceStart { at: 0, stop: None })
 }
 
 /// The end of the number that starts at `start`: digits, `,` or `.`
@@ -207,6 +327,45 @@ pub fn parse_number(digits: &str) -> Option<(f64, f64)> {
             return None;
         }
     }
+    // The digits without their group commas, then the fraction: on the
+    // stack for any number a text states, as they are parsed and dropped.
+    let mut buf = [0u8; 40];
+    let mut len = 0;
+    let fraction = frac.map_or(&[][..], |f| f.as_bytes());
+    if int.len() + 1 + fraction.len() > buf.len() {
+        return parse_long_number(int, frac);
+    }
+    for &d in int.as_bytes().iter().filter(|&&d| d != b',') {
+        buf[len] = d;
+        len += 1;
+    }
+    let plain_len = len;
+    let plain = &buf[..plain_len];
+    if plain.is_empty() || !plain.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let zeros = plain.iter().rev().take_while(|&&d| d == b'0').count();
+    if frac.is_some() {
+        buf[len] = b'.';
+        buf[len + 1..len + 1 + fraction.len()].copy_from_slice(fraction);
+        len += 1 + fraction.len();
+    }
+    let value: f64 = std::str::from_utf8(&buf[..len]).ok()?.parse().ok()?;
+    Some((value, number_step(frac, zeros, plain_len)))
+}
+
+/// The step of a number with fraction `frac`, or with `zeros` trailing
+/// zeros among its `digits` digits.
+fn number_step(frac: Option<&str>, zeros: usize, digits: usize) -> f64 {
+    match frac {
+        Some(f) => 10f64.powi(-(f.len() as i32)),
+        None if zeros == digits => 1.0,
+        None => 10f64.powi(zeros as i32),
+    }
+}
+
+/// [`parse_number`] for a number too long for its buffer.
+fn parse_long_number(int: &str, frac: Option<&str>) -> Option<(f64, f64)> {
     let plain: String = int.chars().filter(|&c| c != ',').collect();
     if plain.is_empty() || !plain.bytes().all(|d| d.is_ascii_digit()) {
         return None;
@@ -215,18 +374,8 @@ pub fn parse_number(digits: &str) -> Option<(f64, f64)> {
         Some(f) => format!("{plain}.{f}").parse().ok()?,
         None => plain.parse().ok()?,
     };
-    let step = match frac {
-        Some(f) => 10f64.powi(-(f.len() as i32)),
-        None => {
-            let zeros = plain.bytes().rev().take_while(|&d| d == b'0').count();
-            if zeros == plain.len() {
-                1.0
-            } else {
-                10f64.powi(zeros as i32)
-            }
-        }
-    };
-    Some((value, step))
+    let zeros = plain.bytes().rev().take_while(|&d| d == b'0').count();
+    Some((value, number_step(frac, zeros, plain.len())))
 }
 
 /// A unit of length or area, as the output names it.
@@ -441,7 +590,7 @@ fn number_word(w: &str) -> Option<f64> {
 }
 
 /// The number at token `i`: its value, precision step, and the next token.
-fn number_at(tokens: &[Token], i: usize) -> Option<(f64, f64, usize)> {
+fn number_at(tokens: &View, i: usize) -> Option<(f64, f64, usize)> {
     let t = tokens.get(i)?;
     let word = |k: usize, w: &str| tokens.get(k).is_some_and(|t| t.is_word(w));
     let is_a = |k: usize| word(k, "a") || word(k, "an");
@@ -565,12 +714,190 @@ const UNITS: &[(&[&str], Unit)] = &[
     (&["m"], Unit::M),
 ];
 
+/// Whether a word, lower-cased and as `written`, can be the first word of
+/// a unit in [`UNITS`] (a [`CASE_SENSITIVE`] one only as written): a
+/// quantity is read only where one is.
+pub fn begins_unit(lower: &str, written: &str) -> bool {
+    let l = lower.as_bytes();
+    let could = l
+        .first()
+        .is_some_and(|&f| could_begin_unit(f, l.get(1).copied().unwrap_or(0)));
+    if !could || l.len() > LONGEST_UNIT_WORD {
+        return false;
+    }
+    match unit_first_word(l) {
+        Some(case_sensitive) => !case_sensitive || written == lower,
+        None => false,
+    }
+}
+
+/// Whether `lower` is the first word of a unit, and if so whether that
+/// unit is one only as written in lower case.
+fn unit_first_word(lower: &[u8]) -> Option<bool> {
+    match lower {
+        b"m" | b"mi" | b"ha" => Some(true),
+        b"nautical" | b"nmi" | b"square" | b"sq" | b"km" | b"kms" | b"kilometres"
+        | b"kilometers" | b"kilometre" | b"kilometer" | b"miles" | b"mile" | b"metres"
+        | b"meters" | b"metre" | b"meter" | b"hectares" | b"hectare" | b"acres" | b"acre" => {
+            Some(false)
+        }
+        _ => None,
+    }
+}
+
+/// Where the words that can begin a unit ([`begins_unit`]) are in `text`:
+/// the start of every such run of ASCII letters, in order. A token lower-
+/// cased to ASCII letters is written in ASCII letters, but for the Kelvin
+/// sign ("\u{212A}m" is "km"): `None` for a text that has one.
+///
+/// A word token written in ASCII letters is a whole run of them (no other
+/// token holds a letter, and a word goes on over any letter), so this
+/// finds every word [`begins_unit`] accepts, without tokenizing.
+pub fn unit_words(text: &str) -> Option<Vec<usize>> {
+    if text.contains('\u{212A}') {
+        return None;
+    }
+    let b = text.as_bytes();
+    let mut found = Vec::new();
+    // Eight bytes at a time, the starts of runs of letters, of which only
+    // the few that begin as a unit's first word does are read on.
+    // Bit 7: the byte before the eight is a letter.
+    let mut carry = 0;
+    let mut base = 0;
+    while base < b.len() {
+        let lanes = eight_at(b, base);
+        let letters = ascii_letters(lanes);
+        let mut starts = letters & !((letters << 8) | carry);
+        carry = letters >> 56;
+        while starts != 0 {
+            let lane = starts.trailing_zeros() / 8;
+            starts &= starts - 1;
+            let first = (lanes >> (8 * lane)) as u8;
+            if UNIT_FIRST_LETTERS & (1 << (first & 31)) == 0 {
+                continue;
+            }
+            let at = base + lane as usize;
+            let second = if lane < 7 {
+                (lanes >> (8 * lane + 8)) as u8
+            } else {
+                b.get(at + 1).copied().unwrap_or(0)
+            };
+            if !could_begin_unit(first, second) {
+                continue;
+            }
+            let mut end = at + 1;
+            while end < b.len() && end <= at + LONGEST_UNIT_WORD && b[end].is_ascii_alphabetic() {
+                end += 1;
+            }
+            if ascii_begins_unit(&b[at..end]) {
+                found.push(at);
+            }
+        }
+        base += 8;
+    }
+    Some(found)
+}
+
+/// Bit `c & 31` for every letter `c` that begins a word in
+/// [`unit_first_word`]: the same bit for both cases of a letter.
+const UNIT_FIRST_LETTERS: u64 = {
+    let (letters, mut bits, mut k) = (b"ahkmns", 0, 0);
+    while k < letters.len() {
+        bits |= 1 << (letters[k] & 31);
+        k += 1;
+    }
+    bits
+};
+
+/// A byte in every lane.
+const ONES: u64 = u64::MAX / 255;
+
+/// The eight bytes from `at` as lanes of a `u64`, zero past the end.
+fn eight_at(bytes: &[u8], at: usize) -> u64 {
+    match bytes.get(at..at + 8) {
+        Some(eight) => u64::from_le_bytes(eight.try_into().unwrap_or_default()),
+        None => {
+            let mut last = [0u8; 8];
+            let rest = bytes.get(at..).unwrap_or_default();
+            last[..rest.len()].copy_from_slice(rest);
+            u64::from_le_bytes(last)
+        }
+    }
+}
+
+/// Bit 7 of every byte of `lanes` strictly between `above` and `below`
+/// (both ASCII), computed in all lanes at once without carries between
+/// them; bytes beyond ASCII are in no range.
+fn ascii_between(lanes: u64, above: u8, below: u8) -> u64 {
+    let low = lanes & (ONES * 0x7F);
+    let under = ONES * (127 + u64::from(below)) - low;
+    let over = low + ONES * (127 - u64::from(above));
+    under & over & !lanes & (ONES * 0x80)
+}
+
+/// Bit 7 of every byte of `lanes` that is an ASCII letter: once `0x20` is
+/// set in it, strictly between `` ` `` and `{`.
+fn ascii_letters(lanes: u64) -> u64 {
+    ascii_between(lanes | (ONES * 0x20), b'`', b'{')
+}
+
+/// Bit 7 of every byte of `lanes` that is an ASCII capital.
+fn ascii_capitals(lanes: u64) -> u64 {
+    ascii_between(lanes, b'@', b'[')
+}
+
+/// Whether a run of letters that starts with bytes `first` and `second`
+/// can be a word in [`unit_first_word`], in either case: most words are
+/// ruled out here, before their length is known.
+fn could_begin_unit(first: u8, second: u8) -> bool {
+    // A letter that begins no unit's word, as most do, is ruled out first.
+    if UNIT_FIRST_LETTERS & (1 << (first & 31)) == 0 {
+        return false;
+    }
+    match (first | 0x20, second | 0x20) {
+        (b'a', b'c') | (b'h', b'a' | b'e') | (b'k', b'i' | b'm') | (b'n', b'a' | b'm') => true,
+        (b's', b'q') | (b'm', b'e' | b'i') => true,
+        // "m" alone
+        (b'm', _) => !second.is_ascii_alphabetic(),
+        _ => false,
+    }
+}
+
+/// The longest word in [`unit_first_word`].
+const LONGEST_UNIT_WORD: usize = "kilometres".len();
+
+/// [`begins_unit`] for a word of ASCII letters.
+fn ascii_begins_unit(written: &[u8]) -> bool {
+    // Most words are ruled out by their first letter or their length.
+    let (first, second) = (written.first(), written.get(1));
+    let could = first.is_some_and(|&f| could_begin_unit(f, second.copied().unwrap_or(0)));
+    if !could || written.len() > LONGEST_UNIT_WORD {
+        return false;
+    }
+    let mut lower = [0u8; LONGEST_UNIT_WORD];
+    let lower = &mut lower[..written.len()];
+    lower.copy_from_slice(written);
+    lower.make_ascii_lowercase();
+    match unit_first_word(lower) {
+        Some(case_sensitive) => !case_sensitive || written == lower,
+        None => false,
+    }
+}
+
 /// Abbreviations that are units only in lower case ("M" is a million).
 const CASE_SENSITIVE: &[&str] = &["m", "mi", "ha"];
 
 /// The unit at token `i`, and the token after it.
-fn unit_at(text: &str, tokens: &[Token], i: usize) -> Option<(Unit, usize)> {
+fn unit_at(text: &str, tokens: &View, i: usize) -> Option<(Unit, usize)> {
+    // Most tokens after a number begin no unit: leave before the search.
+    let t = tokens.get(i)?;
+    if !begins_unit(&t.lower, &text[t.start..t.end]) {
+        return None;
+    }
     'units: for (words, unit) in UNITS {
+        if words[0].as_bytes()[0] != t.lower.as_bytes()[0] {
+            continue;
+        }
         for (k, w) in words.iter().enumerate() {
             let Some(t) = tokens.get(i + k) else {
                 continue 'units;
@@ -599,41 +926,64 @@ fn unit_at(text: &str, tokens: &[Token], i: usize) -> Option<(Unit, usize)> {
 
 /// The qualifier that ends just before token `i`: its normalized form, its
 /// words as written, and its first token.
-fn qualifier_before(text: &str, tokens: &[Token], i: usize) -> Option<(Qualifier, String, usize)> {
+fn qualifier_before(text: &str, tokens: &View, i: usize) -> Option<(Qualifier, String, usize)> {
     for (words, q) in QUALIFIERS {
+        // Its last word first: most fail there, before reading further back.
         let n = words.len();
-        if i < n {
-            continue;
-        }
-        let first = i - n;
-        let matches = words
-            .iter()
-            .enumerate()
-            .all(|(k, w)| tokens[first + k].is_word(w));
-        // "approx." keeps its dot.
+        let matches = (1..=n).all(|k| {
+            tokens
+                .back(i, k)
+                .is_some_and(|j| tokens[j].is_word(words[n - k]))
+        });
         if matches {
+            let first = i - n;
             let written = &text[tokens[first].start..tokens[i - 1].end];
             return Some((*q, written.to_string(), first));
         }
     }
-    if i >= 2 && tokens[i - 1].is_punct(&['.']) && tokens[i - 2].is_word("approx") {
+    // "approx." keeps its dot.
+    let dot = tokens
+        .back(i, 1)
+        .is_some_and(|j| tokens[j].is_punct(&['.']));
+    if dot
+        && tokens
+            .back(i, 2)
+            .is_some_and(|j| tokens[j].is_word("approx"))
+    {
         let written = &text[tokens[i - 2].start..tokens[i - 1].end];
         return Some((Qualifier::About, written.to_string(), i - 2));
     }
     None
 }
 
-/// The quantity whose number starts at token `i`, if a unit follows it.
-pub fn quantity_at(text: &str, tokens: &[Token], i: usize) -> Option<Quantity> {
-    let t = tokens.get(i)?;
-    if t.kind == TokenKind::Number && i > 0 {
-        let prev = &tokens[i - 1];
-        // Money ("$1.5"), or digits glued to a word ("A1", "33rd" is caught by the unit).
-        if prev.is_punct(&['$', '€', '£', '¥', '#']) && !t.spaced {
-            return None;
+/// Whether token `t` can be one of a quantity's words from its number to
+/// its unit: a number or a number word, "a", "half", "dozen", "hundred",
+/// "thousand", the "and" or "to" of a range, a hyphen. A quantity that
+/// starts before a token that is none of these ends before it.
+pub fn in_number(t: &Token) -> bool {
+    match t.kind {
+        TokenKind::Number => true,
+        TokenKind::Word => {
+            matches!(
+                &*t.lower,
+                "a" | "an" | "half" | "dozen" | "hundred" | "thousand" | "and" | "to"
+            ) || number_word(&t.lower).is_some()
         }
-        if prev.kind != TokenKind::Punct && !t.spaced {
-            return None;
+        TokenKind::Punct => t.is_punct(HYPHENS),
+    }
+}
+
+/// The quantity whose number starts at token `i`, if a unit follows it.
+pub fn quantity_at(text: &str, tokens: &View, i: usize) -> Option<Quantity> {
+    let t = tokens.get(i)?;
+    // Money ("$1.5"), or digits glued to a word ("A1", "33rd" is caught by
+    // the unit): the token before matters only to digits glued to it.
+    if t.kind == TokenKind::Number && !t.spaced {
+        if let Some(p) = tokens.back(i, 1) {
+            let prev = &tokens[p];
+            if prev.is_punct(&['$', '€', '£', '¥', '#']) || prev.kind != TokenKind::Punct {
+                return None;
+            }
         }
     }
     let (value, step, mut next) = number_at(tokens, i)?;
@@ -641,7 +991,10 @@ pub fn quantity_at(text: &str, tokens: &[Token], i: usize) -> Option<Quantity> {
     let mut qualifier = None;
     let mut value_max = None;
     let mut step = step;
-    if i > 0 && tokens[i - 1].is_word("between") {
+    if tokens
+        .back(i, 1)
+        .is_some_and(|p| tokens[p].is_word("between"))
+    {
         // "between 5 and 10 miles"
         if !tokens.get(next).is_some_and(|t| t.is_word("and")) {
             return None;
@@ -714,7 +1067,7 @@ pub enum Relation {
 /// The relation after a distance: optional direction, then a relation word.
 /// Returns the relation, the direction, and the token after the relation word.
 pub fn relation_at(
-    tokens: &[Token],
+    tokens: &View,
     i: usize,
     qualifier: Option<Qualifier>,
 ) -> Option<(Relation, Option<Bearing>, usize)> {
@@ -769,6 +1122,9 @@ fn direction_prefix(w: &str) -> Option<&'static str> {
 mod tests {
     use super::*;
 
+    /// The marks that end a sentence when white space follows them.
+    const STOPS: &[char] = &['.', '!', '?'];
+
     /// The character-iterator tokenizer that [`tokenize`] replaced.
     fn tokenize_by_chars(text: &str) -> Vec<Token<'_>> {
         let mut tokens: Vec<Token> = Vec::new();
@@ -784,7 +1140,8 @@ mod tests {
                 chars.next();
                 continue;
             }
-            let sentence_start = starts_sentence(tokens.last(), c, newlines, spaced);
+            let after_stop = tokens.last().map(|t: &Token| t.is_punct(STOPS));
+            let sentence_start = starts_sentence(after_stop, c, newlines, spaced);
             newlines = 0;
             let (kind, end) = if c.is_ascii_digit() {
                 (TokenKind::Number, number_end(text, i))
@@ -832,6 +1189,7 @@ mod tests {
             "a\u{300}b 3rd $1.5 20-30 km\r\n\u{2009}x",
             "KHARKIV ÉMILE KÖLN İstanbul ΩMEGA MiXeD\u{b}x\u{c}y\u{1c}z\u{85}w\u{2028}v\u{3000}u",
             "\n \nA. b! C? \n\nd",
+            "a.\u{a0}\nB x.\n\n\u{2028}Y end.\t\r\nNext 1.\n2 . . \n\n\n a!?  b q?\u{3000}x 5.\n\u{e9}",
             "",
         ]);
         for t in &texts {
@@ -839,9 +1197,246 @@ mod tests {
         }
     }
 
+    fn awkward_texts() -> Vec<String> {
+        crate::sample_texts::with_corpus(&[
+            "Kharkiv, just 30 kilometers from the Russian border. Then: 1 200 ha!",
+            "10km, 5 Km, 3 KM, 2 M, 7 MI, 1 HA, ha, mi, m, km\u{b2}, sq. km, I'm, a.m.",
+            "Kilometres\u{a0}away.\u{a0}Miles\n\nmetres\nMeters; Nautical 5square",
+            "é km, kmé, e\u{301}km, km\u{301}, 5\u{301}km, \u{212A}m",
+            "A. b! C? \n\nd\n e\n5 f.\u{2028}G . \t\u{b}H ?\r\nI 1 200. 2 300",
+            "\n \nA. b! C? \n\nd",
+            "a.\u{a0}\nB x.\n\n\u{2028}Y end.\t\r\nNext 1.\n2 . . \n\n\n a!?  b q?\u{3000}x 5.\n\u{e9}",
+            "",
+        ])
+    }
+
+    fn is_unit(text: &str, t: &Token) -> bool {
+        t.kind == TokenKind::Word && begins_unit(&t.lower, &text[t.start..t.end])
+    }
+
+    #[test]
+    fn unit_words_are_where_the_tokens_that_begin_units_are() {
+        for t in &awkward_texts() {
+            let tokens = tokenize(t);
+            let found: Vec<usize> = tokens
+                .iter()
+                .filter(|k| is_unit(t, k))
+                .map(|k| k.start)
+                .collect();
+            match unit_words(t) {
+                // A run of ASCII letters beside letters beyond ASCII ("Chełm")
+                // is only part of a word: found, never a unit word missed.
+                Some(words) if t.is_ascii() => assert_eq!(words, found, "{t:?}"),
+                Some(words) => assert!(found.iter().all(|k| words.contains(k)), "{t:?}"),
+                None => assert!(t.contains('\u{212A}'), "{t:?}"),
+            }
+        }
+        // The Kelvin sign is the one character beyond ASCII whose lower
+        // case is ASCII, so the only one a unit word can be written with.
+        let to_ascii = ('\u{80}'..=char::MAX).filter(|c| c.to_lowercase().all(|l| l.is_ascii()));
+        assert_eq!(to_ascii.collect::<Vec<_>>(), ['\u{212A}']);
+    }
+
+    /// The byte walk [`unit_words`] replaced.
+    fn unit_words_by_bytes(text: &str) -> Vec<usize> {
+        let b = text.as_bytes();
+        let mut found = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            if !b[i].is_ascii_alphabetic() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < b.len() && b[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+            if ascii_begins_unit(&b[start..i]) {
+                found.push(start);
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn unit_words_equal_the_byte_walk() {
+        for t in &awkward_texts() {
+            // Every alignment of the words to the eight-byte chunks.
+            for shift in 0..8 {
+                let t = format!("{}{t}", "k".repeat(shift % 2) + &" ".repeat(shift));
+                if let Some(words) = unit_words(&t) {
+                    assert_eq!(words, unit_words_by_bytes(&t), "{t:?}");
+                }
+            }
+        }
+        for b in 0..=255u8 {
+            let lanes = u64::from_le_bytes([b, b'a', b, b'Z', b, 0x80, b, b' ']);
+            let want = [b, b'a', b, b'Z', b, 0x80, b, b' ']
+                .iter()
+                .enumerate()
+                .map(|(k, c)| u64::from(c.is_ascii_alphabetic()) << (8 * k + 7))
+                .sum::<u64>();
+            assert_eq!(ascii_letters(lanes), want, "{b:#x}");
+        }
+    }
+
+    #[test]
+    fn begins_unit_accepts_the_first_words_of_units_and_no_other() {
+        let of_units = |lower: &str, written: &str| {
+            UNITS.iter().any(|(words, _)| {
+                words[0] == lower && (!CASE_SENSITIVE.contains(&lower) || written == lower)
+            })
+        };
+        let mut words: Vec<String> = UNITS.iter().map(|(w, _)| w[0].to_string()).collect();
+        words.extend(words.clone().iter().map(|w| w.to_uppercase()));
+        words
+            .extend(["Km", "Mi", "Ha", "mI", "he", "has", "miles", "kilo", "m2"].map(String::from));
+        for t in &awkward_texts() {
+            words.extend(tokenize(t).iter().map(|k| t[k.start..k.end].to_string()));
+        }
+        for w in &words {
+            let lower = w.to_lowercase();
+            assert_eq!(begins_unit(&lower, w), of_units(&lower, w), "{w}");
+            if w.bytes().all(|b| b.is_ascii_alphabetic()) {
+                assert_eq!(ascii_begins_unit(w.as_bytes()), of_units(&lower, w), "{w}");
+            }
+        }
+    }
+
+    /// The walk back byte by byte that [`sentence_start_before`] replaced.
+    fn sentence_start_by_bytes(text: &str, at: usize, floor: usize) -> Option<SentenceStart> {
+        let b = text.as_bytes();
+        let space = |x: u8| matches!(x, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C);
+        let mut p = at.min(b.len().saturating_sub(1));
+        while p >= floor {
+            if p == 0 {
+                return Some(SentenceStart { at: 0, stop: None });
+            }
+            if space(b[p - 1]) && !space(b[p]) {
+                // After an ASCII byte, `p` begins a character.
+                let c = text[p..].chars().next().unwrap_or(' ');
+                if !c.is_whitespace() {
+                    let mut w = p - 1;
+                    while w > 0 && space(b[w - 1]) {
+                        w -= 1;
+                    }
+                    let newlines = b[w..p].iter().filter(|&&x| x == b'\n').count();
+                    let stop = (w > 0 && matches!(b[w - 1], b'.' | b'!' | b'?')).then(|| w - 1);
+                    if newlines >= 2
+                        || (newlines == 1 && !c.is_lowercase() && !c.is_ascii_digit())
+                        || stop.is_some()
+                    {
+                        return Some(SentenceStart { at: p, stop });
+                    }
+                }
+            }
+            p -= 1;
+        }
+        None
+    }
+
+    #[test]
+    fn sentence_starts_equal_the_byte_walk() {
+        for t in &awkward_texts() {
+            let step = if t.len() < 2000 { 1 } else { 7 };
+            for at in (0..=t.len() + 1).step_by(step) {
+                for floor in [0, at / 2, at.saturating_sub(3), at] {
+                    assert_eq!(
+                        sentence_start_before(t, at, floor),
+                        sentence_start_by_bytes(t, at, floor),
+                        "{t:?} at {at} floor {floor}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn reading_from_a_sentence_start_gives_the_tokens_of_the_whole_text() {
+        for t in &awkward_texts() {
+            let tokens = tokenize(t);
+            let mut starts: Vec<SentenceStart> = (0..=t.len())
+                .step_by(3)
+                .flat_map(|at| {
+                    [
+                        sentence_start_before(t, at, 0),
+                        sentence_start_before(t, at, at / 2),
+                    ]
+                })
+                .flatten()
+                .collect();
+            starts.sort_unstable_by_key(|s| s.at);
+            starts.dedup();
+            for SentenceStart { at: p, stop } in starts {
+                let k = tokens.partition_point(|k| k.start < p);
+                if p > 0 {
+                    assert!(
+                        tokens[k].start == p && tokens[k].sentence_start,
+                        "{t:?} at {p}"
+                    );
+                }
+                // A stop mark found before it is the token before it.
+                if let Some(stop) = stop {
+                    let before = &tokens[k - 1];
+                    assert!(
+                        before.start == stop && before.is_punct(STOPS),
+                        "{t:?} at {p}"
+                    );
+                }
+                assert!(
+                    tokens_from(t, p).eq(tokens[k..].iter().cloned()),
+                    "{t:?} from {p}"
+                );
+            }
+            // The start of the text is a sentence start.
+            assert!(sentence_start_before(t, t.len(), 0).is_some());
+        }
+    }
+
     fn first_quantity(text: &str) -> Option<Quantity> {
         let tokens = tokenize(text);
-        (0..tokens.len()).find_map(|i| quantity_at(text, &tokens, i))
+        (0..tokens.len()).find_map(|i| quantity_at(text, &View::whole(&tokens), i))
+    }
+
+    /// The reading [`parse_number`] replaced, which built its strings.
+    fn parse_number_by_strings(digits: &str) -> Option<(f64, f64)> {
+        let (int, frac) = match digits.split_once('.') {
+            Some((i, f)) if !f.contains(['.', ',']) => (i, Some(f)),
+            Some(_) => return None,
+            None => (digits, None),
+        };
+        if int.contains(',') {
+            let mut groups = int.split(',');
+            let first = groups.next()?;
+            if first.is_empty() || first.len() > 3 || groups.any(|g| g.len() != 3) {
+                return None;
+            }
+        }
+        parse_long_number(int, frac)
+    }
+
+    #[test]
+    fn parse_number_equals_the_string_reading() {
+        let mut numbers: Vec<String> = [
+            "0", "00", "0.0", "1,200", "1,200.50", ".5", "5.", "1.2.3", "12,3456",
+        ]
+        .map(String::from)
+        .to_vec();
+        for t in &awkward_texts() {
+            numbers.extend(
+                tokenize(t)
+                    .iter()
+                    .filter(|k| k.kind == TokenKind::Number)
+                    .map(|k| k.lower.to_string()),
+            );
+        }
+        for n in 0..60 {
+            numbers.push("9".repeat(n) + "." + &"0".repeat(60 - n));
+            numbers.push("1".to_string() + &",000".repeat(n / 4));
+        }
+        for n in &numbers {
+            assert_eq!(parse_number(n), parse_number_by_strings(n), "{n}");
+        }
     }
 
     #[test]
@@ -1099,17 +1694,20 @@ mod tests {
         ];
         for &(text, rel, bearing) in table {
             let tokens = tokenize(text);
-            let q = quantity_at(text, &tokens, 0).unwrap();
-            let (r, b, _) =
-                relation_at(&tokens, q.next, q.qualifier).unwrap_or_else(|| panic!("{text}"));
+            let q = quantity_at(text, &View::whole(&tokens), 0).unwrap();
+            let (r, b, _) = relation_at(&View::whole(&tokens), q.next, q.qualifier)
+                .unwrap_or_else(|| panic!("{text}"));
             assert_eq!((r, b.map(|b| b.name)), (rel, bearing), "{text}");
         }
         let text = "a span of 1,080 metres.";
         let tokens = tokenize(text);
         let q = (0..tokens.len())
-            .find_map(|i| quantity_at(text, &tokens, i))
+            .find_map(|i| quantity_at(text, &View::whole(&tokens), i))
             .unwrap();
-        assert_eq!(relation_at(&tokens, q.next, q.qualifier), None);
+        assert_eq!(
+            relation_at(&View::whole(&tokens), q.next, q.qualifier),
+            None
+        );
     }
 
     #[test]

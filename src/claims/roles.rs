@@ -29,6 +29,7 @@ use crate::gazetteer::{Gazetteer, PlaceIdx, PlaceKind};
 use crate::resolve::ResolvedMention;
 
 use super::quantity::{Token, TokenKind};
+use super::window::View;
 
 /// A place playing a role in a claim.
 #[derive(Debug, Clone, PartialEq)]
@@ -137,36 +138,19 @@ const ANCHOR_PREPOSITIONS: &[&str] = &[
     "in", "of", "around", "near", "across", "inside", "within", "outside",
 ];
 
-/// The text of a document, read once for every claim in it.
-pub struct Reader<'a> {
-    pub text: &'a str,
-    pub tokens: &'a [Token<'a>],
+/// The mentions of a document that are names, found by the byte offsets
+/// their words start and end at: built once, read by every window.
+pub struct Names<'a> {
     mentions: &'a [ResolvedMention],
-    gazetteer: &'a Gazetteer,
-    /// `(byte_start, mention)` and `(byte_end, mention)` of the mentions
-    /// that are names, sorted: mentions never overlap, so both orders are
-    /// text order, and a binary search finds the mention at a token.
+    /// `(byte_start, mention)` and `(byte_end, mention)`, sorted: mentions
+    /// never overlap, so both orders are text order, and a binary search
+    /// finds the mention at a token.
     starts: Vec<(usize, usize)>,
     ends: Vec<(usize, usize)>,
-    /// Sentence number of every token.
-    sentence: Vec<usize>,
 }
 
-/// The mention listed at byte `offset` in `sorted` (see [`Reader::starts`]).
-fn at_offset(sorted: &[(usize, usize)], offset: usize) -> Option<usize> {
-    sorted
-        .binary_search_by_key(&offset, |&(at, _)| at)
-        .ok()
-        .map(|k| sorted[k].1)
-}
-
-impl<'a> Reader<'a> {
-    pub fn new(
-        text: &'a str,
-        tokens: &'a [Token<'a>],
-        mentions: &'a [ResolvedMention],
-        gazetteer: &'a Gazetteer,
-    ) -> Self {
+impl<'a> Names<'a> {
+    pub fn new(mentions: &'a [ResolvedMention]) -> Self {
         let mut starts = Vec::with_capacity(mentions.len());
         let mut ends = Vec::with_capacity(mentions.len());
         for (i, m) in mentions.iter().enumerate() {
@@ -182,50 +166,123 @@ impl<'a> Reader<'a> {
         }
         starts.sort_unstable();
         ends.sort_unstable();
-        let mut sentence = Vec::with_capacity(tokens.len());
+        Names {
+            mentions,
+            starts,
+            ends,
+        }
+    }
+}
+
+/// The mention listed at byte `offset` in `sorted` (see [`Names::starts`]).
+fn at_offset(sorted: &[(usize, usize)], offset: usize) -> Option<usize> {
+    sorted
+        .binary_search_by_key(&offset, |&(at, _)| at)
+        .ok()
+        .map(|k| sorted[k].1)
+}
+
+/// Whether `fold(name)` starts with `stem`, which has no space: whether the
+/// first word of its folded characters does (folding drops the spaces
+/// before it and makes those after it one), folding only as much of `name`
+/// as that takes rather than every country's name for every adjective.
+fn folds_to_start(name: &str, stem: &str, folded: &mut String) -> bool {
+    folded.clear();
+    for c in name.chars() {
+        crate::text::fold_char(c, folded);
+        let word = folded.trim_start_matches(' ');
+        if word.len() >= stem.len() || !stem.starts_with(word) {
+            return word.starts_with(stem);
+        }
+    }
+    folded.trim_start_matches(' ').starts_with(stem)
+}
+
+/// A window of a document's text, read for the claims in it.
+///
+/// Tokens that may lie past the window are read through [`View::get`],
+/// steps back that may leave it through [`View::back`] and
+/// [`Reader::sentence_before`], so that a reading that needed more than the
+/// window noted it (see [`super::window`]).
+pub struct Reader<'a> {
+    pub text: &'a str,
+    view: &'a View<'a>,
+    names: &'a Names<'a>,
+    gazetteer: &'a Gazetteer,
+    /// Sentence number of every token.
+    sentence: Vec<usize>,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(
+        text: &'a str,
+        view: &'a View<'a>,
+        names: &'a Names<'a>,
+        gazetteer: &'a Gazetteer,
+    ) -> Self {
+        let mut sentence = Vec::with_capacity(view.len());
         let mut n = 0;
-        for (i, t) in tokens.iter().enumerate() {
-            if t.sentence_start && i > 0 {
+        for k in 0..view.len() {
+            if view[k].sentence_start && k > 0 {
                 n += 1;
             }
             sentence.push(n);
         }
         Reader {
             text,
-            tokens,
-            mentions,
+            view,
+            names,
             gazetteer,
-            starts,
-            ends,
             sentence,
         }
+    }
+
+    pub fn view(&self) -> &'a View<'a> {
+        self.view
+    }
+
+    fn tok(&self, k: usize) -> Option<&'a Token<'a>> {
+        self.view.get(k)
+    }
+
+    fn back(&self, k: usize, n: usize) -> Option<usize> {
+        self.view.back(k, n)
+    }
+
+    /// The sentence before sentence `s`; a window's first sentence (after
+    /// its context) has none it can read, which is noted.
+    fn sentence_before(&self, s: usize) -> Option<usize> {
+        if s <= self.sentence_of(self.view.first()) {
+            self.view.note_before();
+            return None;
+        }
+        Some(s - 1)
     }
 
     pub fn sentence_of(&self, tok: usize) -> usize {
         self.sentence.get(tok).copied().unwrap_or(usize::MAX)
     }
 
-    fn word(&self, k: usize) -> Option<&str> {
-        self.tokens
-            .get(k)
+    fn word(&self, k: usize) -> Option<&'a str> {
+        self.tok(k)
             .filter(|t| t.kind == TokenKind::Word)
             .map(|t| t.lower.as_ref())
     }
 
     fn mention_starting(&self, k: usize) -> Option<&'a ResolvedMention> {
-        let t = self.tokens.get(k)?;
-        at_offset(&self.starts, t.start).map(|i| &self.mentions[i])
+        let t = self.tok(k)?;
+        at_offset(&self.names.starts, t.start).map(|i| &self.names.mentions[i])
     }
 
     fn mention_ending(&self, k: usize) -> Option<&'a ResolvedMention> {
-        let t = self.tokens.get(k)?;
-        at_offset(&self.ends, t.end).map(|i| &self.mentions[i])
+        let t = self.tok(k)?;
+        at_offset(&self.names.ends, t.end).map(|i| &self.names.mentions[i])
     }
 
     /// The token after the last token of mention `m` starting at `k`.
     fn after_mention(&self, k: usize, m: &ResolvedMention) -> usize {
         let mut j = k;
-        while self.tokens.get(j).is_some_and(|t| t.end <= m.byte_end) {
+        while self.tok(j).is_some_and(|t| t.end <= m.byte_end) {
             j += 1;
         }
         j
@@ -240,19 +297,25 @@ impl<'a> Reader<'a> {
     }
 
     fn span_text(&self, first: usize, end: usize) -> String {
-        self.text[self.tokens[first].start..self.tokens[end - 1].end].to_string()
+        self.text[self.view[first].start..self.view[end - 1].end].to_string()
     }
 
     /// Token `k` starts a clause: a sentence, or after `;`, `:`, quotes,
     /// brackets, a dash, or ", and"/", but"/", while".
     fn clause_starts(&self, k: usize) -> bool {
-        let Some(t) = self.tokens.get(k) else {
+        let Some(t) = self.tok(k) else {
             return true;
         };
+        if k < self.view.first() {
+            // The context before a window: whether it starts a clause is
+            // not known.
+            self.view.note_before();
+            return true;
+        }
         if t.sentence_start || k == 0 {
             return true;
         }
-        let prev = &self.tokens[k - 1];
+        let prev = &self.view[k - 1];
         if prev.is_punct(&[';', ':', '"', '\u{201C}', '\u{201D}', '(', ')', '\u{2014}'])
             || (prev.is_punct(&['\u{2013}', '-']) && prev.spaced && t.spaced)
         {
@@ -265,18 +328,22 @@ impl<'a> Reader<'a> {
         conj && prev.is_punct(&[','])
     }
 
-    /// The city a sentence is about: its first city, before token `before`.
-    fn topic_city(&self, sentence: usize, before: usize) -> Option<&'a ResolvedMention> {
+    /// The city a sentence is about: its first city, before token `before`
+    /// (`None`: in all of it).
+    fn topic_city(&self, sentence: usize, before: Option<usize>) -> Option<&'a ResolvedMention> {
         self.mentions_in(sentence, before)
             .into_iter()
             .find(|m| matches!(self.gazetteer.place(m.place).kind, PlaceKind::City))
     }
 
-    /// The non-outlier mentions of a sentence that start before token `before`.
-    fn mentions_in(&self, sentence: usize, before: usize) -> Vec<&'a ResolvedMention> {
-        let limit = self.tokens.get(before).map_or(usize::MAX, |t| t.start);
-        (0..self.tokens.len())
-            .filter(|&k| self.sentence[k] == sentence && self.tokens[k].start < limit)
+    /// The non-outlier mentions of a sentence that start before token
+    /// `before` (`None`: in all of it). A window starts at a sentence start,
+    /// and `before` is a token of the window, or the sentence ends before
+    /// one: this reads all of the window's tokens of it.
+    fn mentions_in(&self, sentence: usize, before: Option<usize>) -> Vec<&'a ResolvedMention> {
+        let limit = before.map_or(usize::MAX, |k| self.view[k].start);
+        (0..self.view.len())
+            .filter(|&k| self.sentence[k] == sentence && self.view[k].start < limit)
             .filter_map(|k| self.mention_starting(k))
             .filter(|m| !m.outlier)
             .collect()
@@ -286,9 +353,9 @@ impl<'a> Reader<'a> {
     /// with, or the city the previous sentence starts with.
     fn anaphor(&self, k: usize) -> Option<Role> {
         let s = self.sentence_of(k);
-        let m = self.topic_city(s, k).or_else(|| {
-            s.checked_sub(1)
-                .and_then(|p| self.topic_city(p, usize::MAX))
+        let m = self.topic_city(s, Some(k)).or_else(|| {
+            self.sentence_before(s)
+                .and_then(|p| self.topic_city(p, None))
         })?;
         Some(Role {
             place: m.place,
@@ -324,7 +391,7 @@ impl<'a> Reader<'a> {
             k -= 1;
         }
         if self.clause_starts(k)
-            && !self.tokens.get(k).is_some_and(|t| {
+            && !self.tok(k).is_some_and(|t| {
                 // ", and 600 km south of Moscow": the clause is the quantity itself.
                 t.is_word("and")
             })
@@ -332,8 +399,8 @@ impl<'a> Reader<'a> {
             return None;
         }
         let prev = k - 1;
-        if prev >= 1 && self.is_anaphor(prev - 1) {
-            return self.anaphor(prev - 1);
+        if let Some(p) = self.back(prev, 1).filter(|&p| self.is_anaphor(p)) {
+            return self.anaphor(p);
         }
         let previous_ends_at = |tok: usize| previous.filter(|&(_, end, _)| end == tok);
         if matches!(self.word(prev), Some("and" | "or" | "but")) {
@@ -345,12 +412,12 @@ impl<'a> Reader<'a> {
         if let Some(m) = self.mention_ending(prev) {
             return Some(self.role(m));
         }
-        if self.tokens[prev].is_punct(&[',']) {
+        if self.view[prev].is_punct(&[',']) {
             // "Sumy, about 130 km south-west of Kursk, lies 30 km": both are Sumy.
             if let Some((_, _, subject)) = previous_ends_at(prev) {
                 return subject.cloned();
             }
-            let before_comma = prev.checked_sub(1).and_then(|p| self.mention_ending(p));
+            let before_comma = self.back(prev, 1).and_then(|p| self.mention_ending(p));
             let appositive = self.appositive_head(prev);
             let m = if finite && !relative {
                 appositive.or(before_comma)
@@ -362,14 +429,13 @@ impl<'a> Reader<'a> {
         // "Sudzha, the Russian border town about 45 km"
         let mut j = prev;
         for _ in 0..6 {
-            if self.tokens[j].kind != TokenKind::Word || self.clause_starts(j) {
+            if self.view[j].kind != TokenKind::Word || self.clause_starts(j) {
                 return None;
             }
-            if matches!(self.word(j), Some("the" | "a" | "an"))
-                && self.tokens[j - 1].is_punct(&[','])
+            if matches!(self.word(j), Some("the" | "a" | "an")) && self.view[j - 1].is_punct(&[','])
             {
-                return j
-                    .checked_sub(2)
+                return self
+                    .back(j, 2)
                     .and_then(|p| self.mention_ending(p))
                     .map(|m| self.role(m));
             }
@@ -387,8 +453,8 @@ impl<'a> Reader<'a> {
                 return None;
             }
             j -= 1;
-            if self.tokens[j].is_punct(&[',']) {
-                return j.checked_sub(1).and_then(|p| self.mention_ending(p));
+            if self.view[j].is_punct(&[',']) {
+                return self.back(j, 1).and_then(|p| self.mention_ending(p));
             }
         }
         None
@@ -398,7 +464,10 @@ impl<'a> Reader<'a> {
     /// token after it.
     pub fn reference_after(&self, k: usize) -> Option<(Role, usize)> {
         let mut j = k;
-        while j < k + 6 && j < self.tokens.len() && (j == k || !self.tokens[j].sentence_start) {
+        while j < k + 6 {
+            let Some(t) = self.tok(j).filter(|t| j == k || !t.sentence_start) else {
+                break;
+            };
             if let Some(m) = self.mention_starting(j) {
                 let mut end = self.after_mention(j, m);
                 let mut role = self.role(m);
@@ -407,8 +476,7 @@ impl<'a> Reader<'a> {
                     // "10 km from Russia", "Russia's border": measured to its border.
                     role.border_of = Some(place.country.clone());
                     if self
-                        .tokens
-                        .get(end)
+                        .tok(end)
                         .is_some_and(|t| t.is_punct(&['\'', '\u{2019}']))
                         && self.word(end + 1) == Some("s")
                         && matches!(self.word(end + 2), Some("border" | "frontier"))
@@ -424,7 +492,6 @@ impl<'a> Reader<'a> {
             if self.is_anaphor(j) {
                 return self.anaphor(j).map(|r| (r, j + 2));
             }
-            let t = &self.tokens[j];
             if t.kind != TokenKind::Word {
                 return None;
             }
@@ -493,10 +560,11 @@ impl<'a> Reader<'a> {
             .find_map(|s| lower.strip_suffix(s))
             .filter(|s| s.chars().count() >= 3)?;
         let outlines = self.gazetteer.outlines().ok()?;
+        let mut folded = String::new();
         let mut found = outlines.codes().filter(|code| {
             self.gazetteer
                 .country(code)
-                .is_some_and(|p| crate::text::fold(&self.gazetteer.place(p).name).starts_with(stem))
+                .is_some_and(|p| folds_to_start(&self.gazetteer.place(p).name, stem, &mut folded))
         });
         let first = found.next()?;
         found.next().is_none().then(|| first.to_string())
@@ -506,14 +574,14 @@ impl<'a> Reader<'a> {
     /// inhabited house"), for the words of a claim without a place reference.
     pub fn phrase_end(&self, k: usize) -> usize {
         let mut j = k;
-        while j < k + 5 && j < self.tokens.len() {
-            let t = &self.tokens[j];
+        while j < k + 5 {
+            let Some(t) = self.tok(j) else { break };
             let glued = !t.spaced && t.is_punct(&['\'', '\u{2019}', '-']);
             let ok = (t.kind == TokenKind::Word && !NP_STOPS.contains(&t.lower.as_ref()))
                 || glued
                 || (j > k
-                    && !self.tokens[j - 1].spaced
-                    && self.tokens[j - 1].is_punct(&['\'', '\u{2019}', '-']));
+                    && !self.view[j - 1].spaced
+                    && self.view[j - 1].is_punct(&['\'', '\u{2019}', '-']));
             if !ok || (j > k && t.sentence_start) {
                 break;
             }
@@ -539,10 +607,10 @@ impl<'a> Reader<'a> {
             }
             out
         };
-        let mut found = cities(self.mentions_in(s, first));
+        let mut found = cities(self.mentions_in(s, Some(first)));
         if found.len() < 2 {
-            if let Some(p) = s.checked_sub(1) {
-                found = cities(self.mentions_in(p, usize::MAX));
+            if let Some(p) = self.sentence_before(s) {
+                found = cities(self.mentions_in(p, None));
             }
         }
         if found.len() < 2 {
@@ -557,10 +625,14 @@ impl<'a> Reader<'a> {
     /// earlier in the sentence.
     pub fn from_place_before(&self, first: usize) -> Option<Role> {
         let s = self.sentence_of(first);
-        (1..first)
+        (0..first)
             .rev()
             .take_while(|&k| self.sentence[k] == s)
-            .find(|&k| self.word(k - 1) == Some("from") && self.mention_starting(k).is_some())
+            .find(|&k| {
+                self.back(k, 1)
+                    .is_some_and(|p| self.word(p) == Some("from"))
+                    && self.mention_starting(k).is_some()
+            })
             .and_then(|k| self.mention_starting(k))
             .map(|m| self.role(m))
     }
@@ -569,11 +641,13 @@ impl<'a> Reader<'a> {
     /// (skipping "the"), within six words after the unit.
     pub fn anchor_after(&self, k: usize) -> Option<Role> {
         let mut j = k;
-        while j < k + 6 && j < self.tokens.len() && (j == k || !self.tokens[j].sentence_start) {
-            let t = &self.tokens[j];
+        while j < k + 6 {
+            let Some(t) = self.tok(j).filter(|t| j == k || !t.sentence_start) else {
+                break;
+            };
             let after_preposition = |p: usize| {
-                let p = if self.word(p) == Some("the") && p > 0 {
-                    p - 1
+                let p = if self.word(p) == Some("the") {
+                    self.back(p, 1).unwrap_or(p)
                 } else {
                     p
                 };
@@ -589,5 +663,62 @@ impl<'a> Reader<'a> {
             j += 1;
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_to_start_is_fold_then_starts_with() {
+        let g = Gazetteer::embedded().expect("the built-in gazetteer");
+        let outlines = g.outlines().expect("country outlines");
+        let mut names: Vec<String> = outlines
+            .codes()
+            .filter_map(|c| g.country(c))
+            .map(|p| g.place(p).name.clone())
+            .collect();
+        names.extend(
+            [
+                "",
+                " ",
+                "  Poland",
+                "Pol and",
+                "Pol\u{a0}\u{a0}and",
+                "\u{FF30}oland",
+                "\u{FB01}nland",
+                "C\u{F4}te d\u{2019}Ivoire",
+                "Co\u{302}te",
+                "Iraq-i",
+                "I",
+            ]
+            .map(String::from),
+        );
+        let mut stems: Vec<String> = [
+            "pol", "fin", "fi", "cot", "c\u{f4}t", "iraq", "xyz", "polan",
+        ]
+        .map(String::from)
+        .to_vec();
+        for n in &names {
+            let f = crate::text::fold(n);
+            stems.extend(
+                (1..=8)
+                    .filter_map(|k| f.get(..k))
+                    .filter(|s| !s.contains(' '))
+                    .map(String::from),
+            );
+        }
+        stems.sort();
+        stems.dedup();
+        for n in &names {
+            for s in &stems {
+                assert_eq!(
+                    folds_to_start(n, s, &mut String::new()),
+                    crate::text::fold(n).starts_with(s.as_str()),
+                    "{n:?} {s:?}"
+                );
+            }
+        }
     }
 }

@@ -1,26 +1,63 @@
 //! Country outlines (Natural Earth 1:10m, from `countries.geojson`) and the
 //! measurements made on them: the nearest point of a country's border, a
 //! country's representative point, and whether a point lies inside it.
+//!
+//! The file is indexed, not parsed, when outlines are first needed: one
+//! pass finds each feature's country code and where its coordinates lie,
+//! and a country's coordinates are parsed the first time that country is
+//! asked about. A run that checks distances to two or three borders parses
+//! those countries alone, a tenth of the file or less, instead of waiting
+//! for all of it.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::ops::Range;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use geo::{
     Area, BoundingRect, Centroid, Closest, Contains, Distance, Geodesic, Haversine,
     HaversineClosestPoint, Line, LineString, MultiPolygon, Point, Polygon,
 };
 
+/// The GeoJSON text of the outlines, shared with the gazetteer that
+/// holds it (built in, or read from a directory).
+pub type Source = Arc<Cow<'static, [u8]>>;
+
 /// The outlines of every country, keyed by ISO 3166-1 alpha-2 code.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Outlines {
-    countries: HashMap<String, MultiPolygon<f64>>,
+    source: Source,
+    countries: HashMap<String, Country>,
     /// Nearest border points already measured, by country and query point
     /// (to 1e-5°): a corpus asks about the same towns and borders again and
     /// again, and one search walks every edge of a country.
     nearest: Mutex<HashMap<(String, i64, i64), Option<BorderPoint>>>,
-    /// The [`Caps`] of each country's rings, made the first time its
+}
+
+/// One country of [`Outlines`]: where its geometries lie in the source,
+/// and its outline once parsed.
+#[derive(Debug)]
+struct Country {
+    /// The coordinates of each feature with this code, in file order.
+    pieces: Vec<Piece>,
+    /// The outline, or why its coordinates could not be read.
+    shape: OnceLock<Result<Shape, String>>,
+}
+
+/// The coordinates of one feature's geometry: a byte range of the source.
+#[derive(Debug, Clone)]
+struct Piece {
+    multi: bool,
+    coordinates: Range<usize>,
+}
+
+/// A parsed country outline.
+#[derive(Debug)]
+struct Shape {
+    outline: MultiPolygon<f64>,
+    /// The [`Caps`] of the outline's rings, made the first time its
     /// border is searched.
-    caps: HashMap<String, OnceLock<Vec<Caps>>>,
+    caps: OnceLock<Vec<Caps>>,
 }
 
 /// Edges per run in [`Caps`].
@@ -80,42 +117,104 @@ pub struct BorderPoint {
 }
 
 impl Outlines {
-    /// Parses a GeoJSON FeatureCollection whose features carry an `iso2`
-    /// property and a Polygon or MultiPolygon geometry.
-    ///
-    /// Read straight into coordinates rather than through `geojson`'s
-    /// `serde_json::Value` trees: the first border claim of a run waits for
-    /// this, and the typed read is several times faster.
+    /// Reads a GeoJSON FeatureCollection whose features carry an `iso2`
+    /// property and a Polygon or MultiPolygon geometry, every country's
+    /// coordinates included: the first error anywhere is returned.
+    /// `gazetteer build` reads its sources so, refusing a bad file.
     pub fn parse(bytes: &[u8]) -> Result<Outlines, String> {
-        let fc: wire::Collection =
-            serde_json::from_slice(bytes).map_err(|e| format!("not GeoJSON: {e}"))?;
-        let mut countries: HashMap<String, MultiPolygon<f64>> = HashMap::new();
+        let outlines = Outlines::index(Arc::new(Cow::Owned(bytes.to_vec())))?;
+        let mut countries: Vec<(&String, &Country)> = outlines.countries.iter().collect();
+        // The error of the earliest feature, as a parse of the whole file finds it.
+        countries.sort_by_key(|(_, c)| c.pieces.first().map(|p| p.coordinates.start));
+        for (_, country) in countries {
+            outlines.shape(country)?;
+        }
+        Ok(outlines)
+    }
+
+    /// Indexes the outlines in `source`, parsing no coordinates yet: the
+    /// file's syntax outside the coordinates, the features' codes and
+    /// geometry types are checked now, a country's coordinates when it is
+    /// first asked about (a country whose coordinates are bad then has no
+    /// outline; [`Outlines::parse`] checks them all). The numbers are read
+    /// by `serde_json` as a whole read reads them, so they are the same.
+    ///
+    /// Nearly all of the file is coordinates, and even skipping them costs
+    /// `serde_json` more than a tenth of what parsing them does. So they
+    /// are cut out first ([`skim`]), and serde reads what is left, a few
+    /// kilobytes, with each geometry's coordinates a placeholder that
+    /// marks where they were.
+    pub fn index(source: Source) -> Result<Outlines, String> {
+        let skimmed = skim::Skimmed::new(&source);
+        let text = &skimmed.text[..];
+        let fc: wire::Collection = serde_json::from_slice(text)
+            .map_err(|e| message_at(&e, &source, skimmed.original(offset_of(text, &e))))?;
+        let mut countries: HashMap<String, Country> = HashMap::new();
         for (i, f) in fc.features.into_iter().enumerate() {
             let Some(iso) = f.properties.and_then(|p| p.iso2) else {
                 return Err(format!("feature {i} has no iso2 property"));
             };
-            let polygons = match f.geometry {
-                None => continue,
-                Some(wire::Geometry::Polygon(rings)) => vec![wire::polygon(rings)],
-                Some(wire::Geometry::MultiPolygon(polygons)) => {
-                    polygons.into_iter().map(wire::polygon).collect()
-                }
+            let Some(geometry) = f.geometry else {
+                continue;
             };
+            // The raw value borrows from the skimmed text: its place there
+            // tells where the coordinates are in the source.
+            let raw = geometry.coordinates.get();
+            let start = raw.as_ptr() as usize - text.as_ptr() as usize;
+            let coordinates = skimmed.original(start)..skimmed.original(start + raw.len());
             countries
                 .entry(iso)
-                .or_insert_with(|| MultiPolygon::new(Vec::new()))
-                .0
-                .extend(polygons);
+                .or_insert_with(|| Country {
+                    pieces: Vec::new(),
+                    shape: OnceLock::new(),
+                })
+                .pieces
+                .push(Piece {
+                    multi: geometry.kind == wire::Kind::MultiPolygon,
+                    coordinates,
+                });
         }
-        let caps = countries
-            .keys()
-            .map(|iso| (iso.clone(), OnceLock::new()))
-            .collect();
         Ok(Outlines {
+            source,
             countries,
             nearest: Mutex::default(),
-            caps,
         })
+    }
+
+    /// The country's outline, parsed on first use.
+    fn shape<'a>(&'a self, country: &'a Country) -> Result<&'a Shape, String> {
+        country
+            .shape
+            .get_or_init(|| {
+                let mut outline = MultiPolygon::new(Vec::new());
+                for piece in &country.pieces {
+                    let text = &self.source[piece.coordinates.clone()];
+                    let at = |e: serde_json::Error| {
+                        let offset = piece.coordinates.start + offset_of(text, &e);
+                        message_at(&e, &self.source, offset)
+                    };
+                    if piece.multi {
+                        let polygons: Vec<Vec<Vec<wire::Position>>> =
+                            serde_json::from_slice(text).map_err(at)?;
+                        outline.0.extend(polygons.into_iter().map(wire::polygon));
+                    } else {
+                        let rings: Vec<Vec<wire::Position>> =
+                            serde_json::from_slice(text).map_err(at)?;
+                        outline.0.push(wire::polygon(rings));
+                    }
+                }
+                Ok(Shape {
+                    outline,
+                    caps: OnceLock::new(),
+                })
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// The parsed country `iso2`, if it has an outline that reads.
+    fn country(&self, iso2: &str) -> Option<&Shape> {
+        self.shape(self.countries.get(iso2)?).ok()
     }
 
     /// The country codes that have an outline.
@@ -124,13 +223,12 @@ impl Outlines {
     }
 
     pub fn outline(&self, iso2: &str) -> Option<&MultiPolygon<f64>> {
-        self.countries.get(iso2)
+        self.country(iso2).map(|c| &c.outline)
     }
 
     /// True when (`lat`, `lon`) is inside the country.
     pub fn contains(&self, iso2: &str, lat: f64, lon: f64) -> bool {
-        self.countries
-            .get(iso2)
+        self.outline(iso2)
             .is_some_and(|mp| mp.contains(&Point::new(lon, lat)))
     }
 
@@ -153,10 +251,10 @@ impl Outlines {
     }
 
     fn search_nearest_border_point(&self, iso2: &str, lat: f64, lon: f64) -> Option<BorderPoint> {
-        let mp = self.countries.get(iso2)?;
-        let caps = self
+        let shape = self.country(iso2)?;
+        let mp = &shape.outline;
+        let caps = shape
             .caps
-            .get(iso2)?
             .get_or_init(|| rings(mp).map(Caps::new).collect());
         let from = Point::new(lon, lat);
         let mut best: Option<BorderPoint> = None;
@@ -186,7 +284,7 @@ impl Outlines {
     /// (mainland France, the contiguous United States), or its interior point
     /// when the centroid falls outside it.
     pub fn representative_point(&self, iso2: &str) -> Option<(f64, f64)> {
-        let mp = self.countries.get(iso2)?;
+        let mp = self.outline(iso2)?;
         let largest: &Polygon<f64> =
             mp.0.iter()
                 .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))?;
@@ -196,6 +294,229 @@ impl Outlines {
         } else {
             use geo::InteriorPoint;
             largest.interior_point().map(|p| (p.y(), p.x()))
+        }
+    }
+}
+
+/// The byte offset in `text` where `serde_json` reports the error `e`
+/// (it counts a column as the bytes since the line's start).
+fn offset_of(text: &[u8], e: &serde_json::Error) -> usize {
+    if e.line() == 0 {
+        return text.len(); // no position: errors raised after reading
+    }
+    let line_start = match e.line() {
+        1 => 0,
+        n => memchr::memchr_iter(b'\n', text)
+            .nth(n - 2)
+            .map_or(text.len(), |k| k + 1),
+    };
+    (line_start + e.column()).min(text.len())
+}
+
+/// The message of `e` as a read of the whole `source` gives it, the
+/// error being at byte `offset` of the source.
+fn message_at(e: &serde_json::Error, source: &[u8], offset: usize) -> String {
+    let message = e.to_string();
+    if e.line() == 0 {
+        return format!("not GeoJSON: {message}");
+    }
+    let message = message
+        .strip_suffix(&format!(" at line {} column {}", e.line(), e.column()))
+        .unwrap_or(&message);
+    let before = &source[..offset.min(source.len())];
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |k| k + 1);
+    let line = 1 + memchr::memchr_iter(b'\n', &before[..line_start]).count();
+    let column = before.len() - line_start;
+    format!("not GeoJSON: {message} at line {line} column {column}")
+}
+
+/// Cutting the coordinates out of a GeoJSON text, so that serde reads the
+/// rest quickly (see [`Outlines::index`]).
+mod skim {
+    /// A GeoJSON text with the value of every `"coordinates"` key
+    /// replaced by `[]`.
+    pub struct Skimmed {
+        pub text: Vec<u8>,
+        /// For each replaced value: the end of its `[]` in `text` and the
+        /// end of the value in the source.
+        ends: Vec<(usize, usize)>,
+    }
+
+    impl Skimmed {
+        /// Skims `source`. Strings are read whole, so a key is only taken
+        /// for one when it is a string followed by a colon, and brackets
+        /// in strings are not counted. Text that is not JSON stays text
+        /// that is not JSON (serde then says where), except inside the
+        /// values cut out, which are read when their country is.
+        pub fn new(source: &[u8]) -> Skimmed {
+            let mut text = Vec::with_capacity(64 * 1024);
+            let mut ends = Vec::new();
+            let mut copied = 0;
+            let mut at = 0;
+            while let Some(k) = memchr::memchr(b'"', &source[at..]) {
+                let open = at + k;
+                let Some(close) = string_end(source, open) else {
+                    break; // an unclosed string: serde will say so
+                };
+                at = close;
+                if &source[open + 1..close - 1] != b"coordinates" {
+                    continue;
+                }
+                let colon = skip_space(source, close);
+                if source.get(colon) != Some(&b':') {
+                    continue;
+                }
+                let value = skip_space(source, colon + 1);
+                // Closed arrays alone: serde reads anything else where it
+                // is, as the whole read did, and says the same about it
+                // when it is wrong.
+                let Some(end) = array_end(source, value) else {
+                    continue;
+                };
+                text.extend_from_slice(&source[copied..value]);
+                // An empty array, not a number, so that whatever follows
+                // the value is as right or wrong after it as after the
+                // value itself.
+                text.extend_from_slice(b"[]");
+                ends.push((text.len(), end));
+                copied = end;
+                at = end;
+            }
+            text.extend_from_slice(&source[copied..]);
+            Skimmed { text, ends }
+        }
+
+        /// The offset in the source of byte `at` of the skimmed text
+        /// (exact outside the placeholders; a placeholder's start and end
+        /// are its value's).
+        pub fn original(&self, at: usize) -> usize {
+            match self.ends.partition_point(|&(skimmed, _)| skimmed <= at) {
+                0 => at,
+                k => {
+                    let (skimmed, source) = self.ends[k - 1];
+                    source + (at - skimmed)
+                }
+            }
+        }
+    }
+
+    /// The end of the string whose opening quote is at `open`: the byte
+    /// after its closing quote, if it has one.
+    fn string_end(source: &[u8], open: usize) -> Option<usize> {
+        let mut at = open + 1;
+        while let Some(k) = memchr::memchr2(b'"', b'\\', source.get(at..)?) {
+            if source[at + k] == b'"' {
+                return Some(at + k + 1);
+            }
+            at += k + 2; // an escape: the next byte is never the end
+        }
+        None
+    }
+
+    fn skip_space(source: &[u8], mut at: usize) -> usize {
+        while source
+            .get(at)
+            .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        {
+            at += 1;
+        }
+        at
+    }
+
+    /// Bytes that open or close a value, or start a string.
+    const STRUCTURAL: [bool; 256] = {
+        let mut t = [false; 256];
+        t[b'[' as usize] = true;
+        t[b']' as usize] = true;
+        t[b'{' as usize] = true;
+        t[b'}' as usize] = true;
+        t[b'"' as usize] = true;
+        t
+    };
+
+    /// The end of the array that starts at `at`: the byte after its
+    /// closing bracket, if it is one, is closed and holds no object
+    /// (coordinates never do; serde reads such a value where it is, and
+    /// says what is wrong with it).
+    fn array_end(source: &[u8], at: usize) -> Option<usize> {
+        if source.get(at) != Some(&b'[') {
+            return None;
+        }
+        compact_array_end(source, at).or_else(|| exact_array_end(source, at))
+    }
+
+    /// [`array_end`] for compact coordinates, the common case, without
+    /// looking at each byte. In JSON, what follows an array in an object
+    /// is a comma and a quoted key, or a brace: so the array ends before
+    /// the next quote or brace, and it can only end in a run of closing
+    /// brackets (`]]]` closes a position, a ring and a polygon). The
+    /// brackets are counted ([`tally`]) from one such run to the next,
+    /// up to that quote or brace, until they balance; the first balance
+    /// is the end. If they do not balance there (white space between the
+    /// brackets, a string in the coordinates), the exact scan reads it.
+    ///
+    /// In text that is not JSON the first balance may not be the end;
+    /// then the country's read of the coordinates fails (serde finds what
+    /// follows the array), so nothing wrong is ever taken in.
+    fn compact_array_end(source: &[u8], at: usize) -> Option<usize> {
+        let limit =
+            memchr::memchr3(b'"', b'{', b'}', &source[at..]).map_or(source.len(), |k| at + k);
+        let mut depth = 0isize;
+        let mut from = at;
+        for run in memchr::memmem::find_iter(&source[at..limit], b"]]").map(|k| at + k) {
+            if run < from {
+                continue; // within a run already counted
+            }
+            let run_end = run
+                + source[run..limit]
+                    .iter()
+                    .take_while(|&&b| b == b']')
+                    .count();
+            let (opens, closes) = tally(&source[from..run_end]);
+            depth += opens - closes;
+            if depth <= 0 {
+                // The run's brackets close one level each: the one that
+                // closed the array is `-depth` before the run's end.
+                let end = run_end as isize + depth;
+                return (end > run as isize).then_some(end as usize);
+            }
+            from = run_end;
+        }
+        None
+    }
+
+    /// The opening and closing brackets of `bytes`, counted with
+    /// `memchr`'s vectorized searches.
+    fn tally(bytes: &[u8]) -> (isize, isize) {
+        let opens = memchr::memchr_iter(b'[', bytes).count();
+        let closes = memchr::memchr_iter(b']', bytes).count();
+        (opens as isize, closes as isize)
+    }
+
+    /// [`array_end`] byte by byte: brackets counted, strings skipped.
+    fn exact_array_end(source: &[u8], at: usize) -> Option<usize> {
+        let mut depth = 0usize;
+        let mut i = at;
+        loop {
+            i += source
+                .get(i..)?
+                .iter()
+                .position(|&b| STRUCTURAL[usize::from(b)])?;
+            match source[i] {
+                b'[' => depth += 1,
+                b']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(i + 1);
+                    }
+                }
+                b'"' => {
+                    i = string_end(source, i)?;
+                    continue;
+                }
+                _ => return None, // a brace
+            }
+            i += 1;
         }
     }
 }
@@ -267,33 +588,49 @@ fn ring_lower_bound_km(ring: &LineString<f64>, lat: f64, lon: f64) -> f64 {
 }
 
 /// The parts of a GeoJSON FeatureCollection that outlines need, as serde
-/// reads them.
+/// reads them: first the index, then each country's coordinates.
 mod wire {
     use geo::{Coord, LineString, Polygon};
     use serde::de::{Deserializer, IgnoredAny, SeqAccess, Visitor};
     use serde::Deserialize;
+    use serde_json::value::RawValue;
 
+    /// A FeatureCollection, each geometry's coordinates left unread. (The
+    /// names are those of the types serde read the whole file into
+    /// before, which its error messages name.)
     #[derive(Deserialize)]
-    pub struct Collection {
-        pub features: Vec<Feature>,
+    pub struct Collection<'a> {
+        #[serde(borrow)]
+        pub features: Vec<Feature<'a>>,
     }
 
     #[derive(Deserialize)]
-    pub struct Feature {
+    pub struct Feature<'a> {
         pub properties: Option<Properties>,
-        pub geometry: Option<Geometry>,
+        #[serde(borrow)]
+        pub geometry: Option<Geometry<'a>>,
+    }
+
+    /// A geometry: its type, and its coordinates as they are in the file.
+    /// A struct, not a tagged enum, so that `coordinates` may come before
+    /// `type` without serde buffering it (which a raw value cannot be).
+    #[derive(Deserialize)]
+    pub struct Geometry<'a> {
+        #[serde(rename = "type")]
+        pub kind: Kind,
+        #[serde(borrow)]
+        pub coordinates: &'a RawValue,
+    }
+
+    #[derive(Deserialize, PartialEq, Eq)]
+    pub enum Kind {
+        Polygon,
+        MultiPolygon,
     }
 
     #[derive(Deserialize)]
     pub struct Properties {
         pub iso2: Option<String>,
-    }
-
-    #[derive(Deserialize)]
-    #[serde(tag = "type", content = "coordinates")]
-    pub enum Geometry {
-        Polygon(Vec<Vec<Position>>),
-        MultiPolygon(Vec<Vec<Vec<Position>>>),
     }
 
     /// A GeoJSON position, longitude first; an altitude is ignored.
@@ -437,6 +774,244 @@ mod tests {
                 .to_string();
             let theirs: MultiPolygon<f64> = f.geometry.unwrap().try_into().unwrap();
             assert_eq!(ours.outline(&iso), Some(&theirs), "{iso}");
+        }
+    }
+
+    /// The outlines as they were read before the index: the whole file
+    /// at once, into typed structs. Kept to check the index against.
+    fn reference_parse(bytes: &[u8]) -> Result<HashMap<String, MultiPolygon<f64>>, String> {
+        #[derive(serde::Deserialize)]
+        struct Collection {
+            features: Vec<Feature>,
+        }
+        #[derive(serde::Deserialize)]
+        struct Feature {
+            properties: Option<wire::Properties>,
+            geometry: Option<Geometry>,
+        }
+        #[derive(serde::Deserialize)]
+        #[serde(tag = "type", content = "coordinates")]
+        enum Geometry {
+            Polygon(Vec<Vec<wire::Position>>),
+            MultiPolygon(Vec<Vec<Vec<wire::Position>>>),
+        }
+        let fc: Collection =
+            serde_json::from_slice(bytes).map_err(|e| format!("not GeoJSON: {e}"))?;
+        let mut countries: HashMap<String, MultiPolygon<f64>> = HashMap::new();
+        for (i, f) in fc.features.into_iter().enumerate() {
+            let Some(iso) = f.properties.and_then(|p| p.iso2) else {
+                return Err(format!("feature {i} has no iso2 property"));
+            };
+            let polygons = match f.geometry {
+                None => continue,
+                Some(Geometry::Polygon(rings)) => vec![wire::polygon(rings)],
+                Some(Geometry::MultiPolygon(polygons)) => {
+                    polygons.into_iter().map(wire::polygon).collect()
+                }
+            };
+            countries
+                .entry(iso)
+                .or_insert_with(|| MultiPolygon::new(Vec::new()))
+                .0
+                .extend(polygons);
+        }
+        Ok(countries)
+    }
+
+    /// Every coordinate of `a` and `b`, to the bit.
+    fn same_bits(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> bool {
+        let bits = |mp: &MultiPolygon<f64>| -> Vec<Vec<(u64, u64)>> {
+            rings(mp)
+                .map(|r| r.0.iter().map(|c| (c.x.to_bits(), c.y.to_bits())).collect())
+                .collect()
+        };
+        a == b && bits(a) == bits(b)
+    }
+
+    /// Each country parsed on its own, when asked for, is the country the
+    /// whole-file read gives, on every country of the shipped outlines.
+    #[test]
+    fn indexed_outlines_are_the_whole_read() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/gazetteer/countries.geojson");
+        let Ok(bytes) = std::fs::read(path) else {
+            return;
+        };
+        let want = reference_parse(&bytes).unwrap();
+        let lazy = Outlines::index(Arc::new(Cow::Owned(bytes.clone()))).unwrap();
+        let mut codes: Vec<&str> = lazy.codes().collect();
+        codes.sort_unstable();
+        let mut want_codes: Vec<&str> = want.keys().map(String::as_str).collect();
+        want_codes.sort_unstable();
+        assert_eq!(codes, want_codes);
+        for (iso, mp) in &want {
+            assert!(same_bits(lazy.outline(iso).unwrap(), mp), "{iso}");
+        }
+        let eager = Outlines::parse(&bytes).unwrap();
+        for (iso, mp) in &want {
+            assert!(same_bits(eager.outline(iso).unwrap(), mp), "{iso}");
+        }
+    }
+
+    /// The shipped outlines written out with white space everywhere (as
+    /// other tools write GeoJSON), where the compact reading of
+    /// coordinates gives up and the exact one reads them.
+    #[test]
+    fn indexed_pretty_outlines_are_the_whole_read() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/gazetteer/countries.geojson");
+        let Ok(bytes) = std::fs::read(path) else {
+            return;
+        };
+        let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        let mut features = value["features"].as_array().unwrap().clone();
+        features.truncate(40);
+        let pretty = serde_json::to_vec_pretty(
+            &serde_json::json!({"type": "FeatureCollection", "features": features}),
+        )
+        .unwrap();
+        let want = reference_parse(&pretty).unwrap();
+        let lazy = Outlines::index(Arc::new(Cow::Owned(pretty))).unwrap();
+        assert_eq!(lazy.countries.len(), want.len());
+        for (iso, mp) in &want {
+            assert!(same_bits(lazy.outline(iso).unwrap(), mp), "{iso}");
+        }
+    }
+
+    /// Merged features, altitudes, `coordinates` before `type`, white
+    /// space and a Polygon among MultiPolygons read as the whole read
+    /// reads them.
+    #[test]
+    fn indexed_odd_files_are_the_whole_read() {
+        let json = r#"{"features" : [
+          {"geometry": {"coordinates": [[[[0,0],[1,0],[1,1],[0,0]]]], "type": "MultiPolygon"},
+           "properties": {"iso2": "AU", "name": "x"}, "type": "Feature"},
+          {"type":"Feature","properties":{"iso2":"NZ"},"geometry":
+             {"type":"Polygon","bbox":[0,0,1,1],"coordinates":[ [ [5,5,9], [6,5,9] , [6,6,9],[5,5,9]] ]}},
+          {"type":"Feature","properties":{"iso2":"AU"},"geometry":{"type":"Polygon","coordinates":[[[2,2],[3,2],[3,3],[2,2]],[[2.1,2.1],[2.2,2.1],[2.2,2.2],[2.1,2.1]]]}},
+          {"type":"Feature","properties":{"iso2":"XX"},"geometry":null},
+          {"type":"Feature","properties":{"iso2":"E1"},"geometry":{"type":"Polygon","coordinates":[]}},
+          {"type":"Feature","properties":{"iso2":"E2"},"geometry":{"type":"MultiPolygon","coordinates":[[]]}},
+          {"type":"Feature","properties":{"iso2":"E3"},"geometry":{"type":"Polygon","coordinates":[[]]}}
+        ], "type": "FeatureCollection"}"#;
+        let want = reference_parse(json.as_bytes()).unwrap();
+        let lazy = Outlines::parse(json.as_bytes()).unwrap();
+        assert_eq!(want.len(), 5);
+        for (iso, mp) in &want {
+            assert!(same_bits(lazy.outline(iso).unwrap(), mp), "{iso}");
+        }
+        assert!(lazy.outline("XX").is_none());
+        assert_eq!(lazy.outline("AU").unwrap().0.len(), 2);
+    }
+
+    /// Bad coordinates: the whole read refuses the file, with the line and
+    /// column in the file; the index leaves that country without an
+    /// outline and the others as they are.
+    #[test]
+    fn bad_coordinates_are_reported_where_they_are() {
+        let json = "{\"type\":\"FeatureCollection\",\"features\":[\n\
+          {\"type\":\"Feature\",\"properties\":{\"iso2\":\"OK\"},\"geometry\":{\"type\":\"Polygon\",\n\
+            \"coordinates\":[[[0,0],[1,0],[1,1],[0,0]]]}},\n\
+          {\"type\":\"Feature\",\"properties\":{\"iso2\":\"XX\"},\"geometry\":{\"type\":\"Polygon\",\n\
+            \"coordinates\":[[[0,0],[1,0],\n[\"a\",1],[0,0]]]}}]}";
+        let whole = reference_parse(json.as_bytes()).unwrap_err();
+        let ours = Outlines::parse(json.as_bytes()).unwrap_err();
+        assert_eq!(ours, whole);
+        assert!(ours.ends_with("at line 6 column 4"), "{ours}");
+        let one_line = json.replace('\n', " ");
+        assert_eq!(
+            Outlines::parse(one_line.as_bytes()).unwrap_err(),
+            reference_parse(one_line.as_bytes()).unwrap_err()
+        );
+        let lazy = Outlines::index(Arc::new(Cow::Owned(json.as_bytes().to_vec()))).unwrap();
+        assert!(lazy.outline("XX").is_none());
+        assert!(lazy.nearest_border_point("XX", 0.5, 0.5).is_none());
+        assert!(!lazy.contains("XX", 0.5, 0.5));
+        assert!(lazy.contains("OK", 0.2, 0.8));
+        let mut codes: Vec<&str> = lazy.codes().collect();
+        codes.sort_unstable();
+        assert_eq!(codes, ["OK", "XX"]);
+    }
+
+    /// Files the whole read accepts or refuses for their coordinates: the
+    /// eager read gives the same outlines or the same error, and the
+    /// index agrees on the countries it can read.
+    #[test]
+    fn coordinates_anywhere_read_as_the_whole_read_reads_them() {
+        let ok = r#"[[[0,0],[1,0],[1,1],[0,0]]]"#;
+        for json in [
+            // An escaped key is still the key; `coordinates` elsewhere is not.
+            format!(
+                r#"{{"features":[{{"properties":{{"iso2":"AA","coordinates":"]"}},"geometry":{{"type":"Polygon","coordin\u0061tes":{ok}}}}}]}}"#
+            ),
+            format!(
+                r#"{{"coordinates":{{"[":1}},"features":[{{"coordinates":[1,"]"],"properties":{{"iso2":"AA"}},"geometry":{{"coordinates" :
+{ok} ,"type":"Polygon"}}}}]}}"#
+            ),
+            format!(
+                r#"{{"features":[{{"properties":{{"iso2":"AA"}},"geometry":{{"type":"Polygon","coordinates":[[["]]]\"",1]]]}}}},{{"properties":{{"iso2":"BB"}},"geometry":{{"type":"Polygon","coordinates":{ok}}}}}]}}"#
+            ),
+            r#"{"features":[{"properties":{"iso2":"AA"},"geometry":{"type":"Polygon","coordinates":null}}]}"#.to_string(),
+            r#"{"features":[{"properties":{"iso2":"AA"},"geometry":{"type":"Polygon","coordinates":tru}}]}"#.to_string(),
+            format!(
+                r#"{{"features":[{{"properties":{{"iso2":"AA"}},"geometry":{{"type":"MultiPolygon","coordinates":{ok}}}}}]}}"#
+            ),
+            r#"{"features":[{"properties":{"iso2":"AA"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1]]]}}]}"#.to_string(),
+            r#"{"features":[{"properties":{"iso2":"AA"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0}]]]}}]}"#.to_string(),
+            r#"{"features":[{"properties":{"iso2":"AA"},"geometry":{"type":"Polygon","coordinates":[[[0,1e999]]]}}]}"#.to_string(),
+        ] {
+            let whole = reference_parse(json.as_bytes());
+            let eager = Outlines::parse(json.as_bytes());
+            match (&whole, &eager) {
+                (Ok(want), Ok(got)) => {
+                    assert_eq!(got.countries.len(), want.len(), "{json}");
+                    for (iso, mp) in want {
+                        assert!(same_bits(got.outline(iso).unwrap(), mp), "{iso} in {json}");
+                    }
+                }
+                (Err(a), Err(b)) => assert_eq!(a, b, "{json}"),
+                _ => panic!(
+                    "{json}: whole {:?}, eager {:?}",
+                    whole.map(|_| ()),
+                    eager.map(|_| ())
+                ),
+            }
+            if let Ok(want) = &whole {
+                let lazy = Outlines::index(Arc::new(Cow::Owned(json.as_bytes().to_vec()))).unwrap();
+                for (iso, mp) in want {
+                    assert!(same_bits(lazy.outline(iso).unwrap(), mp), "{iso} in {json}");
+                }
+            }
+        }
+    }
+
+    /// What the whole read refused, the index refuses too, at once.
+    #[test]
+    fn bad_files_are_refused_as_before() {
+        for json in [
+            "",
+            "[]",
+            "{}",
+            r#"{"features":[{"properties":{"iso2":"ZZ"},"geometry":{"type":"Point","coordinates":[0,0]}}]}"#,
+            r#"{"features":[{"properties":{"iso2":"ZZ"},"geometry":{"coordinates":[]}}]}"#,
+            r#"{"features":[{"properties":{"iso2":"ZZ"},"geometry":{"type":"Polygon"}}]}"#,
+            r#"{"features":[{"properties":{"iso2":7},"geometry":null}]}"#,
+            r#"{"features":[{"properties":null,"geometry":null}]}"#,
+            r#"{"features":[{"properties":{"iso2":"ZZ"},"geometry":{"type":"Polygon","coordinates":[[[0,0]]]}"#,
+            // Errors after coordinates, placed in the whole file.
+            "{\"features\":[{\"properties\":{\"iso2\":\"AA\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[0,0],\n[1,0],[1,1],[0,0]]]}},\n {\"properties\":{\"iso2\":\"ZZ\"},\"geometry\":{\"coordinates\":[[[0,0]]], \"type\":\"Point\"}}]}",
+            r#"{"features":[{"properties":{"iso2":"AA"},"geometry":{"type":"Polygon","coordinates":[[[0,0]]]}},{"properties":{"iso2":"ZZ"},"geometry":{"type":"Polygon","coordinates":[[[0,0]]],"type":"Polygon"}}]}"#,
+            r#"{"features":[{"properties":{"iso2":"AA"},"geometry":{"type":"Polygon","coordinates":[[[0,0]]]} ]}"#,
+            r#"{"features":[{"properties":{"iso2":"AA"},"geometry":{"type":"Polygon","coordinates":[[[0,0]]].5}}]}"#,
+            r#"{"features":[{"properties":{"iso2":"AA"},"geometry":{"type":"Polygon","coordinates":[[[0,0]]]}}]} x"#,
+            r#"{"features":[{"properties":{"iso2":"AA"},"geometry":{"type":"Polygon","coordinates":[[[0,0]"#,
+            r#"{"features":[{"properties":{"iso2":"AA"},"geometry":{"type":"Polygon","coordinates":"#,
+            r#"{"features":[{"properties":{"iso2":"AA"},"geometry":{"type":"Polygon","coordinates""#,
+            r#"{"features":[{"properties":{"iso2":"AA"},"geometry":{"type":"Polygon","coordinates"#,
+            r#"{"features":[{"properties":{"iso2":"AA\"#,
+        ] {
+            let whole = reference_parse(json.as_bytes()).unwrap_err();
+            let index = Outlines::index(Arc::new(Cow::Owned(json.as_bytes().to_vec())))
+                .unwrap_err();
+            assert_eq!(index, whole, "{json}");
         }
     }
 

@@ -9,11 +9,19 @@
 //! "Kharkiv Oblast") walk on from the word's end.
 //!
 //! The table is derived from the FST, so it always agrees with the
-//! gazetteer in use, refreshed or not. Built whole it would hold some
-//! 400,000 words and take longer than the rest of start-up, so it is split
-//! by the word's first two bytes and each part is built the first time a
-//! word needs it: a short article builds a few dozen parts, a corpus all
-//! of them, spread over the threads that ask.
+//! gazetteer in use, refreshed or not. It holds the words texts have asked
+//! about, each stepped through the FST the first time it is asked for:
+//! a corpus has some tens of thousands of distinct capitalized words, the
+//! FST some 400,000 first words, and building a table of all of them (as
+//! the matcher once did, a part at a time) cost more than the rest of
+//! start-up. Words that begin no name are kept too, as misses.
+//!
+//! The table is shared by the threads of a batch and read without locks:
+//! a fixed array of slots, each set once ([`OnceLock`]), found by hashing
+//! the word and probing the slots after it. When the probed slots are all
+//! taken by other words, the word is stepped through the FST again each
+//! time it comes: a corpus large enough for that is slower at rare words,
+//! never wrong.
 
 use std::sync::OnceLock;
 
@@ -34,18 +42,28 @@ pub struct WordEnd {
     pub name: Option<u64>,
 }
 
-/// Words keyed by their bytes packed into a `u128`.
-type Part = foldhash::HashMap<u128, WordEnd>;
+/// Slots in the table: room for some 180,000 distinct words at a load
+/// that keeps probes short (16 MB, made at the first look-up: less than
+/// the whole table took).
+const SLOTS: usize = 1 << 18;
 
-/// First words of names, in parts built on demand.
-pub struct FirstWords {
-    /// One part per pair of first bytes, and one per one-byte word
-    /// (see [`part_index`]).
-    parts: Box<[OnceLock<Part>]>,
+/// Slots probed for a word before it is looked up without the table.
+const PROBES: usize = 32;
+
+/// A word (packed, see [`pack`]) and where it leaves the walk, if
+/// anywhere.
+#[derive(Debug)]
+struct Slot {
+    word: u128,
+    end: Option<WordEnd>,
 }
 
-/// Letters and digits, the bytes a first word is made of.
-const ALNUM: usize = 36;
+/// First words of names, each found in the FST the first time it is
+/// asked for.
+pub struct FirstWords {
+    /// Made at the first look-up: a run with no text makes none.
+    slots: OnceLock<Box<[OnceLock<Slot>]>>,
+}
 
 impl Default for FirstWords {
     fn default() -> Self {
@@ -54,86 +72,83 @@ impl Default for FirstWords {
 }
 
 impl FirstWords {
-    /// An empty table; parts are built by [`FirstWords::get`].
+    /// An empty table; words are added by [`FirstWords::get`].
     pub fn new() -> FirstWords {
         FirstWords {
-            parts: (0..ALNUM * (ALNUM + 1)).map(|_| OnceLock::new()).collect(),
+            slots: OnceLock::new(),
         }
     }
 
     /// Where the walk over `fst` stands after `word` (lower-case ASCII
-    /// letters and digits, at most [`MAX_WORD`] bytes), or `None` when no
-    /// match that ends on a word boundary can begin with it.
-    pub fn get(&self, fst: &Fst<impl AsRef<[u8]>>, word: &[u8]) -> Option<&WordEnd> {
-        if word.len() > MAX_WORD {
+    /// letters and digits, none zero, at most [`MAX_WORD`] bytes), or
+    /// `None` when no match that ends on a word boundary can begin with
+    /// it. `fst` must be the same on every call.
+    pub fn get(&self, fst: &Fst<impl AsRef<[u8]>>, word: &[u8]) -> Option<WordEnd> {
+        // The first two bytes are checked on every look-up, as the table
+        // was always keyed; the rest only before a word is stored (a word
+        // with a byte that is not a letter or digit is never stored, so
+        // never found).
+        let lower = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+        if word.is_empty() || word.len() > MAX_WORD || !word.iter().take(2).all(lower) {
             return None;
         }
-        let index = part_index(word)?;
-        let part = self.parts[index].get_or_init(|| build_part(fst, &word[..word.len().min(2)]));
-        part.get(&pack(word))
+        let key = pack(word);
+        let slots = self
+            .slots
+            .get_or_init(|| (0..SLOTS).map(|_| OnceLock::new()).collect());
+        let start = slot_of(key);
+        for k in 0..PROBES {
+            let slot = &slots[(start + k) % SLOTS];
+            let found = match slot.get() {
+                Some(found) => found,
+                None if !word.iter().all(u8::is_ascii_alphanumeric) => return None,
+                // Empty: this word's slot, unless another thread takes it
+                // first for another word (then probing goes on).
+                None => slot.get_or_init(|| Slot {
+                    word: key,
+                    end: walk(fst, word),
+                }),
+            };
+            if found.word == key {
+                return found.end;
+            }
+        }
+        if !word.iter().all(u8::is_ascii_alphanumeric) {
+            return None;
+        }
+        walk(fst, word)
     }
 }
 
-/// The part that holds `word`: by its first byte and its second, or the
-/// end of the word.
-fn part_index(word: &[u8]) -> Option<usize> {
-    let first = alnum_index(*word.first()?)?;
-    let second = match word.get(1) {
-        Some(&b) => alnum_index(b)?,
-        None => ALNUM,
-    };
-    Some(first * (ALNUM + 1) + second)
+/// The first slot to probe for a packed word.
+fn slot_of(key: u128) -> usize {
+    let (lo, hi) = (key as u64, (key >> 64) as u64);
+    let h = (lo.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ hi).wrapping_mul(0xD6E8_FEB8_6659_FD93);
+    (h >> (64 - SLOTS.trailing_zeros())) as usize
 }
 
-fn alnum_index(b: u8) -> Option<usize> {
-    match b {
-        b'0'..=b'9' => Some(usize::from(b - b'0')),
-        b'a'..=b'z' => Some(10 + usize::from(b - b'a')),
-        _ => None,
-    }
-}
-
-/// The part of words starting with `prefix` (one or two bytes; one byte
-/// means the one-byte word alone). Walks the FST from the prefix along
-/// ASCII letters and digits, and keeps every word after which a name ends
-/// or goes on with a byte that is not a letter or digit (a space, hyphen,
-/// apostrophe ...). A word whose node does neither cannot begin a match
-/// that ends on a word boundary, so leaving it out loses nothing.
-fn build_part(fst: &Fst<impl AsRef<[u8]>>, prefix: &[u8]) -> Part {
-    let mut part = Part::default();
+/// Steps the FST through `word` (see [`FirstWords::get`]). The word is
+/// kept when a name ends there (two bytes or more) or goes on with a byte
+/// that is not a letter or digit (a space, hyphen, apostrophe ...): a
+/// word whose node does neither cannot begin a match that ends on a word
+/// boundary, so it is a miss.
+fn walk(fst: &Fst<impl AsRef<[u8]>>, word: &[u8]) -> Option<WordEnd> {
     let mut node = fst.root();
     let mut out = Output::zero();
-    for &b in prefix {
-        let Some(i) = node.find_input(b) else {
-            return part;
-        };
-        let t = node.transition(i);
+    for &b in word {
+        let t = node.transition(node.find_input(b)?);
         out = out.cat(t.out);
         node = fst.node(t.addr);
     }
-    // (node, output so far, the word so far packed, its length)
-    let mut stack = vec![(node.addr(), out.value(), pack(prefix), prefix.len())];
-    while let Some((addr, out, key, len)) = stack.pop() {
-        let node = fst.node(addr);
-        let mut goes_on = false;
-        for t in node.transitions() {
-            if t.inp.is_ascii_alphanumeric() {
-                // A one-byte prefix stands for the one-byte word alone.
-                if len < MAX_WORD && prefix.len() == 2 {
-                    let key = key | u128::from(t.inp) << (8 * len);
-                    stack.push((t.addr, out + t.out.value(), key, len + 1));
-                }
-            } else if t.inp.is_ascii() {
-                goes_on = true;
-            }
-        }
-        let name = (node.is_final() && len >= 2)
-            .then(|| Output::new(out).cat(node.final_output()).value());
-        if goes_on || name.is_some() {
-            part.insert(key, WordEnd { addr, out, name });
-        }
-    }
-    part
+    let goes_on = node
+        .transitions()
+        .any(|t| t.inp.is_ascii() && !t.inp.is_ascii_alphanumeric());
+    let name = (node.is_final() && word.len() >= 2).then(|| out.cat(node.final_output()).value());
+    (goes_on || name.is_some()).then_some(WordEnd {
+        addr: node.addr(),
+        out: out.value(),
+        name,
+    })
 }
 
 /// `word` (at most [`MAX_WORD`] bytes, none of them zero) as one number:
@@ -147,6 +162,105 @@ fn pack(word: &[u8]) -> u128 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The table as it was built before words were looked up on demand:
+    /// every first word of the FST, in parts by the first two bytes, each
+    /// part built whole by walking the FST depth-first along letters and
+    /// digits. Kept to check the table against.
+    mod reference {
+        use super::super::*;
+        use std::sync::OnceLock;
+
+        /// Words keyed by their bytes packed into a `u128`.
+        pub type Part = foldhash::HashMap<u128, WordEnd>;
+
+        pub struct Table {
+            pub parts: Box<[OnceLock<Part>]>,
+        }
+
+        impl Table {
+            pub fn new() -> Table {
+                Table {
+                    parts: (0..ALNUM * (ALNUM + 1)).map(|_| OnceLock::new()).collect(),
+                }
+            }
+
+            pub fn get(&self, fst: &Fst<impl AsRef<[u8]>>, word: &[u8]) -> Option<&WordEnd> {
+                if word.len() > MAX_WORD {
+                    return None;
+                }
+                let index = part_index(word)?;
+                let part =
+                    self.parts[index].get_or_init(|| build_part(fst, &word[..word.len().min(2)]));
+                part.get(&pack(word))
+            }
+        }
+
+        /// Letters and digits, the bytes a first word is made of.
+        const ALNUM: usize = 36;
+
+        /// The part that holds `word`: by its first byte and its second, or the
+        /// end of the word.
+        fn part_index(word: &[u8]) -> Option<usize> {
+            let first = alnum_index(*word.first()?)?;
+            let second = match word.get(1) {
+                Some(&b) => alnum_index(b)?,
+                None => ALNUM,
+            };
+            Some(first * (ALNUM + 1) + second)
+        }
+
+        fn alnum_index(b: u8) -> Option<usize> {
+            match b {
+                b'0'..=b'9' => Some(usize::from(b - b'0')),
+                b'a'..=b'z' => Some(10 + usize::from(b - b'a')),
+                _ => None,
+            }
+        }
+
+        /// The part of words starting with `prefix` (one or two bytes; one byte
+        /// means the one-byte word alone). Walks the FST from the prefix along
+        /// ASCII letters and digits, and keeps every word after which a name ends
+        /// or goes on with a byte that is not a letter or digit (a space, hyphen,
+        /// apostrophe ...). A word whose node does neither cannot begin a match
+        /// that ends on a word boundary, so leaving it out loses nothing.
+        fn build_part(fst: &Fst<impl AsRef<[u8]>>, prefix: &[u8]) -> Part {
+            let mut part = Part::default();
+            let mut node = fst.root();
+            let mut out = Output::zero();
+            for &b in prefix {
+                let Some(i) = node.find_input(b) else {
+                    return part;
+                };
+                let t = node.transition(i);
+                out = out.cat(t.out);
+                node = fst.node(t.addr);
+            }
+            // (node, output so far, the word so far packed, its length)
+            let mut stack = vec![(node.addr(), out.value(), pack(prefix), prefix.len())];
+            while let Some((addr, out, key, len)) = stack.pop() {
+                let node = fst.node(addr);
+                let mut goes_on = false;
+                for t in node.transitions() {
+                    if t.inp.is_ascii_alphanumeric() {
+                        // A one-byte prefix stands for the one-byte word alone.
+                        if len < MAX_WORD && prefix.len() == 2 {
+                            let key = key | u128::from(t.inp) << (8 * len);
+                            stack.push((t.addr, out + t.out.value(), key, len + 1));
+                        }
+                    } else if t.inp.is_ascii() {
+                        goes_on = true;
+                    }
+                }
+                let name = (node.is_final() && len >= 2)
+                    .then(|| Output::new(out).cat(node.final_output()).value());
+                if goes_on || name.is_some() {
+                    part.insert(key, WordEnd { addr, out, name });
+                }
+            }
+            part
+        }
+    }
 
     #[test]
     fn keeps_words_that_end_a_name_or_go_on_past_a_word_boundary() {
@@ -195,5 +309,69 @@ mod tests {
             node = fst.node(t.addr);
         }
         assert_eq!(end.addr, node.addr());
+    }
+
+    /// Every word the table had, and words around them (cut short, made
+    /// longer, the sample corpus's), are found as the table found them:
+    /// on the shipped gazetteer, with more words than the slots hold, so
+    /// that both the slots and the look-up without them are checked, from
+    /// several threads at once.
+    #[test]
+    fn finds_what_the_whole_table_held() {
+        let Ok(g) = crate::gazetteer::Gazetteer::embedded() else {
+            return;
+        };
+        let fst = g.names().as_fst();
+        let table = reference::Table::new();
+        let mut words: Vec<Vec<u8>> = Vec::new();
+        for a in (b'0'..=b'9').chain(b'a'..=b'z') {
+            words.push(vec![a]);
+            for b in (b'0'..=b'9').chain(b'a'..=b'z') {
+                words.push(vec![a, b]);
+            }
+        }
+        for w in words.clone() {
+            table.get(fst, &w);
+        }
+        let mut kept = 0;
+        for part in table.parts.iter().filter_map(OnceLock::get) {
+            for &key in part.keys() {
+                let bytes = key.to_le_bytes();
+                let word = bytes[..bytes.iter().take_while(|&&b| b != 0).count()].to_vec();
+                kept += 1;
+                if kept % 4 == 0 {
+                    words.push([&word[..], b"q"].concat());
+                    words.push([&word[..], b"1"].concat());
+                    words.push(word[..word.len() - 1].to_vec());
+                }
+                words.push(word);
+            }
+        }
+        assert!(kept > 100_000, "{kept}");
+        for text in crate::sample_texts::with_corpus(&["Kharkiv KYIV XXXXXXXXXXXXXXXXXXXXXXX"]) {
+            for w in text.split(|c: char| !c.is_ascii_alphanumeric()) {
+                words.push(w.as_bytes().to_vec());
+                words.push(w.to_ascii_lowercase().into_bytes());
+            }
+        }
+        words.push(Vec::new());
+        words.push(b"ab-c".to_vec());
+        words.push("é".as_bytes().to_vec());
+        let first = FirstWords::new();
+        std::thread::scope(|scope| {
+            for t in 0..2 {
+                let (first, table, words) = (&first, &table, &words);
+                scope.spawn(move || {
+                    // Each thread in its own order, twice: the second time
+                    // from the slots the threads filled.
+                    for round in 0..2 {
+                        for i in 0..words.len() {
+                            let w = &words[(i * (2 * t + 1) + round * 7) % words.len()];
+                            assert_eq!(first.get(fst, w), table.get(fst, w).copied(), "{w:?}");
+                        }
+                    }
+                });
+            }
+        });
     }
 }

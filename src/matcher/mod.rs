@@ -96,7 +96,7 @@ impl<'g> Matcher<'g> {
                 *w = b | 0x20;
             }
             let fst = self.gazetteer.names().as_fst();
-            let Some(&WordEnd { addr, out, name }) = self.first_words.get(fst, &word[..run]) else {
+            let Some(WordEnd { addr, out, name }) = self.first_words.get(fst, &word[..run]) else {
                 return names;
             };
             if let Some(value) = name {

@@ -1,18 +1,26 @@
-//! JSON string literals written a word at a time, for the long strings of
-//! the output (mention snippets): serde_json escapes one byte at a time,
-//! and a map writes each snippet once per mention of its sentence, so
-//! here each distinct snippet is escaped once, eight bytes per step, and
-//! handed to serde as a [`RawValue`].
+//! The output's JSON, written straight into a byte buffer.
 //!
-//! The bytes written are exactly serde_json's: `"` and `\` escaped with a
+//! Strings are escaped a word at a time: serde_json escapes one byte at a
+//! time, and a map writes each snippet once per mention of its sentence,
+//! so here each distinct snippet is escaped once, eight bytes per step,
+//! and kept escaped ([`escape_collapsed`], written by [`Raw`]). The bytes
+//! written are exactly serde_json's: `"` and `\` escaped with a
 //! backslash, `\b` `\t` `\n` `\f` `\r` by name, other control characters
 //! below U+0020 as `\u00xx`, everything else (DEL, U+2028, non-ASCII) as
 //! it is. The tests hold this against serde_json itself.
 //!
-//! Features are serialized with [`to_writer`], serde_json's compact
-//! format with a quicker way to write the numbers most floats of the
-//! output are, coordinates rounded to 6 decimals and 3-decimal
-//! confidences: the same text, from integer arithmetic.
+//! Features are written by [`Object`] and [`Json`]: compact JSON, the
+//! bytes serde_json writes through [`to_writer`] for the same values
+//! (which the tests, and the serde impls kept as oracles beside each
+//! feature writer, hold it to). Measured on a 2 MB corpus, serde_json's
+//! map machinery and its byte-at-a-time escaping of every key were most
+//! of what rendering features cost; here a key is one copy of a literal
+//! made at compile time ([`key!`]), strings go through the escaper below,
+//! and numbers through serde_json's own integer and float writers, but
+//! for the floats most of the output's are, coordinates rounded to 6
+//! decimals and 3-decimal confidences: the same text, from integer
+//! arithmetic. [`to_writer`] is serde_json's compact format with that
+//! quicker way to write such floats.
 
 use std::io;
 
@@ -20,25 +28,69 @@ use serde::Serialize;
 use serde_json::ser::{CompactFormatter, Formatter};
 use serde_json::value::RawValue;
 
+/// Where the escapers write: a `String`, for strings kept escaped to be
+/// written many times, or the byte buffer features are written to.
+pub trait Sink {
+    fn reserve(&mut self, additional: usize);
+    fn push_str(&mut self, s: &str);
+    /// Appends `b`, an ASCII byte.
+    fn push_ascii(&mut self, b: u8);
+}
+
+impl Sink for String {
+    fn reserve(&mut self, additional: usize) {
+        String::reserve(self, additional);
+    }
+
+    fn push_str(&mut self, s: &str) {
+        String::push_str(self, s);
+    }
+
+    fn push_ascii(&mut self, b: u8) {
+        debug_assert!(b.is_ascii());
+        self.push(char::from(b));
+    }
+}
+
+impl Sink for Vec<u8> {
+    fn reserve(&mut self, additional: usize) {
+        Vec::reserve(self, additional);
+    }
+
+    fn push_str(&mut self, s: &str) {
+        self.extend_from_slice(s.as_bytes());
+    }
+
+    fn push_ascii(&mut self, b: u8) {
+        self.push(b);
+    }
+}
+
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 
-/// The high bit of every byte of `w` that is zero, exactly: no carry
-/// crosses from one byte to the next.
-fn zero_bytes(w: u64) -> u64 {
-    let low7 = (w & !HIGHS).wrapping_add(!HIGHS);
-    !(low7 | w | !HIGHS)
+// The word tests below flag bytes by the high bit of each. They are
+// exact up to the first byte they flag, and that is all their callers
+// read: a borrow that crosses from one byte to the next starts at a byte
+// that is flagged, so a byte may be flagged wrongly only above one that
+// is flagged rightly. (Exact tests, free of borrows, take a third more
+// instructions a word.)
+
+/// The high bit of every byte of `w` below `n` (at most 0x80), exact up
+/// to the first.
+fn bytes_below(w: u64, n: u8) -> u64 {
+    w.wrapping_sub(ONES * u64::from(n)) & !w & HIGHS
 }
 
-/// The high bit of every byte of `w` equal to `b`.
+/// The high bit of every byte of `w` equal to `b`, exact up to the first.
 fn bytes_equal(w: u64, b: u8) -> u64 {
-    zero_bytes(w ^ (ONES * u64::from(b)))
+    bytes_below(w ^ (ONES * u64::from(b)), 1)
 }
 
 /// The high bit of every byte of `w` that must be escaped: below 0x20,
-/// `"` or `\`.
+/// `"` or `\`; exact up to the first.
 fn escape_bytes(w: u64) -> u64 {
-    zero_bytes(w & (ONES * 0xE0)) | bytes_equal(w, b'"') | bytes_equal(w, b'\\')
+    bytes_below(w, 0x20) | bytes_equal(w, b'"') | bytes_equal(w, b'\\')
 }
 
 /// Eight bytes of `bytes` from `i`, the first in the lowest byte.
@@ -48,9 +100,9 @@ fn word_at(bytes: &[u8], i: usize) -> Option<u64> {
 }
 
 /// The first position from `i` where `flags` (a word test as above)
-/// flags a byte or, past the last whole word, where `flag` holds; or the
-/// end.
-fn next_flagged(bytes: &[u8], mut i: usize, flags: fn(u64) -> u64, flag: fn(u8) -> bool) -> usize {
+/// flags a byte, or the end.
+#[inline(always)]
+fn next_flagged(bytes: &[u8], mut i: usize, flags: impl Fn(u64) -> u64) -> usize {
     while let Some(w) = word_at(bytes, i) {
         let m = flags(w);
         if m != 0 {
@@ -58,10 +110,38 @@ fn next_flagged(bytes: &[u8], mut i: usize, flags: fn(u64) -> u64, flag: fn(u8) 
         }
         i += 8;
     }
-    i + bytes[i..]
-        .iter()
-        .position(|&b| flag(b))
-        .unwrap_or(bytes.len() - i)
+    // Fewer than eight bytes are left: they are tested as one word, its
+    // missing bytes zero. Every test flags a zero byte, so a flag past
+    // the end stands for none, and a space at the end is not taken for
+    // one between two words. (Not byte by byte: most strings written
+    // are short, and end here.)
+    let rest = bytes.len() - i;
+    if rest == 0 {
+        return i;
+    }
+    let w = match bytes.len().checked_sub(8) {
+        // The last eight bytes, those before `i` shifted out.
+        Some(last) => word_at(bytes, last).expect("eight bytes") >> (8 * (8 - rest)),
+        None => (bytes[i..].iter().rev()).fold(0, |w, &b| w << 8 | u64::from(b)),
+    };
+    i + ((flags(w).trailing_zeros() / 8) as usize).min(rest)
+}
+
+/// Whether any byte of `bytes` needs escaping.
+fn has_escapes(bytes: &[u8]) -> bool {
+    let Some(last) = bytes.len().checked_sub(8) else {
+        // Fewer than eight bytes: one word, the missing bytes plain ones.
+        let w = (bytes.iter().rev()).fold(ONES * u64::from(b'a'), |w, &b| w << 8 | u64::from(b));
+        return escape_bytes(w) != 0;
+    };
+    // Whole words, and the last eight bytes, which may overlap the last of
+    // them: testing a byte twice does no harm.
+    let mut words = bytes.chunks_exact(8);
+    let whole =
+        words.any(|w| escape_bytes(u64::from_le_bytes(w.try_into().expect("eight bytes"))) != 0);
+    whole
+        || (!words.remainder().is_empty()
+            && escape_bytes(word_at(bytes, last).expect("eight bytes")) != 0)
 }
 
 fn needs_escape(b: u8) -> bool {
@@ -69,42 +149,54 @@ fn needs_escape(b: u8) -> bool {
 }
 
 /// Appends the escape of `b`, a byte for which [`needs_escape`] holds.
-fn push_escape(out: &mut String, b: u8) {
+fn push_escape<S: Sink>(out: &mut S, b: u8) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let named = match b {
-        b'"' => '"',
-        b'\\' => '\\',
-        0x08 => 'b',
-        0x0C => 'f',
-        b'\n' => 'n',
-        b'\r' => 'r',
-        b'\t' => 't',
+        b'"' => b'"',
+        b'\\' => b'\\',
+        0x08 => b'b',
+        0x0C => b'f',
+        b'\n' => b'n',
+        b'\r' => b'r',
+        b'\t' => b't',
         _ => {
             out.push_str("\\u00");
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0xF)]));
+            out.push_ascii(HEX[usize::from(b >> 4)]);
+            out.push_ascii(HEX[usize::from(b & 0xF)]);
             return;
         }
     };
-    out.push('\\');
-    out.push(named);
+    out.push_ascii(b'\\');
+    out.push_ascii(named);
 }
 
 /// Appends `s` to `out` as a JSON string literal, quotes included, with
 /// serde_json's escapes.
-pub fn push_str(out: &mut String, s: &str) {
-    let bytes = s.as_bytes();
+pub fn push_str<S: Sink>(out: &mut S, s: &str) {
     out.reserve(s.len() + 2);
-    out.push('"');
+    out.push_ascii(b'"');
+    push_escaped(out, s);
+    out.push_ascii(b'"');
+}
+
+/// Appends `s` to `out` escaped as inside a JSON string literal, without
+/// the quotes: for a string written in parts (each character is escaped
+/// on its own, so the escape of a concatenation is the concatenation of
+/// the escapes).
+pub fn push_escaped<S: Sink>(out: &mut S, s: &str) {
+    let bytes = s.as_bytes();
+    if !has_escapes(bytes) {
+        out.push_str(s);
+        return;
+    }
     let mut start = 0;
     loop {
-        let i = next_flagged(bytes, start, escape_bytes, needs_escape);
+        let i = next_flagged(bytes, start, escape_bytes);
         out.push_str(&s[start..i]);
         let Some(&b) = bytes.get(i) else { break };
         push_escape(out, b);
         start = i + 1;
     }
-    out.push('"');
 }
 
 /// The high bit of every byte of `w` where [`push_collapsed`] must look
@@ -113,7 +205,9 @@ pub fn push_str(out: &mut String, s: &str) {
 /// a byte that is neither white space nor one of these (the usual single
 /// space between two words is not flagged).
 fn collapse_bytes(w: u64) -> u64 {
-    let other = escape_bytes(w) | (w & HIGHS);
+    // Below 0x20 (the subtraction borrows) or from 0x80; then `"` and `\`.
+    let other =
+        ((w.wrapping_sub(ONES * 0x20) | w) & HIGHS) | bytes_equal(w, b'"') | bytes_equal(w, b'\\');
     let spaces = bytes_equal(w, b' ');
     // Spaces whose next byte is a space or flagged; the last byte's next
     // is in the next word, so a space there is always flagged.
@@ -121,6 +215,9 @@ fn collapse_bytes(w: u64) -> u64 {
     other | crowded
 }
 
+/// The bytes [`collapse_bytes`] flags wherever they are: every byte it
+/// passes over must pass this test, unless it is a space between words.
+#[cfg(test)]
 fn collapse_flag(b: u8) -> bool {
     b <= b' ' || b == b'"' || b == b'\\' || b >= 0x80
 }
@@ -134,10 +231,10 @@ fn space_at(s: &str, i: usize) -> Option<usize> {
 /// Appends `s` with every run of white space made one space and none at
 /// either end (as `s.split_whitespace()` joined by spaces) to `out`, as a
 /// JSON string literal with serde_json's escapes.
-pub fn push_collapsed(out: &mut String, s: &str) {
+pub fn push_collapsed<S: Sink>(out: &mut S, s: &str) {
     let bytes = s.as_bytes();
     out.reserve(s.len() + 2);
-    out.push('"');
+    out.push_ascii(b'"');
     let mut i = 0;
     while let Some(n) = space_at(s, i) {
         i += n;
@@ -145,7 +242,7 @@ pub fn push_collapsed(out: &mut String, s: &str) {
     // `s[start..i]` is still to be copied.
     let mut start = i;
     while i < bytes.len() {
-        i = next_flagged(bytes, i, collapse_bytes, collapse_flag);
+        i = next_flagged(bytes, i, collapse_bytes);
         let Some(&b) = bytes.get(i) else { break };
         if b == b' ' && bytes.get(i + 1).is_some_and(|&c| c > b' ' && c < 0x80) {
             // A single space between words: copied as it is.
@@ -157,7 +254,7 @@ pub fn push_collapsed(out: &mut String, s: &str) {
                 i += n;
             }
             if i < bytes.len() {
-                out.push(' ');
+                out.push_ascii(b' ');
             }
             start = i;
         } else if needs_escape(b) {
@@ -174,7 +271,7 @@ pub fn push_collapsed(out: &mut String, s: &str) {
         }
     }
     out.push_str(&s[start..]);
-    out.push('"');
+    out.push_ascii(b'"');
 }
 
 /// `json`, made by [`push_str`] or [`push_collapsed`], as a raw JSON value
@@ -183,18 +280,23 @@ fn raw(json: String) -> Box<RawValue> {
     RawValue::from_string(json).expect("an escaped string is valid JSON")
 }
 
-/// `s` as a JSON string, escaped once to be written many times.
-pub fn string(s: &str) -> Box<RawValue> {
+/// `s` as a JSON string literal, escaped once to be written many times.
+pub fn escape(s: &str) -> String {
     let mut json = String::with_capacity(s.len() + 2);
     push_str(&mut json, s);
-    raw(json)
+    json
 }
 
-/// `s` on one line (see [`push_collapsed`]) as a JSON string.
-pub fn collapsed(s: &str) -> Box<RawValue> {
+/// `s` on one line (see [`push_collapsed`]) as a JSON string literal.
+pub fn escape_collapsed(s: &str) -> String {
     let mut json = String::with_capacity(s.len() + 2);
     push_collapsed(&mut json, s);
-    raw(json)
+    json
+}
+
+/// [`escape_collapsed`] as a raw JSON value, for serde.
+pub fn collapsed(s: &str) -> Box<RawValue> {
+    raw(escape_collapsed(s))
 }
 
 /// Serializes `value` as compact JSON to `out`, as `serde_json::to_writer`
@@ -217,6 +319,224 @@ impl Formatter for Decimals {
     }
 }
 
+/// A value written as compact JSON: exactly the bytes [`to_writer`] writes
+/// for it.
+pub trait Json {
+    fn write_json(&self, out: &mut Vec<u8>);
+}
+
+impl Json for str {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        // Most strings written are short and need no escaping: then one
+        // test a word and one copy.
+        let bytes = self.as_bytes();
+        if has_escapes(bytes) {
+            push_str(out, self);
+        } else {
+            out.reserve(bytes.len() + 2);
+            out.push(b'"');
+            out.extend_from_slice(bytes);
+            out.push(b'"');
+        }
+    }
+}
+
+impl Json for String {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        self.as_str().write_json(out);
+    }
+}
+
+impl Json for f64 {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        // Written in place rather than copied from a buffer of its own:
+        // the output has hundreds of thousands of coordinates.
+        let start = out.len();
+        out.resize(start + 24, 0);
+        let buf = (&mut out[start..]).try_into().expect("24 bytes");
+        if let Some(len) = write_millionths(*self, buf) {
+            out.truncate(start + len);
+            return;
+        }
+        out.truncate(start);
+        // As `serde_json::Serializer::serialize_f64`.
+        if self.is_finite() {
+            CompactFormatter
+                .write_f64(out, *self)
+                .expect("writing to a Vec cannot fail");
+        } else {
+            out.extend_from_slice(b"null");
+        }
+    }
+}
+
+impl Json for u64 {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        CompactFormatter
+            .write_u64(out, *self)
+            .expect("writing to a Vec cannot fail");
+    }
+}
+
+impl Json for u32 {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        u64::from(*self).write_json(out);
+    }
+}
+
+impl Json for usize {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        (*self as u64).write_json(out);
+    }
+}
+
+impl Json for bool {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(if *self { b"true" } else { b"false" });
+    }
+}
+
+impl<T: Json> Json for Option<T> {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        match self {
+            Some(v) => v.write_json(out),
+            None => out.extend_from_slice(b"null"),
+        }
+    }
+}
+
+impl<T: Json + ?Sized> Json for &T {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        (**self).write_json(out);
+    }
+}
+
+impl<T: Json> Json for [T] {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        out.push(b'[');
+        for (i, v) in self.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            v.write_json(out);
+        }
+        out.push(b']');
+    }
+}
+
+impl<T: Json> Json for Vec<T> {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        self.as_slice().write_json(out);
+    }
+}
+
+/// As `geojson` serializes a geometry: `type`, then `coordinates`.
+impl Json for geojson::Geometry {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        use geojson::Value;
+        // Members and kinds the output never has are left to serde.
+        let plain = self.bbox.is_none() && self.foreign_members.is_none();
+        if !plain || matches!(self.value, Value::GeometryCollection(_)) {
+            to_writer(out, self).expect("a geometry serializes to JSON");
+            return;
+        }
+        let mut map = Object::start(out);
+        map.field(key!("type"), &Plain(self.value.type_name()));
+        let out = map.key(key!("coordinates"));
+        match &self.value {
+            Value::Point(p) => p.write_json(out),
+            Value::MultiPoint(p) | Value::LineString(p) => p.write_json(out),
+            Value::MultiLineString(p) | Value::Polygon(p) => p.write_json(out),
+            Value::MultiPolygon(p) => p.write_json(out),
+            Value::GeometryCollection(_) => unreachable!("written by serde above"),
+        }
+        map.end();
+    }
+}
+
+/// JSON text written as it is: a string escaped once by [`escape`] or
+/// [`escape_collapsed`] for all the places it is written.
+#[derive(Clone, Copy, Debug)]
+pub struct Raw<'a>(pub &'a str);
+
+impl Json for Raw<'_> {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self.0.as_bytes());
+    }
+}
+
+/// A string of the program's own (a type name, a colour, a unit) that
+/// needs no escaping, written between quotes as it is.
+#[derive(Clone, Copy, Debug)]
+pub struct Plain(pub &'static str);
+
+impl Json for Plain {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        debug_assert!(!self.0.bytes().any(needs_escape), "{:?}", self.0);
+        out.push(b'"');
+        out.extend_from_slice(self.0.as_bytes());
+        out.push(b'"');
+    }
+}
+
+/// `,"name":`, what an [`Object`] writes before the value of the member
+/// `name` (which must need no escaping): made at compile time, so that a
+/// key costs one copy of a few bytes of known length.
+macro_rules! key {
+    ($name:literal) => {
+        concat!(",\"", $name, "\":")
+    };
+}
+pub(crate) use key;
+
+/// A JSON object being written: keys in the order they are given (the
+/// callers give them sorted, as serde writes a `JsonObject`), each
+/// written as it is.
+pub struct Object<'o> {
+    out: &'o mut Vec<u8>,
+    /// Where the object starts in `out`.
+    start: usize,
+}
+
+impl<'o> Object<'o> {
+    /// Starts an object in `out`.
+    pub fn start(out: &'o mut Vec<u8>) -> Object<'o> {
+        let start = out.len();
+        Object { out, start }
+    }
+
+    /// Writes `key`, made by [`key!`], and returns the buffer for its
+    /// value.
+    #[inline]
+    pub fn key(&mut self, key: &'static str) -> &mut Vec<u8> {
+        debug_assert!(
+            key.starts_with(",\"")
+                && key.ends_with("\":")
+                && !key[2..key.len() - 2].bytes().any(needs_escape),
+            "{key:?}"
+        );
+        self.out.extend_from_slice(key.as_bytes());
+        // The first key's comma opens the object.
+        if self.out.len() == self.start + key.len() {
+            self.out[self.start] = b'{';
+        }
+        self.out
+    }
+
+    #[inline]
+    pub fn field<T: Json + ?Sized>(&mut self, key: &'static str, value: &T) {
+        value.write_json(self.key(key));
+    }
+
+    /// Closes the object.
+    pub fn end(self) {
+        if self.out.len() == self.start {
+            self.out.push(b'{');
+        }
+        self.out.push(b'}');
+    }
+}
+
 /// Writes `v` to `buf` as serde_json writes it and returns the length, if
 /// `v` is the double nearest to a decimal with at most 6 decimals, at
 /// least 0.0001 and below 10^9 in magnitude; else `None`.
@@ -226,6 +546,7 @@ impl Formatter for Decimals {
 /// reads back as `v`: what serde_json's float writer (zmij) prints, in its
 /// fixed notation (used from 10^-5 to 10^16), with `.0` after a whole
 /// number.
+#[inline(always)]
 fn write_millionths(v: f64, buf: &mut [u8; 24]) -> Option<usize> {
     let scaled = v * 1e6;
     if !(100.0..1e15).contains(&scaled.abs()) {
@@ -239,38 +560,54 @@ fn write_millionths(v: f64, buf: &mut [u8; 24]) -> Option<usize> {
         return None;
     }
     let m = n.unsigned_abs();
-    let (mut whole, frac) = (m / 1_000_000, (m % 1_000_000) as usize);
-    let mut len = 0;
-    if n < 0 {
-        buf[0] = b'-';
-        len = 1;
-    }
-    // The whole part's digits, from the last.
-    let mut width = 1;
-    while width < 10 && whole >= 10u64.pow(width) {
-        width += 1;
-    }
-    len += width as usize;
-    for d in buf[..len].iter_mut().rev().take(width as usize) {
-        *d = b'0' + (whole % 10) as u8;
-        whole /= 10;
-    }
-    buf[len] = b'.';
-    len += 1;
+    // Below 10^9 and 10^6, from the range checked above.
+    let (whole, frac) = ((m / 1_000_000) as u32, (m % 1_000_000) as usize);
+    buf[0] = b'-';
+    let point = usize::from(n < 0) + write_whole(&mut buf[usize::from(n < 0)..], whole);
+    buf[point] = b'.';
     // Six decimals, two at a time, then without the zeros that end them
     // (but one, after a whole number).
-    for (i, pair) in [frac / 10_000, frac / 100 % 100, frac % 100]
-        .into_iter()
-        .enumerate()
-    {
-        buf[len + 2 * i..len + 2 * i + 2].copy_from_slice(&PAIRS[2 * pair..2 * pair + 2]);
+    let pairs = [frac / 10_000, frac / 100 % 100, frac % 100];
+    for (i, pair) in pairs.into_iter().enumerate() {
+        let at = point + 1 + 2 * i;
+        buf[at..at + 2].copy_from_slice(&PAIRS[2 * pair..2 * pair + 2]);
     }
-    let mut end = len + 6;
-    while end > len + 1 && buf[end - 1] == b'0' {
-        end -= 1;
-    }
-    Some(end)
+    let decimals = match pairs {
+        [0, 0, 0] => 1,
+        [hi, 0, 0] => 2 - usize::from(hi % 10 == 0),
+        [_, mid, 0] => 4 - usize::from(mid % 10 == 0),
+        [_, _, lo] => 6 - usize::from(lo % 10 == 0),
+    };
+    Some(point + 1 + decimals)
 }
+
+/// Writes `v`, below 10^9, in decimal at the start of `out`, and returns
+/// how many digits it took.
+#[inline]
+fn write_whole(out: &mut [u8], v: u32) -> usize {
+    let width = match v {
+        0..=9 => 1,
+        10..=99 => 2,
+        100..=999 => 3,
+        _ => 4 + POWERS_OF_TEN.iter().filter(|&&p| v >= p).count(),
+    };
+    // Two digits at a time, from the last.
+    let (mut v, mut i) = (v as usize, width);
+    while i >= 2 {
+        let pair = 2 * (v % 100);
+        out[i - 2..i].copy_from_slice(&PAIRS[pair..pair + 2]);
+        v /= 100;
+        i -= 2;
+    }
+    if i == 1 {
+        out[0] = b'0' + v as u8;
+    }
+    width
+}
+
+/// 10^4 to 10^8: a number of at least 10^3 has four digits and one more
+/// for each of these it is at least.
+const POWERS_OF_TEN: [u32; 5] = [10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
 
 /// "00" to "99".
 const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
@@ -388,6 +725,32 @@ mod tests {
         }
     }
 
+    /// The word tests are exact up to the first byte they flag, in words
+    /// crowded with the bytes they look for.
+    #[test]
+    fn word_tests_are_exact_up_to_their_first_flag() {
+        let alphabet = [
+            0u8, 1, 0x1f, b' ', b'!', b'"', b'#', b'\\', b']', b'a', 0x7f, 0x80, 0xa0, 0xc3, 0xff,
+        ];
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let w: [u8; 8] = std::array::from_fn(|k| alphabet[(x >> (5 * k)) as usize % 15]);
+            let word = u64::from_le_bytes(w);
+            let first = |m: u64| (m != 0).then(|| (m.trailing_zeros() / 8) as usize);
+            let want = w.iter().position(|&b| needs_escape(b));
+            assert_eq!(first(escape_bytes(word)), want, "{w:x?}");
+            // Every byte passed over is one `push_collapsed` may copy.
+            let end = first(collapse_bytes(word)).unwrap_or(8);
+            for k in 0..end {
+                let word_space = w[k] == b' ' && k + 1 < 8 && !collapse_flag(w[k + 1]);
+                assert!(!collapse_flag(w[k]) || word_space, "{w:x?} at {k}");
+            }
+        }
+    }
+
     /// What serde_json writes for `v`, and what [`Decimals`] writes.
     fn both(v: f64) -> (String, String) {
         let mut out = Vec::new();
@@ -481,9 +844,159 @@ mod tests {
         for v in values.into_iter().filter(|v| v.is_finite()) {
             let (want, got) = both(v);
             assert_eq!(got, want, "{v:e}");
+            assert_eq!(written(&v), want, "{v:e}");
             fast += usize::from(write_millionths(v, &mut [0; 24]).is_some());
         }
         assert!(fast > 100_000, "{fast}");
+        // serde_json writes what is not a number as `null`.
+        for v in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert_eq!(written(&v), serialized(&v));
+        }
+    }
+
+    /// What [`Json`] writes for `v`.
+    fn written<T: Json + ?Sized>(v: &T) -> String {
+        let mut out = Vec::new();
+        v.write_json(&mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    /// What [`to_writer`] writes for `v`.
+    fn serialized<T: Serialize + ?Sized>(v: &T) -> String {
+        let mut out = Vec::new();
+        to_writer(&mut out, v).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn values_are_written_as_serde_writes_them() {
+        for text in awkward() {
+            assert_eq!(written(text.as_str()), serialized(&text), "{text:?}");
+            assert_eq!(written(&text), serialized(&text), "{text:?}");
+            let some = Some(text.as_str());
+            assert_eq!(written(&some), serialized(&some), "{text:?}");
+            assert_eq!(written(&Raw(&escape(&text))), serialized(&text));
+        }
+        assert_eq!(written(&None::<&str>), serialized(&None::<&str>));
+        for word in ["Feature", "Point", "#e31a1c", "marker-size", ""] {
+            assert_eq!(written(&Plain(word)), serialized(word));
+        }
+        for n in [0, 1, 9, 10, 99, 100, 12_345, u64::from(u32::MAX), u64::MAX] {
+            assert_eq!(written(&n), serialized(&n));
+            assert_eq!(written(&(n as usize)), serialized(&(n as usize)));
+            assert_eq!(written(&(n as u32)), serialized(&(n as u32)));
+            assert_eq!(written(&Some(n)), serialized(&Some(n)));
+        }
+        assert_eq!(written(&None::<u64>), serialized(&None::<u64>));
+        for b in [true, false] {
+            assert_eq!(written(&b), serialized(&b));
+        }
+        let nested = vec![
+            vec![vec![36.25, 49.98], vec![-0.5, 1e-7]],
+            vec![],
+            vec![vec![]],
+        ];
+        assert_eq!(written(&nested), serialized(&nested));
+        assert_eq!(written(&nested[..0]), serialized(&nested[..0]));
+        let strings = ["a", "\"b\"", ""];
+        assert_eq!(written(&strings[..]), serialized(&strings[..]));
+    }
+
+    #[test]
+    fn geometries_are_written_as_geojson_serializes_them() {
+        use geojson::{Geometry, JsonObject, Value};
+        let ring = vec![
+            vec![36.254753, 49.981774],
+            vec![36.3, 50.0],
+            vec![-180.0, -90.0],
+            vec![36.254753, 49.981774],
+        ];
+        let values = [
+            Value::Point(vec![36.254753, 49.981774]),
+            Value::Point(vec![1.0, 2.0, 3.5]),
+            Value::MultiPoint(ring.clone()),
+            Value::LineString(ring[..2].to_vec()),
+            Value::MultiLineString(vec![ring.clone(), ring[1..].to_vec()]),
+            Value::Polygon(vec![ring.clone(), ring.iter().rev().cloned().collect()]),
+            Value::MultiPolygon(vec![vec![ring.clone()], vec![]]),
+            Value::GeometryCollection(vec![Geometry::new(Value::Point(vec![0.5, 0.25]))]),
+        ];
+        for value in values {
+            let mut g = Geometry::new(value);
+            assert_eq!(written(&g), serialized(&g));
+            g.bbox = Some(vec![1.0, 2.0, 3.0, 4.0]);
+            assert_eq!(written(&g), serialized(&g));
+            g.foreign_members = Some(JsonObject::from_iter([("a\"".into(), 1.into())]));
+            assert_eq!(written(&g), serialized(&g));
+            g.bbox = None;
+            assert_eq!(written(&g), serialized(&g));
+        }
+    }
+
+    #[test]
+    fn objects_are_written_as_serde_writes_maps() {
+        use serde::ser::{SerializeMap, Serializer};
+        let mut out = Vec::new();
+        Object::start(&mut out).end();
+        assert_eq!(out, b"{}");
+        // With the first key present or not.
+        for first in [false, true] {
+            let mut got = Vec::new();
+            let mut map = Object::start(&mut got);
+            if first {
+                map.field(key!("border_lat"), &50.5);
+            }
+            map.field(key!("name"), "Kharkiv \"city\"");
+            map.field(key!("population"), &None::<u64>);
+            let mut inner = Object::start(map.key(key!("z")));
+            inner.field(key!("a"), &1u32);
+            inner.end();
+            map.end();
+            let mut want = Vec::new();
+            let mut ser = serde_json::Serializer::with_formatter(&mut want, Decimals);
+            let mut m = ser.serialize_map(None).unwrap();
+            if first {
+                m.serialize_entry("border_lat", &50.5).unwrap();
+            }
+            m.serialize_entry("name", "Kharkiv \"city\"").unwrap();
+            m.serialize_entry("population", &None::<u64>).unwrap();
+            m.serialize_entry("z", &serde_json::json!({"a": 1}))
+                .unwrap();
+            m.end().unwrap();
+            assert_eq!(
+                String::from_utf8(got).unwrap(),
+                String::from_utf8(want).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn parts_are_escaped_as_their_concatenation() {
+        for text in awkward() {
+            let cuts = (0..=text.len()).filter(|&i| text.is_char_boundary(i));
+            for i in cuts {
+                let (a, b) = text.split_at(i);
+                let mut out = String::from("\"");
+                for part in [a, "", b] {
+                    push_escaped(&mut out, part);
+                }
+                out.push('"');
+                assert_eq!(out, escape(&text), "{text:?} at {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn escapes_are_found_at_every_position() {
+        for text in awkward() {
+            let bytes = text.as_bytes();
+            for i in 0..bytes.len() {
+                for part in [&bytes[i..], &bytes[..i]] {
+                    let want = part.iter().any(|&b| needs_escape(b));
+                    assert_eq!(has_escapes(part), want, "{text:?} at {i}");
+                }
+            }
+        }
     }
 
     #[test]
