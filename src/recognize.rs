@@ -314,6 +314,17 @@ fn places_named<'g>(gazetteer: &'g Gazetteer, word: &str) -> impl Iterator<Item 
     offset.into_iter().flat_map(|at| gazetteer.postings_at(at))
 }
 
+/// Whether `word` (one word, as written) is a gazetteer name. Every name
+/// has at least one place (the gazetteer refuses an empty list at load),
+/// so the name index answers alone, and the postings are not read.
+fn is_place_name(gazetteer: &Gazetteer, word: &str) -> bool {
+    if word.is_ascii() && !word.bytes().any(|b| b.is_ascii_whitespace()) {
+        with_lowercase(word, |lower| gazetteer.names().contains_key(lower))
+    } else {
+        gazetteer.names().contains_key(crate::text::fold(word))
+    }
+}
+
 /// Whether `pos` lies in one of `ranges`, sorted and not overlapping.
 fn in_ranges(ranges: &[(usize, usize)], pos: usize) -> bool {
     let k = ranges.partition_point(|&(s, _)| s <= pos);
@@ -466,7 +477,7 @@ pub fn recognize(text: &str, spans: &[NameSpan], gazetteer: &Gazetteer) -> Vec<M
                 && w.chars().count() > 1
                 && lexicon.word_frequency(w) == 0.0
                 && lexicon.demonym_country(w).is_none()
-                && places_named(gazetteer, w).next().is_none()
+                && !is_place_name(gazetteer, w)
         });
         if single_word && next_is_name_part && !candidates.iter().any(|c| is_country(gazetteer, *c))
         {
@@ -506,7 +517,7 @@ pub fn recognize(text: &str, spans: &[NameSpan], gazetteer: &Gazetteer) -> Vec<M
             let p_is_name_part = p.starts_with(char::is_uppercase)
                 && !is_sentence_initial(&before[..before.len() - p.len() - 1])
                 && prev_cues & cue::GEO_MODIFIER == 0
-                && places_named(gazetteer, p).next().is_none()
+                && !is_place_name(gazetteer, p)
                 && (lexicon.word_frequency(p) < 3.5 || lexicon.is_first_name(p));
             // After a full stop the word before ends a sentence: it is
             // not the first half of this name ("... from Avdiivka. Kramatorsk, about").
@@ -674,7 +685,7 @@ fn add_sound_alikes(
             || lexicon.word_frequency(word) > 0.0
             || lexicon.is_first_name(word)
             || lexicon.demonym_country(word).is_some()
-            || places_named(gazetteer, word).next().is_some()
+            || is_place_name(gazetteer, word)
         {
             continue;
         }
@@ -843,7 +854,15 @@ mod tests {
         // "Dr" is a title and a street; "region" a region word and a head.
         assert_eq!(cues("Dr"), cue::PERSON_TITLE | cue::STREET);
         assert_eq!(cues("Region"), cue::REGION | cue::GEO_HEAD);
-        for w in ["Kharkiv", "", "of", "regions of", "Mayday", "march\0", "superintendents"] {
+        for w in [
+            "Kharkiv",
+            "",
+            "of",
+            "regions of",
+            "Mayday",
+            "march\0",
+            "superintendents",
+        ] {
             assert_eq!(cues(w), 0, "{w}");
         }
     }
@@ -879,6 +898,7 @@ mod tests {
             "Bakhmut",
         ] {
             assert_eq!(places_named(&g, w).collect::<Vec<_>>(), g.lookup(w), "{w}");
+            assert_eq!(is_place_name(&g, w), !g.lookup(w).is_empty(), "{w}");
         }
     }
 

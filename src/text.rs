@@ -301,7 +301,9 @@ mod tests {
         for n in 0..2000 {
             let s: String = (0..n % 23)
                 .map(|_| {
-                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
                     char::from(bytes[(seed >> 33) as usize % bytes.len()])
                 })
                 .collect();

@@ -241,15 +241,17 @@ impl Lexicon {
 }
 
 /// What loading learns of `postings.bin` before the place table is
-/// known: every posting must point at a place, so that a truncated or
-/// mismatched gazetteer is refused at load, not discovered mid-run.
+/// known: every posting must point at a place, and every list must hold
+/// one, so that a truncated or mismatched gazetteer is refused at load,
+/// not discovered mid-run (and so that a name in the index is a name of
+/// some place, without reading its list).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct PostingsScan {
-    /// The largest place any posting before the first truncated list
-    /// points at.
+    /// The largest place any posting before the first broken list points
+    /// at.
     max_place: Option<u32>,
-    /// A list runs past the end of the file.
-    truncated: bool,
+    /// What is wrong with the first broken list, if one is.
+    broken: Option<&'static str>,
 }
 
 impl PostingsScan {
@@ -268,7 +270,12 @@ impl PostingsScan {
             } else if w as usize > words - i - 1 {
                 return PostingsScan {
                     max_place,
-                    truncated: true,
+                    broken: Some("postings.bin is truncated"),
+                };
+            } else if w == 0 {
+                return PostingsScan {
+                    max_place,
+                    broken: Some("postings.bin holds an empty list"),
                 };
             } else {
                 left = w;
@@ -276,21 +283,21 @@ impl PostingsScan {
         }
         PostingsScan {
             max_place,
-            truncated: false,
+            broken: None,
         }
     }
 
     /// The verdict for a table of `places` places: a posting past the
-    /// table, or else a truncated list, is an error (the first is found
-    /// before the list that is cut short, as a reading in order finds it).
+    /// table, or else a broken list, is an error (the first is found
+    /// before the list that is broken, as a reading in order finds it).
     fn check(self, places: usize) -> std::result::Result<(), String> {
         if self.max_place.is_some_and(|m| m as usize >= places) {
             return Err("postings.bin points past places.tsv".into());
         }
-        if self.truncated {
-            return Err("postings.bin is truncated".into());
+        match self.broken {
+            Some(why) => Err(why.into()),
+            None => Ok(()),
         }
-        Ok(())
     }
 }
 
@@ -1392,6 +1399,9 @@ mod tests {
             if at + 1 + count > words {
                 return Err("postings.bin is truncated".into());
             }
+            if count == 0 {
+                return Err("postings.bin holds an empty list".into());
+            }
             for k in 0..count {
                 if Posting(word(at + 1 + k)).place() >= places {
                     return Err("postings.bin points past places.tsv".into());
@@ -1427,6 +1437,9 @@ mod tests {
             &[1, 2, 3, 1, 9, 9],
             &[u32::MAX, 1],
             &[0, 0, 1, 2],
+            &[1, 3, 0],
+            &[1, 9, 0],
+            &[0, 1, 9],
         ];
         for list in lists {
             let bytes: Vec<u8> = list.iter().flat_map(|w| w.to_le_bytes()).collect();
