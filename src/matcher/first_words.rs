@@ -17,12 +17,18 @@
 //! start-up. Words that begin no name are kept too, as misses.
 //!
 //! The table is shared by the threads of a batch and read without locks:
-//! a fixed array of slots, each set once ([`OnceLock`]), found by hashing
-//! the word and probing the slots after it. When the probed slots are all
-//! taken by other words, the word is stepped through the FST again each
-//! time it comes: a corpus large enough for that is slower at rare words,
-//! never wrong.
+//! a fixed array of slots, each set once, found by hashing the word and
+//! probing the slots after it. When the probed slots are all taken by
+//! other words, the word is stepped through the FST again each time it
+//! comes: a corpus large enough for that is slower at rare words, never
+//! wrong.
+//!
+//! A look-up per capitalized word of text is a load from a table far
+//! larger than the caches, so the table is kept small: a slot is four
+//! words of 64 bits (two to a cache line), and there are no more slots
+//! than a large corpus fills to a third.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
 use fst::raw::{CompiledAddr, Fst, Output};
@@ -42,27 +48,100 @@ pub struct WordEnd {
     pub name: Option<u64>,
 }
 
-/// Slots in the table: room for some 180,000 distinct words at a load
-/// that keeps probes short (16 MB, made at the first look-up: less than
-/// the whole table took).
-const SLOTS: usize = 1 << 18;
+/// Slots in the table: a 50 MB news corpus asks for some 47,000
+/// distinct words, which fill a third of them and keep probes short
+/// (4 MB, made at the first look-up).
+const SLOTS: usize = 1 << 17;
 
 /// Slots probed for a word before it is looked up without the table.
 const PROBES: usize = 32;
 
-/// A word (packed, see [`pack`]) and where it leaves the walk, if
-/// anywhere.
-#[derive(Debug)]
+/// A word (packed, see [`pack`]: its low half is never zero) and where it
+/// leaves the walk, if anywhere, set once by the thread that claims it.
+///
+/// `word_lo` is 0 while the slot is free and [`CLAIMED`] while a thread
+/// writes it; it is stored last, with release order, so a reader that
+/// loads a word there (with acquire order) sees the rest of the slot as
+/// written.
+#[derive(Default)]
+#[repr(align(32))]
 struct Slot {
-    word: u128,
-    end: Option<WordEnd>,
+    word_lo: AtomicU64,
+    word_hi: AtomicU64,
+    /// The node's address in the low 32 bits and the output in the high,
+    /// or [`MISS`].
+    end: AtomicU64,
+    /// The name's postings offset, or [`NO_NAME`].
+    name: AtomicU64,
+}
+
+/// `word_lo` of a slot being written: bytes no word has.
+const CLAIMED: u64 = u64::MAX;
+
+/// `end` of a word that begins no match: no node address is `u32::MAX`
+/// (an end whose address or output does not fit 32 bits is not stored).
+const MISS: u64 = u64::MAX;
+
+/// `name` of a word that is no name (a name with this offset is not stored).
+const NO_NAME: u64 = u64::MAX;
+
+impl Slot {
+    /// The slot's word's end, if its word is `key`: `Some(None)` for a
+    /// miss.
+    fn end_of(&self, lo: u64, key: u128) -> Option<Option<WordEnd>> {
+        if lo != key as u64 || self.word_hi.load(Ordering::Relaxed) != (key >> 64) as u64 {
+            return None;
+        }
+        let end = self.end.load(Ordering::Relaxed);
+        if end == MISS {
+            return Some(None);
+        }
+        let name = self.name.load(Ordering::Relaxed);
+        Some(Some(WordEnd {
+            addr: (end & 0xFFFF_FFFF) as CompiledAddr,
+            out: end >> 32,
+            name: (name != NO_NAME).then_some(name),
+        }))
+    }
+
+    /// Stores `key` and its `end` in this slot, if it is still free and
+    /// the end fits; `false` if another thread took the slot first.
+    fn claim(&self, key: u128, end: Option<WordEnd>) -> bool {
+        let packed = match end {
+            None => Some((MISS, NO_NAME)),
+            Some(e) => match (u32::try_from(e.addr), u32::try_from(e.out)) {
+                (Ok(addr), Ok(out)) if addr != u32::MAX && e.name != Some(NO_NAME) => Some((
+                    u64::from(addr) | u64::from(out) << 32,
+                    e.name.unwrap_or(NO_NAME),
+                )),
+                _ => None,
+            },
+        };
+        let Some((end, name)) = packed else {
+            // Not stored: the slot stays free, and the word is walked
+            // each time it comes.
+            return true;
+        };
+        if self
+            .word_lo
+            .compare_exchange(0, CLAIMED, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
+            return false;
+        }
+        self.word_hi.store((key >> 64) as u64, Ordering::Relaxed);
+        self.end.store(end, Ordering::Relaxed);
+        self.name.store(name, Ordering::Relaxed);
+        self.word_lo.store(key as u64, Ordering::Release);
+        true
+    }
 }
 
 /// First words of names, each found in the FST the first time it is
 /// asked for.
 pub struct FirstWords {
     /// Made at the first look-up: a run with no text makes none.
-    slots: OnceLock<Box<[OnceLock<Slot>]>>,
+    slots: OnceLock<Box<[Slot]>>,
 }
 
 impl Default for FirstWords {
@@ -95,22 +174,29 @@ impl FirstWords {
         let key = pack(word);
         let slots = self
             .slots
-            .get_or_init(|| (0..SLOTS).map(|_| OnceLock::new()).collect());
+            .get_or_init(|| (0..SLOTS).map(|_| Slot::default()).collect());
         let start = slot_of(key);
         for k in 0..PROBES {
             let slot = &slots[(start + k) % SLOTS];
-            let found = match slot.get() {
-                Some(found) => found,
-                None if !word.iter().all(u8::is_ascii_alphanumeric) => return None,
-                // Empty: this word's slot, unless another thread takes it
-                // first for another word (then probing goes on).
-                None => slot.get_or_init(|| Slot {
-                    word: key,
-                    end: walk(fst, word),
-                }),
-            };
-            if found.word == key {
-                return found.end;
+            let mut lo = slot.word_lo.load(Ordering::Acquire);
+            if lo == 0 {
+                if !word.iter().all(u8::is_ascii_alphanumeric) {
+                    return None;
+                }
+                // Free: this word's slot, unless another thread takes it
+                // first (for this word or another: then probing goes on).
+                let end = walk(fst, word);
+                if slot.claim(key, end) {
+                    return end;
+                }
+                lo = slot.word_lo.load(Ordering::Acquire);
+            }
+            if lo == CLAIMED {
+                // Being written by another thread, perhaps for this word.
+                break;
+            }
+            if let Some(end) = slot.end_of(lo, key) {
+                return end;
             }
         }
         if !word.iter().all(u8::is_ascii_alphanumeric) {
