@@ -46,6 +46,29 @@ pub struct WordEnd {
     /// The postings offset of the word itself as a whole name, if it is
     /// one (and at least two bytes long: no name is shorter).
     pub name: Option<u64>,
+    /// The bytes from `' '` to `'?'` the walk goes on with from here: bit
+    /// `b - b' '` for byte `b` (see [`goes_on_with`]).
+    pub goes_on: u32,
+}
+
+/// Whether the walk goes on from a word's end with the folded byte `b`,
+/// as far as `goes_on` (see [`WordEnd::goes_on`]) tells: it does not when
+/// `b` is one of the bytes it covers and its bit is clear, so a word that
+/// is a name only, or is followed by a comma or full stop no name has
+/// after it, needs no look at the FST past its end.
+pub fn goes_on_with(goes_on: u32, b: u8) -> bool {
+    match b.checked_sub(b' ') {
+        Some(k) if k < 32 => goes_on & 1 << k != 0,
+        _ => true,
+    }
+}
+
+/// [`WordEnd::goes_on`] of a node's transition on byte `b`.
+fn going_on(b: u8) -> u32 {
+    match b.checked_sub(b' ') {
+        Some(k) if k < 32 => 1 << k,
+        _ => 0,
+    }
 }
 
 /// Slots in the table: a 50 MB news corpus asks for some 47,000
@@ -71,7 +94,8 @@ struct Slot {
     /// The node's address in the low 32 bits and the output in the high,
     /// or [`MISS`].
     end: AtomicU64,
-    /// The name's postings offset, or [`NO_NAME`].
+    /// The name's postings offset, or [`NO_NAME`], in the low 32 bits,
+    /// and [`WordEnd::goes_on`] in the high.
     name: AtomicU64,
 }
 
@@ -82,8 +106,9 @@ const CLAIMED: u64 = u64::MAX;
 /// (an end whose address or output does not fit 32 bits is not stored).
 const MISS: u64 = u64::MAX;
 
-/// `name` of a word that is no name (a name with this offset is not stored).
-const NO_NAME: u64 = u64::MAX;
+/// The name offset of a word that is no name (a name with this offset, or
+/// one that does not fit 32 bits, is not stored).
+const NO_NAME: u32 = u32::MAX;
 
 impl Slot {
     /// The slot's word's end, if its word is `key`: `Some(None)` for a
@@ -97,10 +122,12 @@ impl Slot {
             return Some(None);
         }
         let name = self.name.load(Ordering::Relaxed);
+        let offset = (name & 0xFFFF_FFFF) as u32;
         Some(Some(WordEnd {
             addr: (end & 0xFFFF_FFFF) as CompiledAddr,
             out: end >> 32,
-            name: (name != NO_NAME).then_some(name),
+            name: (offset != NO_NAME).then_some(u64::from(offset)),
+            goes_on: (name >> 32) as u32,
         }))
     }
 
@@ -108,14 +135,24 @@ impl Slot {
     /// the end fits; `false` if another thread took the slot first.
     fn claim(&self, key: u128, end: Option<WordEnd>) -> bool {
         let packed = match end {
-            None => Some((MISS, NO_NAME)),
-            Some(e) => match (u32::try_from(e.addr), u32::try_from(e.out)) {
-                (Ok(addr), Ok(out)) if addr != u32::MAX && e.name != Some(NO_NAME) => Some((
-                    u64::from(addr) | u64::from(out) << 32,
-                    e.name.unwrap_or(NO_NAME),
-                )),
-                _ => None,
-            },
+            None => Some((MISS, 0)),
+            Some(e) => {
+                let name = match e.name {
+                    None => Ok(NO_NAME),
+                    Some(n) => u32::try_from(n),
+                };
+                match (u32::try_from(e.addr), u32::try_from(e.out), name) {
+                    (Ok(addr), Ok(out), Ok(name))
+                        if addr != u32::MAX && e.name != Some(u64::from(NO_NAME)) =>
+                    {
+                        Some((
+                            u64::from(addr) | u64::from(out) << 32,
+                            u64::from(name) | u64::from(e.goes_on) << 32,
+                        ))
+                    }
+                    _ => None,
+                }
+            }
         };
         let Some((end, name)) = packed else {
             // Not stored: the slot stays free, and the word is walked
@@ -226,14 +263,20 @@ fn walk(fst: &Fst<impl AsRef<[u8]>>, word: &[u8]) -> Option<WordEnd> {
         out = out.cat(t.out);
         node = fst.node(t.addr);
     }
-    let goes_on = node
-        .transitions()
-        .any(|t| t.inp.is_ascii() && !t.inp.is_ascii_alphanumeric());
+    let mut goes_on = 0;
+    let mut past_word = false;
+    for t in node.transitions() {
+        if t.inp.is_ascii() && !t.inp.is_ascii_alphanumeric() {
+            past_word = true;
+            goes_on |= going_on(t.inp);
+        }
+    }
     let name = (node.is_final() && word.len() >= 2).then(|| out.cat(node.final_output()).value());
-    (goes_on || name.is_some()).then_some(WordEnd {
+    (past_word || name.is_some()).then_some(WordEnd {
         addr: node.addr(),
         out: out.value(),
         name,
+        goes_on,
     })
 }
 
@@ -327,6 +370,7 @@ mod tests {
             while let Some((addr, out, key, len)) = stack.pop() {
                 let node = fst.node(addr);
                 let mut goes_on = false;
+                let mut bytes_on = 0;
                 for t in node.transitions() {
                     if t.inp.is_ascii_alphanumeric() {
                         // A one-byte prefix stands for the one-byte word alone.
@@ -336,12 +380,21 @@ mod tests {
                         }
                     } else if t.inp.is_ascii() {
                         goes_on = true;
+                        bytes_on |= going_on(t.inp);
                     }
                 }
                 let name = (node.is_final() && len >= 2)
                     .then(|| Output::new(out).cat(node.final_output()).value());
                 if goes_on || name.is_some() {
-                    part.insert(key, WordEnd { addr, out, name });
+                    part.insert(
+                        key,
+                        WordEnd {
+                            addr,
+                            out,
+                            name,
+                            goes_on: bytes_on,
+                        },
+                    );
                 }
             }
             part
