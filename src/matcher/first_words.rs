@@ -17,12 +17,18 @@
 //! start-up. Words that begin no name are kept too, as misses.
 //!
 //! The table is shared by the threads of a batch and read without locks:
-//! a fixed array of slots, each set once ([`OnceLock`]), found by hashing
-//! the word and probing the slots after it. When the probed slots are all
-//! taken by other words, the word is stepped through the FST again each
-//! time it comes: a corpus large enough for that is slower at rare words,
-//! never wrong.
+//! a fixed array of slots, each set once, found by hashing the word and
+//! probing the slots after it. When the probed slots are all taken by
+//! other words, the word is stepped through the FST again each time it
+//! comes: a corpus large enough for that is slower at rare words, never
+//! wrong.
+//!
+//! A look-up per capitalized word of text is a load from a table far
+//! larger than the caches, so the table is kept small: a slot is four
+//! words of 64 bits (two to a cache line), and there are no more slots
+//! than a large corpus fills to a third.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
 use fst::raw::{CompiledAddr, Fst, Output};
@@ -40,29 +46,139 @@ pub struct WordEnd {
     /// The postings offset of the word itself as a whole name, if it is
     /// one (and at least two bytes long: no name is shorter).
     pub name: Option<u64>,
+    /// The bytes from `' '` to `'?'` the walk goes on with from here: bit
+    /// `b - b' '` for byte `b` (see [`goes_on_with`]).
+    pub goes_on: u32,
 }
 
-/// Slots in the table: room for some 180,000 distinct words at a load
-/// that keeps probes short (16 MB, made at the first look-up: less than
-/// the whole table took).
-const SLOTS: usize = 1 << 18;
+/// Whether the walk goes on from a word's end with the folded byte `b`,
+/// as far as `goes_on` (see [`WordEnd::goes_on`]) tells: it does not when
+/// `b` is one of the bytes it covers and its bit is clear, so a word that
+/// is a name only, or is followed by a comma or full stop no name has
+/// after it, needs no look at the FST past its end.
+pub fn goes_on_with(goes_on: u32, b: u8) -> bool {
+    match b.checked_sub(b' ') {
+        Some(k) if k < 32 => goes_on & 1 << k != 0,
+        _ => true,
+    }
+}
+
+/// [`WordEnd::goes_on`] of a node's transition on byte `b`.
+fn going_on(b: u8) -> u32 {
+    match b.checked_sub(b' ') {
+        Some(k) if k < 32 => 1 << k,
+        _ => 0,
+    }
+}
+
+/// Slots in the table: a 50 MB news corpus asks for some 47,000
+/// distinct words, which fill a third of them and keep probes short
+/// (4 MB, made at the first look-up).
+const SLOTS: usize = 1 << 17;
 
 /// Slots probed for a word before it is looked up without the table.
 const PROBES: usize = 32;
 
-/// A word (packed, see [`pack`]) and where it leaves the walk, if
-/// anywhere.
-#[derive(Debug)]
+/// A word (packed, see [`pack`]: its low half is never zero) and where it
+/// leaves the walk, if anywhere, set once by the thread that claims it.
+///
+/// `word_lo` is 0 while the slot is free and [`CLAIMED`] while a thread
+/// writes it; it is stored last, with release order, so a reader that
+/// loads a word there (with acquire order) sees the rest of the slot as
+/// written.
+#[derive(Default)]
+#[repr(align(32))]
 struct Slot {
-    word: u128,
-    end: Option<WordEnd>,
+    word_lo: AtomicU64,
+    word_hi: AtomicU64,
+    /// The node's address in the low 32 bits and the output in the high,
+    /// or [`MISS`].
+    end: AtomicU64,
+    /// The name's postings offset, or [`NO_NAME`], in the low 32 bits,
+    /// and [`WordEnd::goes_on`] in the high.
+    name: AtomicU64,
+}
+
+/// `word_lo` of a slot being written: bytes no word has.
+const CLAIMED: u64 = u64::MAX;
+
+/// `end` of a word that begins no match: no node address is `u32::MAX`
+/// (an end whose address or output does not fit 32 bits is not stored).
+const MISS: u64 = u64::MAX;
+
+/// The name offset of a word that is no name (a name with this offset, or
+/// one that does not fit 32 bits, is not stored).
+const NO_NAME: u32 = u32::MAX;
+
+impl Slot {
+    /// The slot's word's end, if its word is `key`: `Some(None)` for a
+    /// miss.
+    fn end_of(&self, lo: u64, key: u128) -> Option<Option<WordEnd>> {
+        if lo != key as u64 || self.word_hi.load(Ordering::Relaxed) != (key >> 64) as u64 {
+            return None;
+        }
+        let end = self.end.load(Ordering::Relaxed);
+        if end == MISS {
+            return Some(None);
+        }
+        let name = self.name.load(Ordering::Relaxed);
+        let offset = (name & 0xFFFF_FFFF) as u32;
+        Some(Some(WordEnd {
+            addr: (end & 0xFFFF_FFFF) as CompiledAddr,
+            out: end >> 32,
+            name: (offset != NO_NAME).then_some(u64::from(offset)),
+            goes_on: (name >> 32) as u32,
+        }))
+    }
+
+    /// Stores `key` and its `end` in this slot, if it is still free and
+    /// the end fits; `false` if another thread took the slot first.
+    fn claim(&self, key: u128, end: Option<WordEnd>) -> bool {
+        let packed = match end {
+            None => Some((MISS, 0)),
+            Some(e) => {
+                let name = match e.name {
+                    None => Ok(NO_NAME),
+                    Some(n) => u32::try_from(n),
+                };
+                match (u32::try_from(e.addr), u32::try_from(e.out), name) {
+                    (Ok(addr), Ok(out), Ok(name))
+                        if addr != u32::MAX && e.name != Some(u64::from(NO_NAME)) =>
+                    {
+                        Some((
+                            u64::from(addr) | u64::from(out) << 32,
+                            u64::from(name) | u64::from(e.goes_on) << 32,
+                        ))
+                    }
+                    _ => None,
+                }
+            }
+        };
+        let Some((end, name)) = packed else {
+            // Not stored: the slot stays free, and the word is walked
+            // each time it comes.
+            return true;
+        };
+        if self
+            .word_lo
+            .compare_exchange(0, CLAIMED, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
+            return false;
+        }
+        self.word_hi.store((key >> 64) as u64, Ordering::Relaxed);
+        self.end.store(end, Ordering::Relaxed);
+        self.name.store(name, Ordering::Relaxed);
+        self.word_lo.store(key as u64, Ordering::Release);
+        true
+    }
 }
 
 /// First words of names, each found in the FST the first time it is
 /// asked for.
 pub struct FirstWords {
     /// Made at the first look-up: a run with no text makes none.
-    slots: OnceLock<Box<[OnceLock<Slot>]>>,
+    slots: OnceLock<Box<[Slot]>>,
 }
 
 impl Default for FirstWords {
@@ -95,22 +211,29 @@ impl FirstWords {
         let key = pack(word);
         let slots = self
             .slots
-            .get_or_init(|| (0..SLOTS).map(|_| OnceLock::new()).collect());
+            .get_or_init(|| (0..SLOTS).map(|_| Slot::default()).collect());
         let start = slot_of(key);
         for k in 0..PROBES {
             let slot = &slots[(start + k) % SLOTS];
-            let found = match slot.get() {
-                Some(found) => found,
-                None if !word.iter().all(u8::is_ascii_alphanumeric) => return None,
-                // Empty: this word's slot, unless another thread takes it
-                // first for another word (then probing goes on).
-                None => slot.get_or_init(|| Slot {
-                    word: key,
-                    end: walk(fst, word),
-                }),
-            };
-            if found.word == key {
-                return found.end;
+            let mut lo = slot.word_lo.load(Ordering::Acquire);
+            if lo == 0 {
+                if !word.iter().all(u8::is_ascii_alphanumeric) {
+                    return None;
+                }
+                // Free: this word's slot, unless another thread takes it
+                // first (for this word or another: then probing goes on).
+                let end = walk(fst, word);
+                if slot.claim(key, end) {
+                    return end;
+                }
+                lo = slot.word_lo.load(Ordering::Acquire);
+            }
+            if lo == CLAIMED {
+                // Being written by another thread, perhaps for this word.
+                break;
+            }
+            if let Some(end) = slot.end_of(lo, key) {
+                return end;
             }
         }
         if !word.iter().all(u8::is_ascii_alphanumeric) {
@@ -140,14 +263,20 @@ fn walk(fst: &Fst<impl AsRef<[u8]>>, word: &[u8]) -> Option<WordEnd> {
         out = out.cat(t.out);
         node = fst.node(t.addr);
     }
-    let goes_on = node
-        .transitions()
-        .any(|t| t.inp.is_ascii() && !t.inp.is_ascii_alphanumeric());
+    let mut goes_on = 0;
+    let mut past_word = false;
+    for t in node.transitions() {
+        if t.inp.is_ascii() && !t.inp.is_ascii_alphanumeric() {
+            past_word = true;
+            goes_on |= going_on(t.inp);
+        }
+    }
     let name = (node.is_final() && word.len() >= 2).then(|| out.cat(node.final_output()).value());
-    (goes_on || name.is_some()).then_some(WordEnd {
+    (past_word || name.is_some()).then_some(WordEnd {
         addr: node.addr(),
         out: out.value(),
         name,
+        goes_on,
     })
 }
 
@@ -241,6 +370,7 @@ mod tests {
             while let Some((addr, out, key, len)) = stack.pop() {
                 let node = fst.node(addr);
                 let mut goes_on = false;
+                let mut bytes_on = 0;
                 for t in node.transitions() {
                     if t.inp.is_ascii_alphanumeric() {
                         // A one-byte prefix stands for the one-byte word alone.
@@ -250,12 +380,21 @@ mod tests {
                         }
                     } else if t.inp.is_ascii() {
                         goes_on = true;
+                        bytes_on |= going_on(t.inp);
                     }
                 }
                 let name = (node.is_final() && len >= 2)
                     .then(|| Output::new(out).cat(node.final_output()).value());
                 if goes_on || name.is_some() {
-                    part.insert(key, WordEnd { addr, out, name });
+                    part.insert(
+                        key,
+                        WordEnd {
+                            addr,
+                            out,
+                            name,
+                            goes_on: bytes_on,
+                        },
+                    );
                 }
             }
             part

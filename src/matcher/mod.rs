@@ -17,6 +17,7 @@ mod first_words;
 
 use fst::raw::Output;
 
+use first_words::goes_on_with;
 pub use first_words::{FirstWords, WordEnd, MAX_WORD};
 
 use crate::gazetteer::Gazetteer;
@@ -96,14 +97,22 @@ impl<'g> Matcher<'g> {
                 *w = b | 0x20;
             }
             let fst = self.gazetteer.names().as_fst();
-            let Some(WordEnd { addr, out, name }) = self.first_words.get(fst, &word[..run]) else {
+            let Some(end) = self.first_words.get(fst, &word[..run]) else {
                 return names;
             };
-            if let Some(value) = name {
+            if let Some(value) = end.name {
                 names.push((after, value));
             }
-            let cursor = FoldCursor::at(after);
-            self.walk_on(text, cursor, addr, Output::new(out), run, &mut names);
+            // The byte after the word is ASCII: when the walk cannot go on
+            // with it, the FST is not read at all.
+            if bytes
+                .get(after)
+                .is_some_and(|&b| goes_on_with(end.goes_on, fold_ascii(b)))
+            {
+                let cursor = FoldCursor::at(after);
+                let out = Output::new(end.out);
+                self.walk_on(text, cursor, end.addr, out, run, &mut names);
+            }
         } else {
             let root = self.gazetteer.names().as_fst().root().addr();
             let cursor = FoldCursor::at(start);
