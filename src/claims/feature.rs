@@ -281,26 +281,42 @@ impl Shape {
         })
     }
 
-    /// Writes the shape as its [`Geometry`] is written, a circle's rings
-    /// from those the thread drew already.
+    /// Writes the shape as its [`Geometry`] is written, without building
+    /// it: a circle's rings from those the thread drew already.
     fn write_json(self, out: &mut Vec<u8>) {
-        let Shape::Circle {
-            center,
-            km,
-            hole_km,
-        } = self
-        else {
-            return self.geometry().write_json(out);
-        };
+        let position = |(lat, lon): (f64, f64)| [round6(lon), round6(lat)];
         let mut map = Object::start(out);
-        map.field(key!("type"), &Plain("Polygon"));
-        let out = map.key(key!("coordinates"));
-        out.push(b'[');
-        rings::write_ring(out, center, km, false);
-        if let Some(km) = hole_km {
-            out.push(b',');
-            rings::write_ring(out, center, km, true);
-        }
+        let out = match self {
+            Shape::Point(p) => {
+                map.field(key!("type"), &Plain("Point"));
+                map.field(key!("coordinates"), &position(p)[..]);
+                return map.end();
+            }
+            Shape::Line(from, to) => {
+                map.field(key!("type"), &Plain("LineString"));
+                let out = map.key(key!("coordinates"));
+                out.push(b'[');
+                position(from)[..].write_json(out);
+                out.push(b',');
+                position(to)[..].write_json(out);
+                out
+            }
+            Shape::Circle {
+                center,
+                km,
+                hole_km,
+            } => {
+                map.field(key!("type"), &Plain("Polygon"));
+                let out = map.key(key!("coordinates"));
+                out.push(b'[');
+                rings::write_ring(out, center, km, false);
+                if let Some(km) = hole_km {
+                    out.push(b',');
+                    rings::write_ring(out, center, km, true);
+                }
+                out
+            }
+        };
         out.push(b']');
         map.end();
     }
