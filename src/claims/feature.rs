@@ -21,14 +21,13 @@ use serde_json::value::RawValue;
 
 use crate::document::Document;
 use crate::gazetteer::Gazetteer;
-use crate::output::json::{key, Object, Plain, Raw};
+use crate::output::json::{key, Json, Object, Plain, Raw};
 use crate::output::{round6, snippet, snippet_json};
 
-use super::check::{circle, Verdict};
+use super::check::Verdict;
 use super::{Claim, ClaimKind, Role};
 
-/// Vertices of drawn circles: smooth at map scale, small in the file.
-const CIRCLE_POINTS: usize = 64;
+mod rings;
 
 fn colour(verdict: Verdict) -> &'static str {
     match verdict {
@@ -195,6 +194,13 @@ impl Claim {
 
     /// The geometry, whether it is illustrative, and the radius of a drawn circle.
     fn geometry(&self, gazetteer: &Gazetteer) -> (Option<Geometry>, bool, Option<f64>) {
+        let (shape, illustrative, radius_km) = self.shape(gazetteer);
+        (shape.map(Shape::geometry), illustrative, radius_km)
+    }
+
+    /// What [`Claim::geometry`] draws, whether it is illustrative, and the
+    /// radius of a drawn circle.
+    fn shape(&self, gazetteer: &Gazetteer) -> (Option<Shape>, bool, Option<f64>) {
         let point_of = |r: &Role| {
             let p = gazetteer.place(r.place);
             (p.lat, p.lon)
@@ -205,56 +211,114 @@ impl Claim {
                     return (None, false, None);
                 };
                 let r = (self.value_km() / std::f64::consts::PI).sqrt();
-                let ring = circle(point_of(anchor), r, CIRCLE_POINTS);
-                (
-                    Some(Geometry::new(Value::Polygon(vec![ring]))),
-                    true,
-                    Some(r),
-                )
+                let circle = Shape::Circle {
+                    center: point_of(anchor),
+                    km: r,
+                    hole_km: None,
+                };
+                (Some(circle), true, Some(r))
             }
             ClaimKind::Distance => match (&self.subject, &self.reference) {
                 (Some(s), Some(r)) => {
-                    let (slat, slon) = point_of(s);
+                    let from = point_of(s);
                     let to = match (&r.border_of, self.border_point) {
                         (Some(_), Some(b)) => Some(b),
                         (Some(_), None) => None,
                         (None, _) => Some(point_of(r)),
                     };
-                    let g = match to {
-                        Some((rlat, rlon)) => {
-                            Value::LineString(vec![position(slat, slon), position(rlat, rlon)])
-                        }
-                        None => Value::Point(position(slat, slon)),
+                    let shape = match to {
+                        Some(to) => Shape::Line(from, to),
+                        None => Shape::Point(from),
                     };
-                    (Some(Geometry::new(g)), false, None)
+                    (Some(shape), false, None)
                 }
                 (None, Some(r)) if r.border_of.is_none() => {
-                    let center = point_of(r);
                     let outer_km = self.value_max_km().unwrap_or(self.value_km());
-                    let mut rings = vec![circle(center, outer_km, CIRCLE_POINTS)];
-                    if self.value_max.is_some() {
-                        // An annulus: the hole runs clockwise.
-                        let mut hole = circle(center, self.value_km(), CIRCLE_POINTS);
-                        hole.reverse();
-                        rings.push(hole);
-                    }
-                    (
-                        Some(Geometry::new(Value::Polygon(rings))),
-                        false,
-                        Some(outer_km),
-                    )
+                    let circle = Shape::Circle {
+                        center: point_of(r),
+                        km: outer_km,
+                        // An annulus for a range.
+                        hole_km: self.value_max.map(|_| self.value_km()),
+                    };
+                    (Some(circle), false, Some(outer_km))
                 }
-                (Some(s), _) => {
-                    let (lat, lon) = point_of(s);
-                    (
-                        Some(Geometry::new(Value::Point(position(lat, lon)))),
-                        false,
-                        None,
-                    )
-                }
+                (Some(s), _) => (Some(Shape::Point(point_of(s))), false, None),
                 _ => (None, false, None),
             },
         }
+    }
+}
+
+/// A claim's geometry before it is a [`Geometry`]: points as (lat, lon).
+enum Shape {
+    Point((f64, f64)),
+    Line((f64, f64), (f64, f64)),
+    /// A ring of `km` around `center`, with a hole of `hole_km` in an
+    /// annulus.
+    Circle {
+        center: (f64, f64),
+        km: f64,
+        hole_km: Option<f64>,
+    },
+}
+
+impl Shape {
+    fn geometry(self) -> Geometry {
+        let position = |(lat, lon)| position(lat, lon);
+        Geometry::new(match self {
+            Shape::Point(p) => Value::Point(position(p)),
+            Shape::Line(a, b) => Value::LineString(vec![position(a), position(b)]),
+            Shape::Circle {
+                center,
+                km,
+                hole_km,
+            } => {
+                let mut rings = vec![rings::ring(center, km, false)];
+                // The hole runs clockwise.
+                rings.extend(hole_km.map(|km| rings::ring(center, km, true)));
+                Value::Polygon(rings)
+            }
+        })
+    }
+
+    /// Writes the shape as its [`Geometry`] is written, without building
+    /// it: a circle's rings from those the thread drew already.
+    fn write_json(self, out: &mut Vec<u8>) {
+        let position = |(lat, lon): (f64, f64)| [round6(lon), round6(lat)];
+        let mut map = Object::start(out);
+        let out = match self {
+            Shape::Point(p) => {
+                map.field(key!("type"), &Plain("Point"));
+                map.field(key!("coordinates"), &position(p)[..]);
+                return map.end();
+            }
+            Shape::Line(from, to) => {
+                map.field(key!("type"), &Plain("LineString"));
+                let out = map.key(key!("coordinates"));
+                out.push(b'[');
+                position(from)[..].write_json(out);
+                out.push(b',');
+                position(to)[..].write_json(out);
+                out
+            }
+            Shape::Circle {
+                center,
+                km,
+                hole_km,
+            } => {
+                map.field(key!("type"), &Plain("Polygon"));
+                let out = map.key(key!("coordinates"));
+                out.push(b'[');
+                rings::write_ring(out, center, km, false);
+                if let Some(km) = hole_km {
+                    out.push(b',');
+                    rings::write_ring(out, center, km, true);
+                }
+                out
+            }
+        };
+        out.push(b']');
+        map.end();
     }
 }
 
@@ -390,17 +454,18 @@ impl Claim {
         snippet: &str,
         out: &mut Vec<u8>,
     ) {
-        let (geometry, illustrative, radius_km) = self.geometry(gazetteer);
+        let (shape, illustrative, radius_km) = self.shape(gazetteer);
+        let line = matches!(shape, Some(Shape::Line(..)));
         let mut feature = Object::start(out);
         feature.field(key!("type"), &Plain("Feature"));
-        feature.field(key!("geometry"), &geometry);
+        let geometry = feature.key(key!("geometry"));
+        match shape {
+            Some(shape) => shape.write_json(geometry),
+            None => geometry.extend_from_slice(b"null"),
+        }
         let mut map = Object::start(feature.key(key!("properties")));
         let (c, g) = (self, gazetteer);
         let verdict = c.check.verdict;
-        let line = matches!(
-            geometry.as_ref().map(|g| &g.value),
-            Some(Value::LineString(_))
-        );
         let (value_key, value_max_key) = match c.kind {
             ClaimKind::Distance => (key!("value_km"), key!("value_max_km")),
             ClaimKind::Area => (key!("value_km2"), key!("value_max_km2")),
