@@ -255,23 +255,25 @@ mod cue {
     pub const STREET: u16 = 1 << 7;
 }
 
+/// Every list of [`cue`] words, with its bit.
+const CUE_LISTS: [(&[&str], u16); 8] = [
+    (CALENDAR, cue::CALENDAR),
+    (REGION_WORDS, cue::REGION),
+    (SETTLEMENT_WORDS, cue::SETTLEMENT),
+    (GEO_MODIFIERS, cue::GEO_MODIFIER),
+    (GEO_HEADS, cue::GEO_HEAD),
+    (SPEECH_VERBS, cue::SPEECH),
+    (PERSON_TITLES, cue::PERSON_TITLE),
+    (STREET_WORDS, cue::STREET),
+];
+
 /// The lists of [`cue`] words, read once into one table, keyed by the
 /// word's bytes packed into a `u128` (every cue word is short ASCII): a
 /// look-up compares one integer rather than following a string.
 static CUE_WORDS: std::sync::LazyLock<foldhash::HashMap<u128, u16>> =
     std::sync::LazyLock::new(|| {
-        let lists: [(&[&str], u16); 8] = [
-            (CALENDAR, cue::CALENDAR),
-            (REGION_WORDS, cue::REGION),
-            (SETTLEMENT_WORDS, cue::SETTLEMENT),
-            (GEO_MODIFIERS, cue::GEO_MODIFIER),
-            (GEO_HEADS, cue::GEO_HEAD),
-            (SPEECH_VERBS, cue::SPEECH),
-            (PERSON_TITLES, cue::PERSON_TITLE),
-            (STREET_WORDS, cue::STREET),
-        ];
         let mut table = foldhash::HashMap::default();
-        for (words, bit) in lists {
+        for (words, bit) in CUE_LISTS {
             for &w in words {
                 let key = cue_key(w).expect("cue words are short ASCII");
                 *table.entry(key).or_insert(0) |= bit;
@@ -287,9 +289,7 @@ fn cue_key(lower: &str) -> Option<u128> {
     if b.len() > 16 || !lower.is_ascii() || b.contains(&0) {
         return None;
     }
-    let mut bytes = [0u8; 16];
-    bytes[..b.len()].copy_from_slice(b);
-    Some(u128::from_le_bytes(bytes))
+    Some(crate::text::pack16(b))
 }
 
 /// The [`cue`] lists `lower`, a word in lower case, is on.
@@ -836,16 +836,7 @@ mod tests {
 
     #[test]
     fn cue_words_are_found_on_their_lists_in_any_case() {
-        for (words, bit) in [
-            (CALENDAR, cue::CALENDAR),
-            (REGION_WORDS, cue::REGION),
-            (SETTLEMENT_WORDS, cue::SETTLEMENT),
-            (GEO_MODIFIERS, cue::GEO_MODIFIER),
-            (GEO_HEADS, cue::GEO_HEAD),
-            (SPEECH_VERBS, cue::SPEECH),
-            (PERSON_TITLES, cue::PERSON_TITLE),
-            (STREET_WORDS, cue::STREET),
-        ] {
+        for (words, bit) in CUE_LISTS {
             for w in words {
                 assert_ne!(cues(w) & bit, 0, "{w}");
                 assert_ne!(cues(&w.to_uppercase()) & bit, 0, "{w}");

@@ -453,3 +453,16 @@ mod sound_key_tests {
         assert_eq!(sound_key("Харків"), None);
     }
 }
+
+/// Up to 16 bytes as one number, byte `i` in bits `8i..8i+8` and the rest
+/// zero: short words that compare and hash as integers. Two inputs give
+/// one number only if one is the other with NUL bytes added at its end,
+/// so callers keep NULs out.
+///
+/// # Panics
+/// If `bytes` is longer than 16.
+pub(crate) fn pack16(bytes: &[u8]) -> u128 {
+    let mut packed = [0u8; 16];
+    packed[..bytes.len()].copy_from_slice(bytes);
+    u128::from_le_bytes(packed)
+}

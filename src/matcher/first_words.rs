@@ -280,12 +280,11 @@ fn walk(fst: &Fst<impl AsRef<[u8]>>, word: &[u8]) -> Option<WordEnd> {
     })
 }
 
-/// `word` (at most [`MAX_WORD`] bytes, none of them zero) as one number:
-/// byte `i` in bits `8i..8i+8`, the rest zero.
+/// `word` (at most [`MAX_WORD`] bytes, none of them zero) as one number
+/// ([`crate::text::pack16`]).
 fn pack(word: &[u8]) -> u128 {
-    let mut bytes = [0u8; MAX_WORD];
-    bytes[..word.len()].copy_from_slice(word);
-    u128::from_le_bytes(bytes)
+    const _: () = assert!(MAX_WORD == 16);
+    crate::text::pack16(word)
 }
 
 #[cfg(test)]
