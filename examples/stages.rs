@@ -9,7 +9,8 @@
 //!
 //! The steps are the ones a batch worker runs ([`geomention::batch`]):
 //! matching names, recognizing mentions, resolving them, extracting claims,
-//! preparing snippets and claim features, rendering a document's features.
+//! making the document's map (snippets, places, claim shapes), encoding its
+//! GeoJSON features.
 //! Loading the gazetteer, parsing the country outlines and the matcher's
 //! first-word table are timed apart, once, before the documents: they are
 //! paid once per process. Under callgrind the step times are slow but
@@ -19,8 +20,10 @@ use std::time::{Duration, Instant};
 
 use geomention::document::Document;
 use geomention::gazetteer::Gazetteer;
+use geomention::map::DocumentMap;
 use geomention::matcher::Matcher;
-use geomention::output::{render_document, PreparedPart};
+use geomention::output::geojson::GeoJsonEncoder;
+use geomention::output::Encode;
 use geomention::pipeline::Analysis;
 use geomention::recognize::recognize;
 use geomention::resolve::{resolve, ResolveOptions};
@@ -29,14 +32,7 @@ use geomention::resolve::{resolve, ResolveOptions};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const STEPS: [&str; 6] = [
-    "match",
-    "recognize",
-    "resolve",
-    "claims",
-    "prepare",
-    "render",
-];
+const STEPS: [&str; 6] = ["match", "recognize", "resolve", "claims", "map", "encode"];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::env::args()
@@ -57,6 +53,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
     let matcher = Matcher::new(&gazetteer);
     let options = ResolveOptions::default();
+    let encoder = GeoJsonEncoder { per_document: true };
     let started = Instant::now();
     for d in &docs {
         matcher.find(&d.text);
@@ -81,11 +78,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             mentions: resolved,
             claims: stated,
         };
-        let prepared = PreparedPart::new(doc, &analysis, &gazetteer);
+        let map = DocumentMap::new(doc, analysis, &gazetteer, true);
         clock.lap(4);
-        let rendered = render_document(&gazetteer, doc, &analysis, &prepared)?;
+        let encoded = encoder.encode(&map);
         clock.lap(5);
-        written += rendered.features().map(<[u8]>::len).sum::<usize>();
+        written += encoded.bytes().len();
     }
     let total: Duration = spent.iter().sum();
     for (step, t) in STEPS.iter().zip(spent) {

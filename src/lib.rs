@@ -30,6 +30,7 @@ pub mod document;
 pub mod error;
 pub mod eval;
 pub mod gazetteer;
+pub mod map;
 pub mod matcher;
 pub mod output;
 pub mod pipeline;

@@ -10,7 +10,7 @@ use geomention::batch::{self, Input, InvalidUtf8, JsonlFields, ReadOptions, RunO
 use geomention::error::{Error, Result};
 use geomention::eval::{self, EvalOptions};
 use geomention::gazetteer::{build, info, user_gazetteer_dir, Gazetteer, Selection};
-use geomention::output::{Destination, FeatureWriter, Format};
+use geomention::output::{self, Destination, Format};
 use geomention::pipeline::Geoparser;
 use geomention::refresh::{self, FileStatus};
 use geomention::resolve::ResolveOptions;
@@ -118,9 +118,10 @@ struct MapArgs {
     output: Option<PathBuf>,
     /// geojson: one FeatureCollection. geojsonseq: RFC 8142 text sequence,
     /// one feature per line, streamed as each document is done (implies
-    /// --per-document).
-    #[arg(long, value_enum, default_value_t = FormatArg::Geojson)]
-    format: FormatArg,
+    /// --per-document). Default: what the output file's extension names
+    /// (.geojson, .geojsons), else geojson.
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
     /// One feature per place and document instead of one per place; the
     /// features are written as each document is done, in input order.
     #[arg(long)]
@@ -450,12 +451,18 @@ fn map(args: MapArgs) -> Result<ExitCode> {
     let mut inputs: Vec<Input> = args.inputs.into_iter().map(Input::Text).collect();
     inputs.extend(args.jsonl.into_iter().map(Input::Jsonl));
     batch::check_inputs(&inputs)?;
-    let format = match args.format {
+    let flag = args.format.map(|f| match f {
         FormatArg::Geojson => Format::GeoJson,
         FormatArg::Geojsonseq => Format::GeoJsonSeq,
-    };
+    });
+    let format = Format::choose(flag, args.output.as_deref());
+    let per_document = args.per_document || format.streams_documents();
     // Created before the gazetteer loads: an unwritable output fails at once.
-    let out = FeatureWriter::new(Destination::create(args.output.as_deref())?, format)?;
+    let writer = output::create(
+        format,
+        Destination::create(args.output.as_deref())?,
+        per_document,
+    );
     let gaz = load_for_process(args.gazetteer.gazetteer.as_deref())?;
     let resolve = ResolveOptions {
         min_confidence: args.min_confidence,
@@ -464,7 +471,7 @@ fn map(args: MapArgs) -> Result<ExitCode> {
     let parser = Geoparser::with_options(gaz, resolve);
     let options = RunOptions {
         threads: args.threads,
-        per_document: args.per_document || format == Format::GeoJsonSeq,
+        per_document,
         progress: !args.quiet && std::io::stderr().is_terminal(),
         read: ReadOptions {
             invalid_utf8: match args.invalid_utf8 {
@@ -479,7 +486,7 @@ fn map(args: MapArgs) -> Result<ExitCode> {
             segment_bytes: args.segment_bytes,
         },
     };
-    let summary = batch::run(&parser, &inputs, out, &options)?;
+    let summary = batch::run(&parser, &inputs, writer, &options)?;
     if !args.quiet {
         eprintln!("geomention: {}", summary.line());
     }

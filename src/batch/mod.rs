@@ -1,16 +1,17 @@
 //! Batch runs over whole corpora: reading inputs ([`read`]), spreading the
-//! pipeline over threads, putting results back in input order, writing
-//! features ([`crate::output`]), and telling the user how it went
+//! pipeline over threads, putting results back in input order, handing
+//! them to a writer ([`crate::output`]), and telling the user how it went
 //! ([`report`]).
 //!
 //! The run is a three-stage pipeline with bounded memory:
 //!
 //! - a reader thread turns inputs into [`Part`]s (documents, or segments of
 //!   large ones) and hands each to a rayon pool;
-//! - the pool's workers run [`Geoparser::parse`] on parts in any order;
-//! - the calling thread takes results back in input order and adds them to
-//!   the map (aggregated) or writes each document's features as soon as it
-//!   and every document before it are done (per document, streaming).
+//! - the pool's workers run [`Geoparser::parse`] on parts in any order,
+//!   make each a [`DocumentMap`] and run the writer's encoder on it;
+//! - the calling thread takes results back in input order and hands each
+//!   document to the writer as soon as it and every document before it
+//!   are done, folding it into the corpus map when the map is aggregated.
 //!
 //! Parts travel in batches of consecutive parts (up to [`BATCH_BYTES`] of
 //! text, fewer when the input is a pipe that has nothing more to give yet):
@@ -39,7 +40,8 @@ pub use report::Summary;
 
 use crate::error::{Error, Result};
 use crate::gazetteer::Gazetteer;
-use crate::output::{render_document, FeatureWriter, MapBuilder, PreparedPart, RenderedFeatures};
+use crate::map::{CorpusMap, DocumentMap};
+use crate::output::{Encode, Encoded, MapWriter};
 use crate::pipeline::{Analysis, Geoparser};
 
 /// How a batch runs.
@@ -90,31 +92,31 @@ impl Batch {
 }
 
 /// A finished part, or a problem, in its place in input order.
-enum Done {
+enum Done<'g> {
     /// `None` if mapping the part panicked.
-    Part(Part, Option<Finished>),
+    Part(Part, Option<Box<Finished<'g>>>),
     Problem(Problem),
 }
 
 /// A part as its worker leaves it: as much of the writer's work done as
 /// can be done out of order, so that the single thread that writes in
 /// input order is never the bottleneck.
-enum Finished {
-    /// Ready to be added to a map (aggregated, or a document read in
-    /// segments).
-    Prepared(Analysis, PreparedPart),
-    /// A whole document's features, serialized (per document).
-    Rendered(RenderedFeatures),
+struct Finished<'g> {
+    map: DocumentMap<'g>,
+    /// What the writer's encoder made of it: for every part of an
+    /// aggregated map, and for whole documents of a per-document one (the
+    /// segments of a long document are joined first).
+    encoded: Option<Encoded>,
 }
 
-/// Maps every input and writes the features to `out`, which is committed
-/// only when everything was written. Bad documents are reported and
-/// counted in the summary; only an output failure or a bad option is an
-/// error.
+/// Maps every input and hands each document to `writer`, which commits
+/// its output only when everything was written. Bad documents are reported
+/// and counted in the summary; only an output failure or a bad option is
+/// an error.
 pub fn run(
     parser: &Geoparser,
     inputs: &[Input],
-    out: FeatureWriter,
+    writer: Box<dyn MapWriter + '_>,
     options: &RunOptions,
 ) -> Result<Summary> {
     let threads = thread_count(options.threads);
@@ -136,6 +138,8 @@ pub fn run(
         let _ = token_tx.send(());
     }
     let (done_tx, done_rx) = mpsc::channel::<(u64, Vec<Done>)>();
+    let encoder = writer.encoder();
+    let encoder = encoder.as_deref();
 
     let written = std::thread::scope(|scope| {
         let reader_done_tx = done_tx.clone();
@@ -158,13 +162,14 @@ pub fn run(
                     let tx = reader_done_tx.clone();
                     let per_document = options.per_document;
                     tasks.spawn_fifo(move |_| {
+                        let finish = |part: &Part| finish(parser, part, per_document, encoder);
                         let done = batch
                             .items
                             .into_iter()
                             .filter_map(|event| match event {
                                 read::Event::Problem(p) => Some(Done::Problem(p)),
                                 read::Event::Part(part) => {
-                                    let finished = finish(parser, &part, per_document);
+                                    let finished = finish(&part);
                                     Some(Done::Part(part, finished))
                                 }
                                 read::Event::Waiting => None,
@@ -188,14 +193,7 @@ pub fn run(
             });
         });
         drop(done_tx);
-        let result = write_in_order(
-            parser.gazetteer(),
-            done_rx,
-            &token_tx,
-            out,
-            options,
-            &mut reporter,
-        );
+        let result = write_in_order(done_rx, &token_tx, writer, options, &mut reporter);
         // Dropping the token sender stops the reader if the writer failed.
         drop(token_tx);
         result
@@ -203,24 +201,25 @@ pub fn run(
     Ok(reporter.finish(written))
 }
 
-/// Runs the pipeline on one part and prepares or renders its features.
-/// `None` if it panicked: one document's bug must not end a batch of
-/// millions.
-fn finish(parser: &Geoparser, part: &Part, per_document: bool) -> Option<Finished> {
+/// Runs the pipeline on one part, makes its map and runs the writer's
+/// encoder on it. `None` if it panicked: one document's bug must not end a
+/// batch of millions.
+fn finish<'g>(
+    parser: &Geoparser<'g>,
+    part: &Part,
+    per_document: bool,
+    encoder: Option<&dyn Encode>,
+) -> Option<Box<Finished<'g>>> {
     std::panic::catch_unwind(AssertUnwindSafe(|| {
         let analysis = analyse(parser, part);
-        let gazetteer = parser.gazetteer();
-        let prepared = PreparedPart::new(&part.doc, &analysis, gazetteer);
-        if per_document && part.first && part.last {
-            render_document(gazetteer, &part.doc, &analysis, &prepared)
-                .ok()
-                .map(Finished::Rendered)
-        } else {
-            Some(Finished::Prepared(analysis, prepared))
-        }
+        let map = DocumentMap::new(&part.doc, analysis, parser.gazetteer(), part.first);
+        let whole = part.first && part.last;
+        let encoded = encoder
+            .filter(|_| whole || !per_document)
+            .map(|e| e.encode(&map));
+        Box::new(Finished { map, encoded })
     }))
     .ok()
-    .flatten()
 }
 
 /// Runs the pipeline on one part, with its mentions' and claims' code-point
@@ -238,20 +237,20 @@ fn analyse(parser: &Geoparser, part: &Part) -> Analysis {
     analysis
 }
 
-/// Takes finished parts back in input order and writes them; returns the
-/// number of features written.
+/// Takes finished parts back in input order and hands them to the writer;
+/// returns the number of features written.
 fn write_in_order(
-    gazetteer: &Gazetteer,
     done: mpsc::Receiver<(u64, Vec<Done>)>,
     tokens: &mpsc::SyncSender<()>,
-    mut out: FeatureWriter,
+    mut writer: Box<dyn MapWriter + '_>,
     options: &RunOptions,
     reporter: &mut report::Reporter,
 ) -> Result<usize> {
     let mut waiting = BTreeMap::new();
     let mut next = 0u64;
-    let mut corpus = (!options.per_document).then(|| MapBuilder::new(gazetteer, false));
-    let mut document: Option<MapBuilder> = None;
+    let mut corpus = (!options.per_document).then(CorpusMap::new);
+    // The segments of a long document, joined until its last one.
+    let mut document: Option<DocumentMap> = None;
     for (n, batch) in done {
         waiting.insert(n, batch);
         while let Some(batch) = waiting.remove(&next) {
@@ -266,49 +265,48 @@ fn write_in_order(
                     Done::Part(part, finished) => (part, finished),
                 };
                 reporter.advance(part.bytes, part.last);
-                let (analysis, prepared) = match finished {
-                    Some(Finished::Rendered(features)) => {
-                        for f in features.features() {
-                            out.write_json(f)?;
-                        }
-                        out.flush_if_streaming()?;
-                        continue;
-                    }
-                    Some(Finished::Prepared(analysis, prepared)) => (analysis, prepared),
-                    None => {
-                        reporter.problem(&Problem {
-                            location: part.doc.id.clone(),
-                            kind: ProblemKind::Failed,
-                            detail: format!(
-                                "internal error while mapping the part from code point {}",
-                                part.char_offset
-                            ),
-                        });
-                        (Analysis::default(), PreparedPart::default())
-                    }
-                };
-                match &mut corpus {
-                    Some(map) => map.add_prepared(&part.doc, &analysis, prepared, part.first),
-                    None => {
-                        let map = document.get_or_insert_with(|| MapBuilder::new(gazetteer, true));
-                        map.add_prepared(&part.doc, &analysis, prepared, part.first);
-                        if part.last {
-                            if let Some(map) = document.take() {
-                                map.write_to(&mut out)?;
-                            }
-                            out.flush_if_streaming()?;
-                        }
+                let Finished { map, encoded } = *finished.unwrap_or_else(|| {
+                    reporter.problem(&Problem {
+                        location: part.doc.id.clone(),
+                        kind: ProblemKind::Failed,
+                        detail: format!(
+                            "internal error while mapping the part from code point {}",
+                            part.char_offset
+                        ),
+                    });
+                    let empty = DocumentMap {
+                        id: part.doc.id.clone(),
+                        date: part.doc.date.clone(),
+                        starts_document: part.first,
+                        ..DocumentMap::default()
+                    };
+                    Box::new(Finished {
+                        map: empty,
+                        encoded: None,
+                    })
+                });
+                if let Some(corpus) = &mut corpus {
+                    corpus.add(&map);
+                    writer.document(&map, encoded)?;
+                    continue;
+                }
+                if part.first && part.last {
+                    writer.document(&map, encoded)?;
+                    continue;
+                }
+                match &mut document {
+                    Some(whole) if !part.first => whole.extend(map),
+                    _ => document = Some(map),
+                }
+                if part.last {
+                    if let Some(whole) = document.take() {
+                        writer.document(&whole, None)?;
                     }
                 }
             }
         }
     }
-    if let Some(map) = corpus {
-        map.write_to(&mut out)?;
-    }
-    let written = out.written();
-    out.finish()?;
-    Ok(written)
+    writer.finish(corpus.as_ref())
 }
 
 /// What [`bench_match`] measured.

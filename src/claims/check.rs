@@ -176,18 +176,18 @@ pub fn angle_between(a: f64, b: f64) -> f64 {
     d.min(360.0 - d)
 }
 
-/// A closed, counter-clockwise ring of `n` points at `km` around `center`
-/// (lat, lon), as GeoJSON positions `[lon, lat]`.
+/// A closed, counter-clockwise ring of `n` points at `km` around `center`,
+/// as (lat, lon), unrounded: writers round to what their format keeps.
 ///
 /// Geodesics on the ellipsoid are symmetric about the meridian they start
 /// on, so the point at azimuth `360° − a` is the point at `a` mirrored
 /// across the centre's meridian: for an even `n`, only the eastern half of
 /// the ring is measured.
-pub fn circle(center: (f64, f64), km: f64, n: usize) -> Vec<Vec<f64>> {
+pub fn circle(center: (f64, f64), km: f64, n: usize) -> Vec<(f64, f64)> {
     let n = n.max(8);
     // Azimuths clockwise from north run clockwise on the map: walk them
     // backwards for the counter-clockwise exterior ring RFC 7946 asks for.
-    let mut points: Vec<(f64, f64)> = Vec::with_capacity(n);
+    let mut points: Vec<(f64, f64)> = Vec::with_capacity(n + 1);
     for i in 0..n {
         let mirror = (n - i) % n;
         let point = if n % 2 == 0 && mirror < i {
@@ -200,13 +200,8 @@ pub fn circle(center: (f64, f64), km: f64, n: usize) -> Vec<Vec<f64>> {
         };
         points.push(point);
     }
-    let mut ring: Vec<Vec<f64>> = points
-        .into_iter()
-        .map(|(lat, lon)| vec![crate::output::round6(lon), crate::output::round6(lat)])
-        .collect();
-    let first = ring[0].clone();
-    ring.push(first);
-    ring
+    points.push(points[0]);
+    points
 }
 
 /// Longitude `lon` mirrored across the meridian `center`, in −180..=180.
@@ -244,17 +239,18 @@ mod tests {
         ] {
             for km in [0.5, 10.5, 200.0, 2500.0] {
                 let n = 64;
-                let measured: Vec<Vec<f64>> = (0..=n)
+                let round6 = |v: f64| (v * 1e6).round() / 1e6;
+                let rounded = |(lat, lon): (f64, f64)| (round6(lat), round6(lon));
+                let measured: Vec<(f64, f64)> = (0..=n)
                     .map(|i| {
                         let deg = (360.0 - 360.0 * (i % n) as f64 / n as f64).rem_euclid(360.0);
-                        let (lat, lon) = destination(center, deg, km);
-                        vec![crate::output::round6(lon), crate::output::round6(lat)]
+                        rounded(destination(center, deg, km))
                     })
                     .collect();
                 let ring = circle(center, km, n);
                 assert_eq!(ring.len(), measured.len());
-                for (got, want) in ring.iter().zip(&measured) {
-                    assert_eq!(got, want, "{center:?} {km}");
+                for (&got, want) in ring.iter().zip(&measured) {
+                    assert_eq!(rounded(got), *want, "{center:?} {km}");
                 }
             }
         }
@@ -424,11 +420,11 @@ mod tests {
         // Shoelace in lon/lat: positive means counter-clockwise.
         let twice_area: f64 = ring
             .windows(2)
-            .map(|w| w[0][0] * w[1][1] - w[1][0] * w[0][1])
+            .map(|w| w[0].1 * w[1].0 - w[1].1 * w[0].0)
             .sum();
         assert!(twice_area > 0.0);
-        for p in &ring {
-            let d = geodesic_km((50.9, 34.8), (p[1], p[0]));
+        for &p in &ring {
+            let d = geodesic_km((50.9, 34.8), p);
             assert!((d - 10.5).abs() < 0.01, "{d}");
         }
     }

@@ -44,9 +44,9 @@
 //! what was seized).
 
 pub mod check;
-pub mod feature;
 pub mod quantity;
 pub mod roles;
+pub mod shape;
 pub mod window;
 
 use crate::document::Document;

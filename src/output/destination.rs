@@ -113,6 +113,34 @@ impl Destination {
     }
 }
 
+impl Write for Destination {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.writer().write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.writer().write_all(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.writer().flush()
+    }
+}
+
+impl super::Target for Destination {
+    fn label(&self) -> &Path {
+        &self.label
+    }
+
+    fn commit(self) -> Result<()> {
+        Destination::commit(self)
+    }
+
+    fn is_stream(&self) -> bool {
+        self.is_stdout()
+    }
+}
+
 /// A temporary file whose data is synced to disk in the background, a
 /// stretch at a time, while more is written.
 struct SyncedBehind {

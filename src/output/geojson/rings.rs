@@ -14,9 +14,10 @@ use foldhash::HashMap;
 
 use crate::claims::check::circle;
 use crate::output::json::Json;
+use crate::output::precision::round6;
 
 /// Vertices of drawn circles: smooth at map scale, small in the file.
-pub(super) const CIRCLE_POINTS: usize = 64;
+const CIRCLE_POINTS: usize = 64;
 
 /// Rings kept per thread before the cache starts over: some 1.5 kB each,
 /// and a corpus draws few distinct ones.
@@ -31,9 +32,13 @@ thread_local! {
 }
 
 /// The ring of `km` around `center` ([`circle`] with [`CIRCLE_POINTS`]),
-/// counter-clockwise, or clockwise for the `hole` of an annulus.
-pub(super) fn ring(center: (f64, f64), km: f64, hole: bool) -> Vec<Vec<f64>> {
-    let mut ring = circle(center, km, CIRCLE_POINTS);
+/// as GeoJSON positions rounded to 6 decimals, counter-clockwise, or
+/// clockwise for the `hole` of an annulus.
+fn ring(center: (f64, f64), km: f64, hole: bool) -> Vec<[f64; 2]> {
+    let mut ring: Vec<[f64; 2]> = circle(center, km, CIRCLE_POINTS)
+        .into_iter()
+        .map(|(lat, lon)| [round6(lon), round6(lat)])
+        .collect();
     if hole {
         ring.reverse();
     }
