@@ -4,15 +4,12 @@
 //! verdict; no number listed as a non-claim turned into a claim; and the
 //! output contract of claim features (offsets, geometry, style).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::util::{corpus_expected, geomention, root};
 
 /// The map of `corpus/claims/`, made once per test run.
 fn output() -> &'static Value {
@@ -20,8 +17,7 @@ fn output() -> &'static Value {
     OUT.get_or_init(|| {
         let dir = tempfile::tempdir().expect("temp dir");
         let out = dir.path().join("claims.geojson");
-        Command::cargo_bin("geomention")
-            .expect("binary")
+        geomention()
             .arg("map")
             .arg(root().join("corpus/claims"))
             .arg("-o")
@@ -33,16 +29,9 @@ fn output() -> &'static Value {
     })
 }
 
-fn fixture() -> Value {
-    let text = std::fs::read_to_string(root().join("tests/fixtures/corpus_expected.json"))
-        .expect("fixture");
-    serde_json::from_str(&text).expect("fixture is JSON")
-}
-
 /// (file name, fixture entry) of every claims article.
 fn articles() -> Vec<(String, Value)> {
-    let f = fixture();
-    let mut out: Vec<(String, Value)> = f
+    let mut out: Vec<(String, Value)> = corpus_expected()
         .as_object()
         .expect("fixture is an object")
         .iter()
@@ -345,8 +334,7 @@ fn a_border_claim_reads_the_nationality_and_measures_to_the_outline() {
         "Kharkiv, Ukraine's second city, lies just 30 kilometers from the Russian border.\n",
     )
     .unwrap();
-    let out = Command::cargo_bin("geomention")
-        .unwrap()
+    let out = geomention()
         .arg("map")
         .arg(&file)
         .assert()

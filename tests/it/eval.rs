@@ -4,12 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn geomention() -> Command {
-    Command::cargo_bin("geomention").expect("the binary is built")
-}
+use crate::util::{geomention, root};
 
 fn write_gold(dir: &Path, lines: &[&str]) -> PathBuf {
     let path = dir.join("gold.jsonl");
@@ -122,7 +119,7 @@ fn limit_evaluates_only_the_first_articles() {
 
 #[test]
 fn first_50_lgl_articles_give_sane_figures() {
-    let lgl = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/lgl.jsonl");
+    let lgl = root().join("../shared/eval/lgl.jsonl");
     if !lgl.is_file() {
         eprintln!("skipped: {} is absent", lgl.display());
         return;

@@ -11,3 +11,4 @@ mod claims;
 mod eval;
 mod places;
 mod refresh;
+mod util;

@@ -8,16 +8,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn geomention() -> Command {
-    Command::cargo_bin("geomention").expect("binary")
-}
+use crate::util::{corpus_expected, geomention, root};
 
 /// Maps `input` into `map.geojson` in a temporary directory (kept alive by
 /// the returned guard) and returns the file's path.
@@ -45,12 +38,6 @@ fn map(input: &Path, extra: &[&str]) -> Value {
 fn corpus_map() -> &'static Value {
     static OUT: OnceLock<Value> = OnceLock::new();
     OUT.get_or_init(|| map(&root().join("corpus"), &[]))
-}
-
-fn fixture() -> Value {
-    let text = std::fs::read_to_string(root().join("tests/fixtures/corpus_expected.json"))
-        .expect("fixture");
-    serde_json::from_str(&text).expect("fixture is JSON")
 }
 
 fn places(fc: &Value) -> Vec<&Value> {
@@ -133,7 +120,7 @@ const KNOWN_TRAP_GAPS: &[(&str, &str, &str)] = &[
 fn every_expected_place_of_the_sample_corpus_is_mapped() {
     let fc = corpus_map();
     let mut missing = Vec::new();
-    for (doc, e) in fixture().as_object().unwrap() {
+    for (doc, e) in corpus_expected().as_object().unwrap() {
         let found = places_of(fc, doc);
         for place in e["places"].as_array().unwrap() {
             if place["optional"] == true {
@@ -151,7 +138,7 @@ fn every_expected_place_of_the_sample_corpus_is_mapped() {
 fn no_trap_of_the_sample_corpus_is_mapped() {
     let fc = corpus_map();
     let mut mapped = Vec::new();
-    for (doc, e) in fixture().as_object().unwrap() {
+    for (doc, e) in corpus_expected().as_object().unwrap() {
         let expected = e["places"].as_array().unwrap();
         for trap in e["traps"].as_array().unwrap() {
             let surface = trap["surface"].as_str().unwrap();
@@ -180,7 +167,7 @@ fn no_trap_of_the_sample_corpus_is_mapped() {
 fn few_places_are_mapped_that_nobody_expected() {
     let fc = corpus_map();
     let (mut total, mut unexpected) = (0, Vec::new());
-    for (doc, e) in fixture().as_object().unwrap() {
+    for (doc, e) in corpus_expected().as_object().unwrap() {
         let expected = e["places"].as_array().unwrap();
         for f in places_of(fc, doc) {
             total += 1;
@@ -281,7 +268,7 @@ fn mention_offsets_are_code_points_into_the_text_as_read() {
 #[test]
 fn a_stated_date_is_carried_to_every_place_of_the_document() {
     let fc = corpus_map();
-    for (doc, e) in fixture().as_object().unwrap() {
+    for (doc, e) in corpus_expected().as_object().unwrap() {
         let Some(date) = e["date"].as_str() else {
             continue;
         };

@@ -1,0 +1,63 @@
+//! What the test modules share: how they start the binary and where the
+//! repository and its fixtures are. It knows nothing of what any command
+//! prints; the assertions stay in the module of the behaviour they check.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+// ------------------------------------------------------------ the binary
+
+/// The `geomention` binary Cargo built for this test run.
+pub fn binary() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("geomention")
+}
+
+/// `geomention` as a plain process, for tests that talk to it while it runs
+/// (a pipe closed early, a producer that pauses). Like [`geomention`], it
+/// reads the built-in gazetteer.
+pub fn geomention_process() -> std::process::Command {
+    let mut cmd = std::process::Command::new(binary());
+    // The fixtures pin what the built-in gazetteer finds; a developer's
+    // `GEOMENTION_GAZETTEER` would otherwise be picked first.
+    cmd.env_remove("GEOMENTION_GAZETTEER");
+    cmd
+}
+
+/// `geomention`, ready for arguments, reading the built-in gazetteer.
+pub fn geomention() -> Command {
+    Command::from_std(geomention_process())
+}
+
+/// [`geomention`] started in `dir`, for tests that name files relative to it.
+pub fn geomention_in(dir: &Path) -> Command {
+    let mut cmd = geomention();
+    cmd.current_dir(dir);
+    cmd
+}
+
+// ------------------------------------------------------ repository files
+
+/// The repository's root, where `Cargo.toml` is.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `name` under `tests/fixtures/` (see the README there).
+pub fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures").join(name)
+}
+
+/// `tests/fixtures/corpus_expected.json`, read once: what a reader finds in
+/// each article of `corpus/`, keyed by its path under `corpus/`.
+pub fn corpus_expected() -> &'static Value {
+    static EXPECTED: OnceLock<Value> = OnceLock::new();
+    EXPECTED.get_or_init(|| {
+        let path = fixture("corpus_expected.json");
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        serde_json::from_str(&text).expect("corpus_expected.json is JSON")
+    })
+}
