@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use crate::util::{corpus_expected, geomention, root};
+use crate::util::{corpus_expected, geomention, km, root};
 
 /// The map of `corpus/claims/`, made once per test run.
 fn output() -> &'static Value {
@@ -82,14 +82,6 @@ fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
     a.0 < b.1 && b.0 < a.1
 }
 
-fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (p1, p2) = (a.0.to_radians(), b.0.to_radians());
-    let dp = p2 - p1;
-    let dl = (b.1 - a.1).to_radians();
-    let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-    2.0 * 6371.0088 * h.sqrt().min(1.0).asin()
-}
-
 /// Does the output role name the expected place? By name, by a point near
 /// the fixture's place of that name (spellings differ: Kupiansk/Kupyansk),
 /// or, for "Russia (border)", by the border's country name.
@@ -116,7 +108,7 @@ fn role_matches(expected: &Value, got: &Value, places: &[Value]) -> bool {
         got["lat"].as_f64(),
         got["lon"].as_f64(),
     ) {
-        (Some(a), Some(b), Some(c), Some(d)) => haversine_km((a, b), (c, d)) <= 25.0,
+        (Some(a), Some(b), Some(c), Some(d)) => km((a, b), (c, d)) <= 25.0,
         _ => false,
     }
 }
@@ -289,11 +281,7 @@ fn claims_are_drawn_as_lines_rings_and_illustrative_areas() {
                 let a = (line[0][1].as_f64().unwrap(), line[0][0].as_f64().unwrap());
                 let b = (line[1][1].as_f64().unwrap(), line[1][0].as_f64().unwrap());
                 let m = p["measured_km"].as_f64().unwrap();
-                assert!(
-                    (haversine_km(a, b) - m).abs() <= 0.01 * m + 0.5,
-                    "{}",
-                    p["text"]
-                );
+                assert!((km(a, b) - m).abs() <= 0.01 * m + 0.5, "{}", p["text"]);
             }
             "Polygon" => {
                 let rings = g["coordinates"].as_array().unwrap();
@@ -313,7 +301,7 @@ fn claims_are_drawn_as_lines_rings_and_illustrative_areas() {
                         .as_f64()
                         .or(p["value_km"].as_f64())
                         .unwrap();
-                    assert!((haversine_km(center, edge) - want).abs() <= 0.01 * want + 0.1);
+                    assert!((km(center, edge) - want).abs() <= 0.01 * want + 0.1);
                 }
             }
             "Point" => {}

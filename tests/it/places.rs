@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use crate::util::{corpus_expected, geomention, root};
+use crate::util::{corpus_expected, geomention, km, root};
 
 /// Maps `input` into `map.geojson` in a temporary directory (kept alive by
 /// the returned guard) and returns the file's path.
@@ -49,14 +49,6 @@ fn places(fc: &Value) -> Vec<&Value> {
         .collect()
 }
 
-fn km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
-    let dp = p2 - p1;
-    let dl = (lon2 - lon1).to_radians();
-    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-    2.0 * 6371.0 * a.sqrt().min(1.0).asin()
-}
-
 fn tolerance_km(kind: &str) -> f64 {
     match kind {
         "country" => 1500.0,
@@ -74,12 +66,8 @@ fn same_place(e: &Value, f: &Value) -> bool {
     }
     let c = &f["geometry"]["coordinates"];
     let (lon, lat) = (c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
-    km(
-        e["lat"].as_f64().unwrap(),
-        e["lon"].as_f64().unwrap(),
-        lat,
-        lon,
-    ) <= tolerance_km(kind)
+    let expected = (e["lat"].as_f64().unwrap(), e["lon"].as_f64().unwrap());
+    km(expected, (lat, lon)) <= tolerance_km(kind)
 }
 
 /// The places mapped for one document (matched by the mention's `doc`).
