@@ -22,9 +22,11 @@ pub fn binary() -> PathBuf {
 /// reads the built-in gazetteer.
 pub fn geomention_process() -> std::process::Command {
     let mut cmd = std::process::Command::new(binary());
-    // The fixtures pin what the built-in gazetteer finds; a developer's
-    // `GEOMENTION_GAZETTEER` would otherwise be picked first.
-    cmd.env_remove("GEOMENTION_GAZETTEER");
+    // The fixtures pin what the built-in gazetteer finds. A developer's
+    // `GEOMENTION_GAZETTEER`, or a gazetteer they refreshed into their data
+    // directory, would otherwise be picked first and change the answers.
+    cmd.env_remove("GEOMENTION_GAZETTEER")
+        .env("XDG_DATA_HOME", empty_data_home());
     cmd
 }
 
@@ -38,6 +40,11 @@ pub fn geomention_in(dir: &Path) -> Command {
     let mut cmd = geomention();
     cmd.current_dir(dir);
     cmd
+}
+
+/// A data directory that holds no gazetteer: nothing creates it.
+fn empty_data_home() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-data-home")
 }
 
 // ------------------------------------------------------ repository files
