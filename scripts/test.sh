@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs geomention's tests on a fresh machine: installs what the tests use
 # besides Rust (GDAL's ogrinfo, to prove QGIS can open the maps; a GeoJSON
-# validator from npm), then runs the whole test suite.
+# validator from npm), then runs the whole test suite, with the tests that
+# need ../shared when it is there.
 #
 #   bash scripts/test.sh
 set -euo pipefail
@@ -23,5 +24,13 @@ if [ ! -d "$CHECKER" ] && command -v npm >/dev/null 2>&1; then
     --save-exact "@placemarkio/check-geojson@0.1.14" >/dev/null
 fi
 
-echo "==> cargo test"
-cargo test
+# Tests that need the data kept beside the repository (../shared: LGL, the
+# seed articles and their checker) are #[ignore]d, so that a checkout on its
+# own tests cleanly; run them too when that data is here.
+if [ -d "$ROOT/../shared" ]; then
+  echo "==> cargo test, with the tests that need $(cd "$ROOT/../shared" && pwd)"
+  cargo test -- --include-ignored
+else
+  echo "==> cargo test (no ../shared beside the repository: the tests that need it stay ignored)"
+  cargo test
+fi

@@ -1,7 +1,8 @@
 //! What the test modules share: how they start the binary, where the
-//! repository and its fixtures are, and the one great-circle distance they
-//! measure with. It knows nothing of what any command prints; the
-//! assertions stay in the module of the behaviour they check.
+//! repository, its fixtures and the data beside it are, and the one
+//! great-circle distance they measure with. It knows nothing of what any
+//! command prints; the assertions stay in the module of the behaviour they
+//! check.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -57,6 +58,23 @@ pub fn root() -> PathBuf {
 /// `name` under `tests/fixtures/` (see the README there).
 pub fn fixture(name: &str) -> PathBuf {
     root().join("tests/fixtures").join(name)
+}
+
+/// `name` in `../shared`, the data kept beside the repository rather than
+/// in it (LGL, the seed articles and their checker).
+///
+/// Tests that use it are `#[ignore = "needs ../shared (...)"]`: a checkout
+/// on its own runs without them, and `scripts/test.sh` asks for them when
+/// `../shared` is there. A test that was asked for fails here rather than
+/// passing without its data.
+pub fn shared(name: &str) -> PathBuf {
+    let path = root().join("../shared").join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: this test needs ../shared beside the repository",
+        path.display()
+    );
+    path
 }
 
 /// `tests/fixtures/corpus_expected.json`, read once: what a reader finds in
