@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use crate::util::{corpus_expected, geomention, km, root, shared};
+use crate::util::{corpus_expected, geomention, km, require, root, shared, Tool};
 
 /// Maps `input` into `map.geojson` in a temporary directory (kept alive by
 /// the returned guard) and returns the file's path.
@@ -344,26 +344,21 @@ fn seed_articles_match_their_gold_standard() {
 }
 
 /// GDAL is what QGIS reads GeoJSON with: the map must open with the right
-/// number of features. CI installs `gdal-bin`; elsewhere the test says it
-/// skipped, except under CI where a missing ogrinfo is a failure.
+/// number of features. `scripts/test.sh` installs `gdal-bin`.
 #[test]
 fn gdal_reads_the_map_with_every_feature() {
-    let Ok(probe) = std::process::Command::new("ogrinfo")
-        .arg("--version")
-        .output()
-    else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install gdal-bin (ogrinfo)"
-        );
-        eprintln!("skipped: ogrinfo is not installed");
+    let Some(ogrinfo) = require(Tool::Program("ogrinfo")) else {
         return;
     };
+    let probe = std::process::Command::new(&ogrinfo)
+        .arg("--version")
+        .output()
+        .expect("ogrinfo runs");
     assert!(probe.status.success());
     let (_dir, out) = map_to_file(&root().join("corpus"), &[]);
     let fc: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     let n = fc["features"].as_array().unwrap().len();
-    let info = std::process::Command::new("ogrinfo")
+    let info = std::process::Command::new(&ogrinfo)
         .args(["-ro", "-so", "-al"])
         .arg(&out)
         .output()
@@ -380,24 +375,23 @@ fn gdal_reads_the_map_with_every_feature() {
 }
 
 /// The map passes a GeoJSON validator (@placemarkio/check-geojson, which
-/// `scripts/test.sh` installs under build/test-npm); skipped when it is not
-/// installed, except under CI.
+/// `scripts/test.sh` installs under build/test-npm, run by Node).
 #[test]
 fn a_geojson_validator_accepts_the_map() {
-    let checker = root().join("build/test-npm/node_modules/@placemarkio/check-geojson");
-    if !checker.is_dir() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install @placemarkio/check-geojson (scripts/test.sh)"
-        );
-        eprintln!("skipped: @placemarkio/check-geojson is not installed");
+    let Some(node) = require(Tool::Program("node")) else {
         return;
-    }
+    };
+    let Some(checker) = require(Tool::Installed {
+        name: "@placemarkio/check-geojson",
+        path: root().join("build/test-npm/node_modules/@placemarkio/check-geojson"),
+    }) else {
+        return;
+    };
     let (_dir, out) = map_to_file(&root().join("corpus"), &[]);
     let script = "const {check} = require(process.argv[1]);\
         try { check(require('fs').readFileSync(process.argv[2], 'utf8')); }\
         catch (e) { console.log(JSON.stringify(e.issues || e.message)); process.exit(1); }";
-    let result = std::process::Command::new("node")
+    let result = std::process::Command::new(&node)
         .args(["-e", script])
         .arg(&checker)
         .arg(&out)

@@ -1,9 +1,11 @@
 //! What the test modules share: how they start the binary, where the
-//! repository, its fixtures and the data beside it are, and the one
-//! great-circle distance they measure with. It knows nothing of what any
-//! command prints; the assertions stay in the module of the behaviour they
-//! check.
+//! repository, its fixtures and the data beside it are, the one
+//! great-circle distance they measure with, and the rule for a test that
+//! needs a program from outside Rust ([`require`]). It knows nothing of what
+//! any command prints; the assertions stay in the module of the behaviour
+//! they check.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -99,4 +101,62 @@ pub fn corpus_expected() -> &'static Value {
 /// check independent of the code it checks.
 pub fn km(a: (f64, f64), b: (f64, f64)) -> f64 {
     Haversine.distance(Point::new(a.1, a.0), Point::new(b.1, b.0)) / 1000.0
+}
+
+// --------------------------------------------------------- outside tools
+
+/// Something from outside Rust that a test puts the output through. Each
+/// one is installed by `scripts/test.sh`; a new tool goes there too.
+pub enum Tool {
+    /// A program looked up on `PATH`: `ogrinfo`, `node`, `python3`...
+    Program(&'static str),
+    /// Something installed at a known path, such as the npm package
+    /// `scripts/test.sh` puts under `build/`.
+    Installed { name: &'static str, path: PathBuf },
+}
+
+/// Where `tool` is, or `None` when it is missing and the calling test
+/// should return.
+///
+/// A missing tool fails the test when `CI` or `GEOMENTION_FULL_TESTS` is
+/// set: `scripts/test.sh` (which CI runs) installs every tool and sets the
+/// latter, so there a missing tool is a broken setup, not a pass. Anywhere
+/// else the test says it skipped and passes, so that a developer without
+/// GDAL or Node still gets a `cargo test` that checks everything else, and
+/// sees what it did not check.
+#[track_caller]
+pub fn require(tool: Tool) -> Option<PathBuf> {
+    let (name, found) = match tool {
+        Tool::Program(name) => (name, on_path(name)),
+        Tool::Installed { name, path } => (name, path.exists().then_some(path)),
+    };
+    if found.is_some() {
+        return found;
+    }
+    if ["CI", "GEOMENTION_FULL_TESTS"].into_iter().any(is_set) {
+        panic!(
+            "{name} is not installed, and CI or GEOMENTION_FULL_TESTS asks for every test to run"
+        );
+    }
+    let thread = std::thread::current();
+    let test = thread.name().filter(|n| *n != "main").unwrap_or("a test");
+    // Straight to stderr: the test harness hides what a passing test prints
+    // with `eprintln!`, and a skip nobody sees is the silent pass to avoid.
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped {test}: {name} is not installed (scripts/test.sh installs it)"
+    );
+    None
+}
+
+fn on_path(program: &str) -> Option<PathBuf> {
+    let file = format!("{program}{}", std::env::consts::EXE_SUFFIX);
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(&file))
+        .find(|path| path.is_file())
+}
+
+/// Is the environment variable set to something other than empty, `0` or `false`?
+fn is_set(var: &str) -> bool {
+    std::env::var(var).is_ok_and(|v| !["", "0", "false"].contains(&v.as_str()))
 }
