@@ -1,6 +1,8 @@
 //! Batch runs as a user makes them: directories, JSON Lines, standard
 //! input, bad documents, exit codes, output formats and thread counts, each
-//! on files written into a temporary directory.
+//! on files written into a temporary directory. Which places and claims a
+//! text yields is for `places` and `claims`; here a place only shows that a
+//! document got through.
 
 use std::io::Read;
 use std::path::Path;

@@ -2,7 +2,8 @@
 //! against `tests/fixtures/corpus_expected.json`: every expected claim with
 //! its value, unit, qualifier, places, direction, measured distance and
 //! verdict; no number listed as a non-claim turned into a claim; and the
-//! output contract of claim features (offsets, geometry, style).
+//! output contract of claim features (offsets, geometry, style). Place
+//! features are checked in `places`.
 
 use std::path::Path;
 use std::sync::OnceLock;

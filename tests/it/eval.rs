@@ -1,6 +1,7 @@
 //! `geomention eval` as a user runs it: on a gold file the test writes, with
 //! figures worked out by hand, on a broken gold file, and on the first 50
-//! articles of LGL (ignored unless asked for: LGL is in `../shared`).
+//! articles of LGL (ignored unless asked for: LGL is in `../shared`). It
+//! checks the figures eval reports, not how good the geoparser is.
 
 use std::path::{Path, PathBuf};
 

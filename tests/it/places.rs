@@ -3,7 +3,8 @@
 //! expected place, no trap), the GeoJSON contract every other tool reads
 //! (properties, code-point offsets, coordinates), the seed articles against
 //! their gold standard (ignored unless asked for: they are in `../shared`),
-//! and that GDAL and a GeoJSON validator accept the output.
+//! and that GDAL and a GeoJSON validator accept the output. Claim features
+//! are checked in `claims`.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

@@ -1,7 +1,9 @@
 //! `geomention gazetteer refresh` as a user runs it: the real binary against
 //! a real HTTP server on 127.0.0.1 serving small dumps in GeoNames' formats
 //! (real rows of Ukraine and Russia, in `tests/fixtures/geonames/`, zipped
-//! here), one test per behaviour.
+//! here), one test per behaviour. The server and its faults live here, as
+//! only these tests use them; mapping with the result is checked only as
+//! far as showing the refreshed gazetteer is the one in use.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
