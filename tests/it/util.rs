@@ -69,6 +69,7 @@ pub fn fixture(name: &str) -> PathBuf {
 /// on its own runs without them, and `scripts/test.sh` asks for them when
 /// `../shared` is there. A test that was asked for fails here rather than
 /// passing without its data.
+#[track_caller]
 pub fn shared(name: &str) -> PathBuf {
     let path = root().join("../shared").join(name);
     assert!(
