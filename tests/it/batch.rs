@@ -1,19 +1,16 @@
 //! Batch runs as a user makes them: directories, JSON Lines, standard
 //! input, bad documents, exit codes, output formats and thread counts, each
-//! on files written into a temporary directory.
+//! on files written into a temporary directory. Which places and claims a
+//! text yields is for `places` and `claims`; here a place only shows that a
+//! document got through.
 
 use std::io::Read;
 use std::path::Path;
 use std::process::Stdio;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn geomention(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("geomention").unwrap();
-    cmd.current_dir(dir).env_remove("GEOMENTION_GAZETTEER");
-    cmd
-}
+use crate::util::{geomention_in, geomention_process, root};
 
 fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) {
     let path = dir.join(name);
@@ -47,7 +44,7 @@ fn jsonl(records: &[Value]) -> String {
 fn corpus_jsonl() -> String {
     let mut texts = Vec::new();
     for sub in ["corpus/places", "corpus/claims"] {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(sub);
+        let dir = root().join(sub);
         let mut files: Vec<_> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -68,7 +65,7 @@ fn directory_input_is_read_recursively_in_sorted_order() {
     write(dir.path(), "news/a/z.md", "Talks were held in Kyiv.");
     write(dir.path(), "news/a.txt", "Floods reached Odesa.");
     write(dir.path(), "news/notes.pdf", "Lviv");
-    geomention(dir.path())
+    geomention_in(dir.path())
         .args(["map", "news", "--per-document", "-o", "out.geojson"])
         .assert()
         .code(0);
@@ -87,7 +84,7 @@ fn jsonl_bad_lines_are_reported_with_file_and_line_and_skipped() {
         "articles.jsonl",
         format!("{good}\nthis is not json\n{no_text}\n"),
     );
-    let out = geomention(dir.path())
+    let out = geomention_in(dir.path())
         .args(["map", "--jsonl", "articles.jsonl", "-o", "out.geojson"])
         .assert()
         .code(1)
@@ -113,7 +110,7 @@ fn jsonl_field_names_are_configurable() {
     let dir = tempfile::tempdir().unwrap();
     let record = serde_json::json!({"guid": 42, "body": "Talks were held in Kyiv."});
     write(dir.path(), "a.jsonl", format!("{record}\n"));
-    geomention(dir.path())
+    geomention_in(dir.path())
         .args([
             "map",
             "--jsonl",
@@ -140,7 +137,7 @@ fn non_utf8_file_is_decoded_lossily_with_a_warning_by_default() {
         "latin1.txt",
         b"Caf\xe9 owners in Kharkiv reopened.".as_slice(),
     );
-    let out = geomention(dir.path())
+    let out = geomention_in(dir.path())
         .args(["map", "latin1.txt", "-o", "out.geojson"])
         .assert()
         .code(0)
@@ -167,7 +164,7 @@ fn non_utf8_file_is_skipped_when_asked() {
         b"Caf\xe9 owners in Kharkiv reopened.".as_slice(),
     );
     write(dir.path(), "ok.txt", "Talks were held in Kyiv.");
-    geomention(dir.path())
+    geomention_in(dir.path())
         .args([
             "map",
             "latin1.txt",
@@ -196,7 +193,7 @@ fn binary_and_empty_files_are_skipped_and_counted() {
     );
     write(dir.path(), "in/empty.txt", "");
     write(dir.path(), "in/ok.txt", "Talks were held in Kyiv.");
-    geomention(dir.path())
+    geomention_in(dir.path())
         .args(["map", "in", "-o", "out.geojson"])
         .assert()
         .code(1)
@@ -213,11 +210,11 @@ fn binary_and_empty_files_are_skipped_and_counted() {
 fn clean_run_exits_zero_and_missing_input_exits_two() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "ok.txt", "Talks were held in Kyiv.");
-    geomention(dir.path())
+    geomention_in(dir.path())
         .args(["map", "ok.txt", "-o", "out.geojson"])
         .assert()
         .code(0);
-    geomention(dir.path())
+    geomention_in(dir.path())
         .args(["map", "ok.txt", "missing.txt", "-o", "out2.geojson"])
         .assert()
         .code(2)
@@ -229,7 +226,7 @@ fn clean_run_exits_zero_and_missing_input_exits_two() {
 fn geojsonseq_frames_each_feature_with_rs_and_lf() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "a.jsonl", corpus_jsonl());
-    let out = geomention(dir.path())
+    let out = geomention_in(dir.path())
         .args(["map", "--jsonl", "a.jsonl", "--format", "geojsonseq"])
         .assert()
         .code(0)
@@ -264,7 +261,7 @@ fn output_is_identical_whatever_the_thread_count() {
         &["--format", "geojsonseq"],
     ] {
         let run = |threads: &str| {
-            geomention(dir.path())
+            geomention_in(dir.path())
                 .args(["map", "--jsonl", "a.jsonl", "--threads", threads])
                 .args(extra)
                 .assert()
@@ -283,7 +280,7 @@ fn output_is_identical_whatever_the_thread_count() {
 #[test]
 fn standard_input_is_read_as_text_or_jsonl() {
     let dir = tempfile::tempdir().unwrap();
-    let out = geomention(dir.path())
+    let out = geomention_in(dir.path())
         .args(["map", "-"])
         .write_stdin("Shelling hit Kharkiv on Friday.")
         .assert()
@@ -294,7 +291,7 @@ fn standard_input_is_read_as_text_or_jsonl() {
     let v: Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v["features"][0]["properties"]["documents"][0], "-");
     let record = serde_json::json!({"id": "s1", "text": "Talks were held in Kyiv."});
-    let out = geomention(dir.path())
+    let out = geomention_in(dir.path())
         .args(["map", "--jsonl", "-"])
         .write_stdin(format!("{record}\n"))
         .assert()
@@ -312,7 +309,7 @@ fn failed_run_leaves_no_partial_output() {
     write(dir.path(), "ok.txt", "Talks were held in Kyiv.");
     write(dir.path(), "out.geojson", "previous map");
     std::fs::create_dir(dir.path().join("not-a-gazetteer")).unwrap();
-    geomention(dir.path())
+    geomention_in(dir.path())
         .args([
             "map",
             "ok.txt",
@@ -333,7 +330,7 @@ fn failed_run_leaves_no_partial_output() {
         .collect();
     names.sort();
     assert_eq!(names, ["not-a-gazetteer", "ok.txt", "out.geojson"]);
-    geomention(dir.path())
+    geomention_in(dir.path())
         .args(["map", "ok.txt", "-o", "no/such/dir/out.geojson"])
         .assert()
         .code(2);
@@ -350,7 +347,7 @@ fn large_document_is_mapped_in_parts_with_whole_document_offsets() {
         ));
     }
     write(dir.path(), "big.txt", &text);
-    geomention(dir.path())
+    geomention_in(dir.path())
         .args([
             "map",
             "big.txt",
@@ -392,7 +389,7 @@ fn broken_pipe_ends_the_run_quietly() {
     let dir = tempfile::tempdir().unwrap();
     let records: String = corpus_jsonl().repeat(10);
     write(dir.path(), "a.jsonl", records);
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("geomention"))
+    let mut child = geomention_process()
         .current_dir(dir.path())
         .args(["map", "--jsonl", "a.jsonl", "--format", "geojsonseq", "-q"])
         .stdout(Stdio::piped())
@@ -420,9 +417,8 @@ fn streamed_records_are_mapped_before_the_input_ends() {
     // A producer that writes a record and then waits: its features must
     // come out now, not once more records have filled a batch.
     let dir = tempfile::tempdir().unwrap();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("geomention"))
+    let mut child = geomention_process()
         .current_dir(dir.path())
-        .env_remove("GEOMENTION_GAZETTEER")
         .args(["map", "--jsonl", "-", "--format", "geojsonseq", "-q"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

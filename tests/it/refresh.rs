@@ -1,7 +1,9 @@
 //! `geomention gazetteer refresh` as a user runs it: the real binary against
 //! a real HTTP server on 127.0.0.1 serving small dumps in GeoNames' formats
 //! (real rows of Ukraine and Russia, in `tests/fixtures/geonames/`, zipped
-//! here), one test per behaviour.
+//! here), one test per behaviour. The server and its faults live here, as
+//! only these tests use them; mapping with the result is checked only as
+//! far as showing the refreshed gazetteer is the one in use.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -13,12 +15,13 @@ use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 
+use crate::util::{fixture, geomention};
+
 // ---------------------------------------------------------------- fixtures
 
-fn fixture(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/geonames")
-        .join(name);
+/// The text of `name` in `tests/fixtures/geonames/`.
+fn geonames(name: &str) -> String {
+    let path = fixture("geonames").join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -47,7 +50,7 @@ fn cities_zip(cities: &str) -> Vec<u8> {
 
 /// A GeoNames dump directory: path under `/dump/` → body.
 fn dump(cities: &str) -> HashMap<String, Vec<u8>> {
-    let alternate = fixture("alternateNamesV2.txt");
+    let alternate = geonames("alternateNamesV2.txt");
     let ua_rows: String = cities
         .lines()
         .filter(|l| l.split('\t').nth(8) == Some("UA"))
@@ -76,15 +79,15 @@ fn dump(cities: &str) -> HashMap<String, Vec<u8>> {
         ),
         (
             "admin1CodesASCII.txt".into(),
-            fixture("admin1CodesASCII.txt").into_bytes(),
+            geonames("admin1CodesASCII.txt").into_bytes(),
         ),
         (
             "admin2Codes.txt".into(),
-            fixture("admin2Codes.txt").into_bytes(),
+            geonames("admin2Codes.txt").into_bytes(),
         ),
         (
             "countryInfo.txt".into(),
-            fixture("countryInfo.txt").into_bytes(),
+            geonames("countryInfo.txt").into_bytes(),
         ),
         (
             "UA.zip".into(),
@@ -280,10 +283,9 @@ impl Env {
 
     /// The binary with a private data directory and no proxy.
     fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("geomention").unwrap();
+        let mut c = geomention();
         c.env("XDG_DATA_HOME", self.tmp.path().join("data"));
         for v in [
-            "GEOMENTION_GAZETTEER",
             "HTTP_PROXY",
             "HTTPS_PROXY",
             "ALL_PROXY",
@@ -385,7 +387,7 @@ fn stderr(a: &assert_cmd::assert::Assert) -> String {
 /// the first gazetteer exactly as it was.
 fn failure_leaves_gazetteer_intact(break_it: impl FnOnce(&Server), expected: &str) {
     let env = Env::new();
-    let server = Server::start(dump(&fixture("cities500.txt")));
+    let server = Server::start(dump(&geonames("cities500.txt")));
     env.refresh(&server, &[]).success();
     let before = env.snapshot();
     assert!(before.contains_key(Path::new("names.fst")));
@@ -413,7 +415,7 @@ fn failure_leaves_gazetteer_intact(break_it: impl FnOnce(&Server), expected: &st
 #[test]
 fn full_refresh_builds_a_gazetteer_map_can_use() {
     let env = Env::new();
-    let server = Server::start(dump(&fixture("cities500.txt")));
+    let server = Server::start(dump(&geonames("cities500.txt")));
     let done = env.refresh(&server, &[]).success();
     assert!(
         stderr(&done).contains("cities500.zip: downloaded"),
@@ -446,7 +448,7 @@ fn full_refresh_builds_a_gazetteer_map_can_use() {
 #[test]
 fn unchanged_source_is_not_downloaded_again() {
     let env = Env::new();
-    let server = Server::start(dump(&fixture("cities500.txt")));
+    let server = Server::start(dump(&geonames("cities500.txt")));
     env.refresh(&server, &[]).success();
     let manifest = std::fs::read(env.gazetteer().join("manifest.json")).unwrap();
     let again = env.refresh(&server, &[]).success();
@@ -470,14 +472,14 @@ fn unchanged_source_is_not_downloaded_again() {
 #[test]
 fn changed_source_brings_the_new_name() {
     let env = Env::new();
-    let server = Server::start(dump(&as_artemivsk(&fixture("cities500.txt"))));
+    let server = Server::start(dump(&as_artemivsk(&geonames("cities500.txt"))));
     env.refresh(&server, &[]).success();
     assert!(!env
         .map("Fighting near Bakhmut.")
         .contains(&"Bakhmut".to_string()));
 
     // GeoNames renames the town; only the changed file is fetched again.
-    server.set("cities500.zip", cities_zip(&fixture("cities500.txt")));
+    server.set("cities500.zip", cities_zip(&geonames("cities500.txt")));
     let done = env.refresh(&server, &[]).success();
     assert!(
         stderr(&done).contains("countryInfo.txt: not modified"),
@@ -496,7 +498,7 @@ fn changed_source_brings_the_new_name() {
 #[test]
 fn transient_server_error_is_retried() {
     let env = Env::new();
-    let server = Server::start(dump(&fixture("cities500.txt")));
+    let server = Server::start(dump(&geonames("cities500.txt")));
     server.fault("cities500.zip", Fault::FailTimes(1));
     env.refresh(&server, &["--retries", "2"]).success();
     assert_eq!(server.requests("cities500.zip"), 2);
@@ -532,7 +534,7 @@ fn html_page_instead_of_zip_leaves_gazetteer_intact() {
 fn truncated_zip_leaves_gazetteer_intact() {
     failure_leaves_gazetteer_intact(
         |s| {
-            let whole = cities_zip(&fixture("cities500.txt").replace("Kyiv", "Kiev"));
+            let whole = cities_zip(&geonames("cities500.txt").replace("Kyiv", "Kiev"));
             s.set("cities500.zip", whole[..whole.len() * 2 / 3].to_vec());
         },
         "cities500.zip: not a readable zip archive",
@@ -543,7 +545,7 @@ fn truncated_zip_leaves_gazetteer_intact() {
 fn zip_with_a_bad_row_leaves_gazetteer_intact() {
     failure_leaves_gazetteer_intact(
         |s| {
-            let mut rows = fixture("cities500.txt");
+            let mut rows = geonames("cities500.txt");
             rows.push_str("999\tNowhere\tNowhere\t\t48.0\n");
             s.set("cities500.zip", cities_zip(&rows));
         },
@@ -557,7 +559,7 @@ fn dropped_connection_leaves_gazetteer_intact() {
         |s| {
             s.set(
                 "countryInfo.txt",
-                fixture("countryInfo.txt")
+                geonames("countryInfo.txt")
                     .replace("Kyiv", "Kiev")
                     .into_bytes(),
             );
@@ -570,7 +572,7 @@ fn dropped_connection_leaves_gazetteer_intact() {
 #[test]
 fn per_country_refresh_fetches_the_country_files() {
     let env = Env::new();
-    let server = Server::start(dump(&fixture("cities500.txt")));
+    let server = Server::start(dump(&geonames("cities500.txt")));
     env.refresh(
         &server,
         &[
@@ -599,7 +601,7 @@ fn local_directory_source_for_an_air_gapped_machine() {
     std::fs::create_dir_all(&src).unwrap();
     std::fs::write(
         src.join("cities500.zip"),
-        cities_zip(&fixture("cities500.txt")),
+        cities_zip(&geonames("cities500.txt")),
     )
     .unwrap();
     for f in [
@@ -608,7 +610,7 @@ fn local_directory_source_for_an_air_gapped_machine() {
         "admin2Codes.txt",
         "countryInfo.txt",
     ] {
-        std::fs::write(src.join(f), fixture(f)).unwrap();
+        std::fs::write(src.join(f), geonames(f)).unwrap();
     }
     let gaz = env.gazetteer();
     env.cmd()
@@ -645,7 +647,7 @@ fn plain_http_is_refused_without_allow_http() {
 #[test]
 fn info_shows_the_refreshed_gazetteer_in_the_data_directory() {
     let env = Env::new();
-    let server = Server::start(dump(&fixture("cities500.txt")));
+    let server = Server::start(dump(&geonames("cities500.txt")));
     // No --into: the user's data directory, which map and info then prefer.
     env.cmd()
         .args([

@@ -2,22 +2,16 @@
 //! the sample corpus against `tests/fixtures/corpus_expected.json` (every
 //! expected place, no trap), the GeoJSON contract every other tool reads
 //! (properties, code-point offsets, coordinates), the seed articles against
-//! their gold standard when `../shared` is present, and that GDAL opens the
-//! output when `ogrinfo` is installed (CI installs it).
+//! their gold standard (ignored unless asked for: they are in `../shared`),
+//! and that GDAL and a GeoJSON validator accept the output. Claim features
+//! are checked in `claims`.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn geomention() -> Command {
-    Command::cargo_bin("geomention").expect("binary")
-}
+use crate::util::{corpus_expected, geomention, km, require, root, shared, Tool};
 
 /// Maps `input` into `map.geojson` in a temporary directory (kept alive by
 /// the returned guard) and returns the file's path.
@@ -47,12 +41,6 @@ fn corpus_map() -> &'static Value {
     OUT.get_or_init(|| map(&root().join("corpus"), &[]))
 }
 
-fn fixture() -> Value {
-    let text = std::fs::read_to_string(root().join("tests/fixtures/corpus_expected.json"))
-        .expect("fixture");
-    serde_json::from_str(&text).expect("fixture is JSON")
-}
-
 fn places(fc: &Value) -> Vec<&Value> {
     fc["features"]
         .as_array()
@@ -60,14 +48,6 @@ fn places(fc: &Value) -> Vec<&Value> {
         .iter()
         .filter(|f| f["properties"]["type"] == "place")
         .collect()
-}
-
-fn km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
-    let dp = p2 - p1;
-    let dl = (lon2 - lon1).to_radians();
-    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-    2.0 * 6371.0 * a.sqrt().min(1.0).asin()
 }
 
 fn tolerance_km(kind: &str) -> f64 {
@@ -87,12 +67,8 @@ fn same_place(e: &Value, f: &Value) -> bool {
     }
     let c = &f["geometry"]["coordinates"];
     let (lon, lat) = (c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
-    km(
-        e["lat"].as_f64().unwrap(),
-        e["lon"].as_f64().unwrap(),
-        lat,
-        lon,
-    ) <= tolerance_km(kind)
+    let expected = (e["lat"].as_f64().unwrap(), e["lon"].as_f64().unwrap());
+    km(expected, (lat, lon)) <= tolerance_km(kind)
 }
 
 /// The places mapped for one document (matched by the mention's `doc`).
@@ -133,7 +109,7 @@ const KNOWN_TRAP_GAPS: &[(&str, &str, &str)] = &[
 fn every_expected_place_of_the_sample_corpus_is_mapped() {
     let fc = corpus_map();
     let mut missing = Vec::new();
-    for (doc, e) in fixture().as_object().unwrap() {
+    for (doc, e) in corpus_expected().as_object().unwrap() {
         let found = places_of(fc, doc);
         for place in e["places"].as_array().unwrap() {
             if place["optional"] == true {
@@ -151,7 +127,7 @@ fn every_expected_place_of_the_sample_corpus_is_mapped() {
 fn no_trap_of_the_sample_corpus_is_mapped() {
     let fc = corpus_map();
     let mut mapped = Vec::new();
-    for (doc, e) in fixture().as_object().unwrap() {
+    for (doc, e) in corpus_expected().as_object().unwrap() {
         let expected = e["places"].as_array().unwrap();
         for trap in e["traps"].as_array().unwrap() {
             let surface = trap["surface"].as_str().unwrap();
@@ -180,7 +156,7 @@ fn no_trap_of_the_sample_corpus_is_mapped() {
 fn few_places_are_mapped_that_nobody_expected() {
     let fc = corpus_map();
     let (mut total, mut unexpected) = (0, Vec::new());
-    for (doc, e) in fixture().as_object().unwrap() {
+    for (doc, e) in corpus_expected().as_object().unwrap() {
         let expected = e["places"].as_array().unwrap();
         for f in places_of(fc, doc) {
             total += 1;
@@ -281,7 +257,7 @@ fn mention_offsets_are_code_points_into_the_text_as_read() {
 #[test]
 fn a_stated_date_is_carried_to_every_place_of_the_document() {
     let fc = corpus_map();
-    for (doc, e) in fixture().as_object().unwrap() {
+    for (doc, e) in corpus_expected().as_object().unwrap() {
         let Some(date) = e["date"].as_str() else {
             continue;
         };
@@ -355,14 +331,10 @@ fn a_missing_gazetteer_directory_is_a_clear_error() {
 /// checker against their gold standard (present beside the repository in
 /// development and CI; the articles themselves are not part of the project).
 #[test]
+#[ignore = "needs ../shared (seeds/, tools/check_seeds.py)"]
 fn seed_articles_match_their_gold_standard() {
-    let shared = root().join("../shared");
-    let checker = shared.join("tools/check_seeds.py");
-    if !checker.is_file() || !shared.join("seeds").is_dir() {
-        eprintln!("skipped: ../shared/tools/check_seeds.py is not here");
-        return;
-    }
-    let (_dir, out) = map_to_file(&shared.join("seeds"), &[]);
+    let checker = shared("tools/check_seeds.py");
+    let (_dir, out) = map_to_file(&shared("seeds"), &[]);
     let result = std::process::Command::new("python3")
         .arg(&checker)
         .arg(&out)
@@ -373,26 +345,21 @@ fn seed_articles_match_their_gold_standard() {
 }
 
 /// GDAL is what QGIS reads GeoJSON with: the map must open with the right
-/// number of features. CI installs `gdal-bin`; elsewhere the test says it
-/// skipped, except under CI where a missing ogrinfo is a failure.
+/// number of features. `scripts/test.sh` installs `gdal-bin`.
 #[test]
 fn gdal_reads_the_map_with_every_feature() {
-    let Ok(probe) = std::process::Command::new("ogrinfo")
-        .arg("--version")
-        .output()
-    else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install gdal-bin (ogrinfo)"
-        );
-        eprintln!("skipped: ogrinfo is not installed");
+    let Some(ogrinfo) = require(Tool::Program("ogrinfo")) else {
         return;
     };
+    let probe = std::process::Command::new(&ogrinfo)
+        .arg("--version")
+        .output()
+        .expect("ogrinfo runs");
     assert!(probe.status.success());
     let (_dir, out) = map_to_file(&root().join("corpus"), &[]);
     let fc: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     let n = fc["features"].as_array().unwrap().len();
-    let info = std::process::Command::new("ogrinfo")
+    let info = std::process::Command::new(&ogrinfo)
         .args(["-ro", "-so", "-al"])
         .arg(&out)
         .output()
@@ -409,24 +376,23 @@ fn gdal_reads_the_map_with_every_feature() {
 }
 
 /// The map passes a GeoJSON validator (@placemarkio/check-geojson, which
-/// `scripts/test.sh` installs under build/test-npm); skipped when it is not
-/// installed, except under CI.
+/// `scripts/test.sh` installs under build/test-npm, run by Node).
 #[test]
 fn a_geojson_validator_accepts_the_map() {
-    let checker = root().join("build/test-npm/node_modules/@placemarkio/check-geojson");
-    if !checker.is_dir() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install @placemarkio/check-geojson (scripts/test.sh)"
-        );
-        eprintln!("skipped: @placemarkio/check-geojson is not installed");
+    let Some(node) = require(Tool::Program("node")) else {
         return;
-    }
+    };
+    let Some(checker) = require(Tool::Installed {
+        name: "@placemarkio/check-geojson",
+        path: root().join("build/test-npm/node_modules/@placemarkio/check-geojson"),
+    }) else {
+        return;
+    };
     let (_dir, out) = map_to_file(&root().join("corpus"), &[]);
     let script = "const {check} = require(process.argv[1]);\
         try { check(require('fs').readFileSync(process.argv[2], 'utf8')); }\
         catch (e) { console.log(JSON.stringify(e.issues || e.message)); process.exit(1); }";
-    let result = std::process::Command::new("node")
+    let result = std::process::Command::new(&node)
         .args(["-e", script])
         .arg(&checker)
         .arg(&out)

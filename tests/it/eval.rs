@@ -1,15 +1,13 @@
 //! `geomention eval` as a user runs it: on a gold file the test writes, with
 //! figures worked out by hand, on a broken gold file, and on the first 50
-//! articles of LGL when `../shared/eval/lgl.jsonl` is beside the checkout.
+//! articles of LGL (ignored unless asked for: LGL is in `../shared`). It
+//! checks the figures eval reports, not how good the geoparser is.
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn geomention() -> Command {
-    Command::cargo_bin("geomention").expect("the binary is built")
-}
+use crate::util::{geomention, shared};
 
 fn write_gold(dir: &Path, lines: &[&str]) -> PathBuf {
     let path = dir.join("gold.jsonl");
@@ -121,12 +119,9 @@ fn limit_evaluates_only_the_first_articles() {
 }
 
 #[test]
+#[ignore = "needs ../shared (eval/lgl.jsonl)"]
 fn first_50_lgl_articles_give_sane_figures() {
-    let lgl = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/lgl.jsonl");
-    if !lgl.is_file() {
-        eprintln!("skipped: {} is absent", lgl.display());
-        return;
-    }
+    let lgl = shared("eval/lgl.jsonl");
     let r = eval_json(&[lgl.to_str().unwrap(), "--limit", "50"]);
     assert_eq!(r["articles"], 50);
     let gold = r["gold_toponyms"].as_u64().unwrap();

@@ -2,17 +2,15 @@
 //! against `tests/fixtures/corpus_expected.json`: every expected claim with
 //! its value, unit, qualifier, places, direction, measured distance and
 //! verdict; no number listed as a non-claim turned into a claim; and the
-//! output contract of claim features (offsets, geometry, style).
+//! output contract of claim features (offsets, geometry, style). Place
+//! features are checked in `places`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::util::{corpus_expected, geomention, km, root};
 
 /// The map of `corpus/claims/`, made once per test run.
 fn output() -> &'static Value {
@@ -20,8 +18,7 @@ fn output() -> &'static Value {
     OUT.get_or_init(|| {
         let dir = tempfile::tempdir().expect("temp dir");
         let out = dir.path().join("claims.geojson");
-        Command::cargo_bin("geomention")
-            .expect("binary")
+        geomention()
             .arg("map")
             .arg(root().join("corpus/claims"))
             .arg("-o")
@@ -33,16 +30,9 @@ fn output() -> &'static Value {
     })
 }
 
-fn fixture() -> Value {
-    let text = std::fs::read_to_string(root().join("tests/fixtures/corpus_expected.json"))
-        .expect("fixture");
-    serde_json::from_str(&text).expect("fixture is JSON")
-}
-
 /// (file name, fixture entry) of every claims article.
 fn articles() -> Vec<(String, Value)> {
-    let f = fixture();
-    let mut out: Vec<(String, Value)> = f
+    let mut out: Vec<(String, Value)> = corpus_expected()
         .as_object()
         .expect("fixture is an object")
         .iter()
@@ -93,14 +83,6 @@ fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
     a.0 < b.1 && b.0 < a.1
 }
 
-fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (p1, p2) = (a.0.to_radians(), b.0.to_radians());
-    let dp = p2 - p1;
-    let dl = (b.1 - a.1).to_radians();
-    let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-    2.0 * 6371.0088 * h.sqrt().min(1.0).asin()
-}
-
 /// Does the output role name the expected place? By name, by a point near
 /// the fixture's place of that name (spellings differ: Kupiansk/Kupyansk),
 /// or, for "Russia (border)", by the border's country name.
@@ -127,7 +109,7 @@ fn role_matches(expected: &Value, got: &Value, places: &[Value]) -> bool {
         got["lat"].as_f64(),
         got["lon"].as_f64(),
     ) {
-        (Some(a), Some(b), Some(c), Some(d)) => haversine_km((a, b), (c, d)) <= 25.0,
+        (Some(a), Some(b), Some(c), Some(d)) => km((a, b), (c, d)) <= 25.0,
         _ => false,
     }
 }
@@ -300,11 +282,7 @@ fn claims_are_drawn_as_lines_rings_and_illustrative_areas() {
                 let a = (line[0][1].as_f64().unwrap(), line[0][0].as_f64().unwrap());
                 let b = (line[1][1].as_f64().unwrap(), line[1][0].as_f64().unwrap());
                 let m = p["measured_km"].as_f64().unwrap();
-                assert!(
-                    (haversine_km(a, b) - m).abs() <= 0.01 * m + 0.5,
-                    "{}",
-                    p["text"]
-                );
+                assert!((km(a, b) - m).abs() <= 0.01 * m + 0.5, "{}", p["text"]);
             }
             "Polygon" => {
                 let rings = g["coordinates"].as_array().unwrap();
@@ -324,7 +302,7 @@ fn claims_are_drawn_as_lines_rings_and_illustrative_areas() {
                         .as_f64()
                         .or(p["value_km"].as_f64())
                         .unwrap();
-                    assert!((haversine_km(center, edge) - want).abs() <= 0.01 * want + 0.1);
+                    assert!((km(center, edge) - want).abs() <= 0.01 * want + 0.1);
                 }
             }
             "Point" => {}
@@ -345,8 +323,7 @@ fn a_border_claim_reads_the_nationality_and_measures_to_the_outline() {
         "Kharkiv, Ukraine's second city, lies just 30 kilometers from the Russian border.\n",
     )
     .unwrap();
-    let out = Command::cargo_bin("geomention")
-        .unwrap()
+    let out = geomention()
         .arg("map")
         .arg(&file)
         .assert()
