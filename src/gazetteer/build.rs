@@ -30,9 +30,8 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::{
-    place_row, unit_vector, Gazetteer, Outlines, Place, PlaceKind, Posting, PLACES_HEADER,
-};
+use super::places_tsv::place_row;
+use super::{unit_vector, Gazetteer, Outlines, Place, PlaceKind, Posting, PLACES_HEADER};
 use crate::error::{Error, Result};
 use crate::text::fold;
 
