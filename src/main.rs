@@ -130,6 +130,10 @@ struct MapArgs {
     /// features are written as each document is done, in input order.
     #[arg(long)]
     per_document: bool,
+    /// How many mentions (and documents) each place lists: the first N in
+    /// input order, or all. Mention and document counts are exact either way.
+    #[arg(long, value_name = "N|all", default_value = "50", value_parser = parse_listed)]
+    mentions: Listed,
     /// Worker threads (0: one per core). The output is the same for any number.
     #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
     threads: usize,
@@ -173,6 +177,19 @@ struct EvalArgs {
 enum FormatArg {
     Geojson,
     Geojsonseq,
+}
+
+/// `--mentions`: a number, or `all` (`None`).
+#[derive(Clone, Copy, Debug)]
+struct Listed(Option<usize>);
+
+fn parse_listed(s: &str) -> std::result::Result<Listed, String> {
+    if s.eq_ignore_ascii_case("all") {
+        return Ok(Listed(None));
+    }
+    s.parse()
+        .map(|n| Listed(Some(n)))
+        .map_err(|_| format!("expected a number of mentions or \"all\", found {s:?}"))
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -502,11 +519,11 @@ fn map(args: MapArgs) -> Result<Status> {
     let format = Format::choose(flag, args.output.as_deref());
     let per_document = args.per_document || format.streams_documents();
     // Created before the gazetteer loads: an unwritable output fails at once.
-    let writer = output::create(
-        format,
-        Destination::create(args.output.as_deref())?,
+    let write = output::Options {
         per_document,
-    );
+        listed: args.mentions.0,
+    };
+    let writer = output::create(format, Destination::create(args.output.as_deref())?, &write);
     let gaz = load_for_process(args.gazetteer.gazetteer.as_deref())?;
     let resolve = ResolveOptions {
         min_confidence: args.min_confidence,
@@ -516,6 +533,7 @@ fn map(args: MapArgs) -> Result<Status> {
     let options = RunOptions {
         threads: args.threads,
         per_document,
+        listed: args.mentions.0,
         progress: !args.quiet && std::io::stderr().is_terminal(),
         read: ReadOptions {
             invalid_utf8: match args.invalid_utf8 {

@@ -1,11 +1,14 @@
 //! Runs the whole chain on one document: match names, recognize mentions,
 //! resolve places, extract claims. Everything that maps a document — the
-//! `map` command, `eval`, batch runs — goes through [`Geoparser`].
+//! `map` command, `eval`, batch runs, the Python binding — goes through
+//! [`Geoparser`].
+
+use std::sync::Arc;
 
 use crate::claims::{self, Claim};
 use crate::document::Document;
 use crate::gazetteer::Gazetteer;
-use crate::matcher::Matcher;
+use crate::matcher::{FirstWords, Matcher};
 use crate::recognize::recognize;
 use crate::resolve::{resolve, ResolveOptions, ResolvedMention};
 
@@ -16,41 +19,91 @@ pub struct Analysis {
     pub claims: Vec<Claim>,
 }
 
-/// A geoparser over one gazetteer; cheap to create, shareable across threads.
+/// A geoparser over one gazetteer, borrowed or shared: cheap to create,
+/// shareable across threads (`Send + Sync`), one per process is enough.
 pub struct Geoparser<'g> {
-    gazetteer: &'g Gazetteer,
-    matcher: Matcher<'g>,
+    gazetteer: Held<'g>,
+    /// The matcher's first-word table, filled as texts need it.
+    first_words: FirstWords,
     options: ResolveOptions,
 }
 
+/// How a geoparser holds its gazetteer.
+enum Held<'g> {
+    Borrowed(&'g Gazetteer),
+    /// Owned with others, as a binding that outlives any borrow holds it.
+    Shared(Arc<Gazetteer>),
+}
+
 impl<'g> Geoparser<'g> {
+    /// A geoparser over a borrowed gazetteer.
     pub fn new(gazetteer: &'g Gazetteer) -> Self {
         Geoparser::with_options(gazetteer, ResolveOptions::default())
     }
 
     pub fn with_options(gazetteer: &'g Gazetteer, options: ResolveOptions) -> Self {
         Geoparser {
-            gazetteer,
-            matcher: Matcher::new(gazetteer),
+            gazetteer: Held::Borrowed(gazetteer),
+            first_words: FirstWords::new(),
             options,
         }
     }
 
-    pub fn gazetteer(&self) -> &'g Gazetteer {
-        self.gazetteer
+    pub fn gazetteer(&self) -> &Gazetteer {
+        match &self.gazetteer {
+            Held::Borrowed(g) => g,
+            Held::Shared(g) => g,
+        }
     }
 
     /// The resolved place mentions of `text`, in text order.
     pub fn mentions(&self, text: &str) -> Vec<ResolvedMention> {
-        let spans = self.matcher.find(text);
-        let mentions = recognize(text, &spans, self.gazetteer);
-        resolve(text, &mentions, self.gazetteer, &self.options)
+        let gazetteer = self.gazetteer();
+        let spans = Matcher::with_table(gazetteer, &self.first_words).find(text);
+        let mentions = recognize(text, &spans, gazetteer);
+        resolve(text, &mentions, gazetteer, &self.options)
     }
 
     /// Places and claims of a document.
     pub fn parse(&self, doc: &Document) -> Analysis {
         let mentions = self.mentions(&doc.text);
-        let claims = claims::extract(doc, &mentions, self.gazetteer);
+        let claims = claims::extract(doc, &mentions, self.gazetteer());
         Analysis { mentions, claims }
+    }
+}
+
+impl Geoparser<'static> {
+    /// A geoparser that shares ownership of its gazetteer: what a binding
+    /// or a long-lived service holds.
+    pub fn shared(gazetteer: Arc<Gazetteer>, options: ResolveOptions) -> Self {
+        Geoparser {
+            gazetteer: Held::Shared(gazetteer),
+            first_words: FirstWords::new(),
+            options,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_geoparser_can_be_shared_between_threads() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<Geoparser<'static>>();
+        send_sync::<Gazetteer>();
+    }
+
+    #[test]
+    fn a_shared_gazetteer_maps_as_a_borrowed_one() {
+        let g = Arc::new(Gazetteer::embedded().expect("the built-in gazetteer loads"));
+        let text = "Shelling hit Kharkiv, 30 km from the Russian border.";
+        let shared = Geoparser::shared(Arc::clone(&g), ResolveOptions::default());
+        let borrowed = Geoparser::new(&g);
+        let doc = Document::new("a", text);
+        assert_eq!(shared.mentions(text), borrowed.mentions(text));
+        assert_eq!(shared.parse(&doc).claims, borrowed.parse(&doc).claims);
+        assert_eq!(shared.mentions(text)[0].text, "Kharkiv");
     }
 }

@@ -52,6 +52,9 @@ pub struct RunOptions {
     /// One feature per place and document, written as each document is
     /// done; otherwise one per place over the corpus, written at the end.
     pub per_document: bool,
+    /// How many mentions and documents an aggregated place lists; `None`:
+    /// all (see [`CorpusMap`]).
+    pub listed: Option<usize>,
     /// Draw a progress bar on standard error.
     pub progress: bool,
     pub read: ReadOptions,
@@ -205,7 +208,7 @@ pub fn run(
 /// encoder on it. `None` if it panicked: one document's bug must not end a
 /// batch of millions.
 fn finish<'g>(
-    parser: &Geoparser<'g>,
+    parser: &'g Geoparser<'_>,
     part: &Part,
     per_document: bool,
     encoder: Option<&dyn Encode>,
@@ -248,7 +251,7 @@ fn write_in_order(
 ) -> Result<usize> {
     let mut waiting = BTreeMap::new();
     let mut next = 0u64;
-    let mut corpus = (!options.per_document).then(CorpusMap::new);
+    let mut corpus = (!options.per_document).then(|| CorpusMap::new(options.listed));
     // The segments of a long document, joined until its last one.
     let mut document: Option<DocumentMap> = None;
     for (n, batch) in done {

@@ -128,6 +128,9 @@ impl<'p> ClaimRecord<'p> {
             title.push_str(part);
         }
         if let Some(m) = self.check.measured_km {
+            // Rounded as the map writes it before it is printed, so that the
+            // title reads the same when the map is read back and written again.
+            let m = (m * 10.0).round() / 10.0;
             write!(title, ", measured {m:.1} km").expect("writing to a String cannot fail");
         }
         for part in [" [", self.check.verdict.as_str(), "]"] {

@@ -3,8 +3,12 @@
 //! documents in the same order give the same map however they were split
 //! between threads, processes or machines.
 //!
-//! Mentions are kept small, their strings interned ([`Interner`]): an
-//! aggregated map holds every listed mention until it is written.
+//! What an entry keeps does not grow with the corpus: its counts and first
+//! and last dates are exact, but it lists only its first mentions and
+//! documents (up to the cap, in input order). Memory grows with the number
+//! of distinct places, not with the number of mentions. The listed
+//! mentions' strings are interned ([`Interner`]): mentions of one sentence
+//! share it, and names and ids recur.
 
 use std::borrow::Cow;
 
@@ -16,28 +20,27 @@ use super::document_map::DocumentMap;
 use super::intern::Interner;
 use super::view::{MentionView, PlaceView};
 
+/// How many mentions and documents a place lists by default.
+pub const DEFAULT_LISTED: usize = 50;
+
 /// The places of many documents, aggregated.
 pub struct CorpusMap<'p> {
     entries: Vec<PlaceEntry<'p>>,
     /// Entries by place id.
     index: HashMap<Box<str>, usize>,
     strings: Interner,
-    docs: Vec<DocRef>,
-    /// Documents added, whether or not they mention a place.
-    documents: usize,
+    /// Documents added so far, whether or not they mention a place; also
+    /// the number of the document being added.
+    documents: u64,
+    /// How many mentions and documents each place lists (`None`: all).
+    listed: Option<usize>,
 }
 
-/// A document as its mentions name it: interned id and date.
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct DocRef {
-    id: u32,
-    date: Option<u32>,
-}
-
-/// One mention, compactly: strings are numbers in the map's [`Interner`],
-/// the document a number in its list of documents.
+/// One listed mention, compactly: strings are numbers in the map's
+/// [`Interner`].
 struct Mention {
     doc: u32,
+    date: Option<u32>,
     text: u32,
     snippet: u32,
     start: usize,
@@ -45,33 +48,40 @@ struct Mention {
     confidence: f64,
 }
 
-/// The mentions of one place, gathered over documents.
+/// What the corpus says of one place.
 struct PlaceEntry<'p> {
     place: Cow<'p, Place>,
+    /// Its first mentions, up to the cap.
     mentions: Vec<Mention>,
-    /// Interned document ids.
+    /// Interned ids of its first documents, up to the cap.
     documents: Vec<u32>,
-    /// Interned dates, in order of appearance.
-    dates: Vec<u32>,
+    mention_count: u64,
+    document_count: u64,
+    /// The number of the last document that mentioned it.
+    last_document: u64,
+    /// Interned dates, earliest and latest.
+    first_date: Option<u32>,
+    last_date: Option<u32>,
     confidence: f64,
     outlier: bool,
 }
 
 impl Default for CorpusMap<'_> {
     fn default() -> Self {
-        CorpusMap::new()
+        CorpusMap::new(Some(DEFAULT_LISTED))
     }
 }
 
 impl<'p> CorpusMap<'p> {
-    /// An empty map.
-    pub fn new() -> CorpusMap<'p> {
+    /// An empty map whose places list up to `listed` mentions and
+    /// documents each (`None`: every one).
+    pub fn new(listed: Option<usize>) -> CorpusMap<'p> {
         CorpusMap {
             entries: Vec::new(),
             index: HashMap::default(),
             strings: Interner::default(),
-            docs: Vec::new(),
             documents: 0,
+            listed,
         }
     }
 
@@ -82,45 +92,48 @@ impl<'p> CorpusMap<'p> {
         if doc.starts_document || self.documents == 0 {
             self.documents += 1;
         }
-        if !doc.places.is_empty() {
-            let r = DocRef {
-                id: self.strings.intern(&doc.id),
-                date: doc.date.as_deref().map(|d| self.strings.intern(d)),
-            };
-            if self.docs.last() != Some(&r) {
-                self.docs.push(r);
-            }
-        }
-        let Some(&r) = self.docs.last() else {
-            return;
-        };
-        let doc_ix = u32::try_from(self.docs.len() - 1).expect("fewer than 2^32 documents");
-        // Each snippet interned once, when a mention first needs it.
+        let cap = self.listed.unwrap_or(usize::MAX);
+        // The document's id and date, and each snippet, interned once and
+        // only if a listed mention needs them.
+        let mut id: Option<u32> = None;
+        let mut date: Option<Option<u32>> = None;
         let mut snippets: Vec<Option<u32>> = vec![None; doc.snippets.len()];
         for p in &doc.places {
-            let i = match self.index.get(p.place.place_id.as_str()) {
-                Some(&i) => i,
-                None => {
-                    self.entries.push(PlaceEntry {
-                        place: p.place.clone(),
-                        mentions: Vec::new(),
-                        documents: Vec::new(),
-                        dates: Vec::new(),
-                        confidence: 0.0,
-                        outlier: true,
-                    });
-                    let i = self.entries.len() - 1;
-                    self.index.insert(p.place.place_id.as_str().into(), i);
-                    i
-                }
-            };
+            let i = self.entry(p.place.as_ref(), || p.place.clone());
             let e = &mut self.entries[i];
-            for m in &p.mentions {
-                let strings = &mut self.strings;
+            let strings = &mut self.strings;
+            if e.last_document != self.documents {
+                e.last_document = self.documents;
+                e.document_count += 1;
+                if e.documents.len() < cap {
+                    e.documents
+                        .push(*id.get_or_insert_with(|| strings.intern(&doc.id)));
+                }
+                if let Some(d) = doc.date.as_deref() {
+                    let later = |x: &Option<u32>, s: &Interner| x.is_none_or(|x| d > s.get(x));
+                    let earlier = |x: &Option<u32>, s: &Interner| x.is_none_or(|x| d < s.get(x));
+                    if earlier(&e.first_date, strings) || later(&e.last_date, strings) {
+                        let d = strings.intern(d);
+                        if earlier(&e.first_date, strings) {
+                            e.first_date = Some(d);
+                        }
+                        if later(&e.last_date, strings) {
+                            e.last_date = Some(d);
+                        }
+                    }
+                }
+            }
+            e.mention_count += p.mentions.len() as u64;
+            let room = cap.saturating_sub(e.mentions.len());
+            for m in p.mentions.iter().take(room) {
                 let snippet = *snippets[m.snippet as usize]
                     .get_or_insert_with(|| strings.intern(doc.snippet(m.snippet)));
+                let doc_id = *id.get_or_insert_with(|| strings.intern(&doc.id));
+                let date =
+                    *date.get_or_insert_with(|| doc.date.as_deref().map(|d| strings.intern(d)));
                 e.mentions.push(Mention {
-                    doc: doc_ix,
+                    doc: doc_id,
+                    date,
                     text: strings.intern(&m.text),
                     snippet,
                     start: m.start,
@@ -128,21 +141,35 @@ impl<'p> CorpusMap<'p> {
                     confidence: m.confidence,
                 });
             }
-            if e.documents.last() != Some(&r.id) {
-                e.documents.push(r.id);
-                if let Some(d) = r.date {
-                    if !e.dates.contains(&d) {
-                        e.dates.push(d);
-                    }
-                }
-            }
             e.confidence = e.confidence.max(p.confidence);
             e.outlier &= p.outlier;
         }
     }
 
+    /// The entry of `place`, made from `owned` if it is new.
+    fn entry(&mut self, place: &Place, owned: impl FnOnce() -> Cow<'p, Place>) -> usize {
+        if let Some(&i) = self.index.get(place.place_id.as_str()) {
+            return i;
+        }
+        self.entries.push(PlaceEntry {
+            place: owned(),
+            mentions: Vec::new(),
+            documents: Vec::new(),
+            mention_count: 0,
+            document_count: 0,
+            last_document: 0,
+            first_date: None,
+            last_date: None,
+            confidence: 0.0,
+            outlier: true,
+        });
+        let i = self.entries.len() - 1;
+        self.index.insert(place.place_id.as_str().into(), i);
+        i
+    }
+
     /// How many documents were added.
-    pub fn documents(&self) -> usize {
+    pub fn documents(&self) -> u64 {
         self.documents
     }
 
@@ -162,28 +189,24 @@ impl<'p> CorpusMap<'p> {
 
     fn view<'a>(&'a self, e: &'a PlaceEntry<'p>) -> PlaceView<'a> {
         let s = |id: u32| self.strings.get(id);
-        let mut dates: Vec<&str> = e.dates.iter().map(|&d| s(d)).collect();
-        dates.sort_unstable();
         PlaceView {
             place: &e.place,
             confidence: e.confidence,
             outlier: e.outlier,
-            mention_count: e.mentions.len(),
-            document_count: e.documents.len(),
+            mention_count: e.mention_count,
+            document_count: e.document_count,
+            first_date: e.first_date.map(s),
+            last_date: e.last_date.map(s),
             documents: e.documents.iter().map(|&d| s(d)).collect(),
-            dates,
             mentions: (e.mentions.iter())
-                .map(|m| {
-                    let doc = self.docs[m.doc as usize];
-                    MentionView {
-                        doc: s(doc.id),
-                        date: doc.date.map(s),
-                        start: m.start,
-                        end: m.end,
-                        text: s(m.text),
-                        snippet: s(m.snippet),
-                        confidence: m.confidence,
-                    }
+                .map(|m| MentionView {
+                    doc: s(m.doc),
+                    date: m.date.map(s),
+                    start: m.start,
+                    end: m.end,
+                    text: s(m.text),
+                    snippet: s(m.snippet),
+                    confidence: m.confidence,
                 })
                 .collect(),
         }

@@ -163,17 +163,19 @@ impl<'p> DocumentMap<'p> {
     }
 
     /// The places as a per-document map lists them: each with this
-    /// document alone.
-    pub fn place_views(&self) -> impl Iterator<Item = PlaceView<'_>> {
+    /// document alone, and its first `listed` mentions (`None`: all).
+    pub fn place_views(&self, listed: Option<usize>) -> impl Iterator<Item = PlaceView<'_>> {
+        let cap = listed.unwrap_or(usize::MAX);
         self.places.iter().map(move |p| PlaceView {
             place: &p.place,
             confidence: p.confidence,
             outlier: p.outlier,
-            mention_count: p.mentions.len(),
+            mention_count: p.mentions.len() as u64,
             document_count: 1,
+            first_date: self.date.as_deref(),
+            last_date: self.date.as_deref(),
             documents: vec![&self.id],
-            dates: self.date.as_deref().into_iter().collect(),
-            mentions: (p.mentions.iter())
+            mentions: (p.mentions.iter().take(cap))
                 .map(|m| MentionView {
                     doc: &self.id,
                     date: self.date.as_deref(),

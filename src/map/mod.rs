@@ -21,6 +21,6 @@ pub mod snippet;
 mod view;
 
 pub use claim_record::{ClaimRecord, RoleRecord};
-pub use corpus_map::CorpusMap;
+pub use corpus_map::{CorpusMap, DEFAULT_LISTED};
 pub use document_map::{DocumentMap, DocumentPlace, MentionRecord};
 pub use view::{MentionView, PlaceView};

@@ -12,16 +12,33 @@ pub struct PlaceView<'a> {
     pub confidence: f64,
     /// Every mention of it is an outlier.
     pub outlier: bool,
-    /// How many times it is mentioned.
-    pub mention_count: usize,
-    /// In how many documents.
-    pub document_count: usize,
-    /// The ids of the documents that mention it, in input order.
+    /// How many times it is mentioned: exact, however many are listed.
+    pub mention_count: u64,
+    /// In how many documents: exact.
+    pub document_count: u64,
+    /// The earliest and latest dates of those documents (`YYYY-MM-DD`).
+    pub first_date: Option<&'a str>,
+    pub last_date: Option<&'a str>,
+    /// The ids of the first documents that mention it, in input order.
     pub documents: Vec<&'a str>,
-    /// The distinct dates of those documents, sorted.
-    pub dates: Vec<&'a str>,
-    /// Its mentions, in input order.
+    /// Its first mentions, in input order.
     pub mentions: Vec<MentionView<'a>>,
+}
+
+impl PlaceView<'_> {
+    /// A label for a hover or a list: "Kharkiv (city) — 13 mentions in 4
+    /// documents".
+    pub fn title(&self) -> String {
+        let plural =
+            |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        format!(
+            "{} ({}) — {} in {}",
+            self.place.name,
+            self.place.kind.as_str(),
+            plural(self.mention_count, "mention", "mentions"),
+            plural(self.document_count, "document", "documents")
+        )
+    }
 }
 
 /// One mention as a map lists it.
@@ -39,4 +56,41 @@ pub struct MentionView<'a> {
     /// The sentence, on one line.
     pub snippet: &'a str,
     pub confidence: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gazetteer::PlaceKind;
+
+    #[test]
+    fn the_title_counts_mentions_and_documents() {
+        let place = Place {
+            place_id: "gn:706483".into(),
+            geonameid: Some(706483),
+            name: "Kharkiv".into(),
+            kind: PlaceKind::City,
+            feature_code: "PPLA".into(),
+            country: "UA".into(),
+            admin1: "07".into(),
+            lat: 49.98,
+            lon: 36.25,
+            population: None,
+        };
+        let mut view = PlaceView {
+            place: &place,
+            confidence: 1.0,
+            outlier: false,
+            mention_count: 13,
+            document_count: 4,
+            first_date: None,
+            last_date: None,
+            documents: Vec::new(),
+            mentions: Vec::new(),
+        };
+        assert_eq!(view.title(), "Kharkiv (city) — 13 mentions in 4 documents");
+        view.mention_count = 1;
+        view.document_count = 1;
+        assert_eq!(view.title(), "Kharkiv (city) — 1 mention in 1 document");
+    }
 }

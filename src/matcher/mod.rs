@@ -35,14 +35,38 @@ pub struct NameSpan {
 /// Searches texts for the names of one gazetteer.
 pub struct Matcher<'g> {
     gazetteer: &'g Gazetteer,
-    first_words: FirstWords,
+    first_words: Table<'g>,
+}
+
+/// A matcher's first-word table: its own, or one kept by whoever holds
+/// the gazetteer (a [`crate::Geoparser`]) and lent for each text.
+enum Table<'g> {
+    Own(FirstWords),
+    Lent(&'g FirstWords),
 }
 
 impl<'g> Matcher<'g> {
+    /// A matcher with a first-word table of its own, filled as texts need.
     pub fn new(gazetteer: &'g Gazetteer) -> Self {
         Matcher {
             gazetteer,
-            first_words: FirstWords::new(),
+            first_words: Table::Own(FirstWords::new()),
+        }
+    }
+
+    /// A matcher that fills `first_words`, which must only ever be used
+    /// with this gazetteer (it caches walks of its name index).
+    pub fn with_table(gazetteer: &'g Gazetteer, first_words: &'g FirstWords) -> Self {
+        Matcher {
+            gazetteer,
+            first_words: Table::Lent(first_words),
+        }
+    }
+
+    fn first_words(&self) -> &FirstWords {
+        match &self.first_words {
+            Table::Own(t) => t,
+            Table::Lent(t) => t,
         }
     }
 
@@ -97,7 +121,7 @@ impl<'g> Matcher<'g> {
                 *w = b | 0x20;
             }
             let fst = self.gazetteer.names().as_fst();
-            let Some(end) = self.first_words.get(fst, &word[..run]) else {
+            let Some(end) = self.first_words().get(fst, &word[..run]) else {
                 return names;
             };
             if let Some(value) = end.name {

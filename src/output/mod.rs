@@ -19,6 +19,7 @@ mod destination;
 pub mod geojson;
 pub(crate) mod json;
 mod precision;
+mod spill;
 mod style;
 mod writer;
 
@@ -26,7 +27,7 @@ use std::path::Path;
 
 pub use destination::{write_atomically, Destination};
 pub use precision::round6;
-pub use writer::{Encode, Encoded, MapWriter, Target};
+pub use writer::{Encode, Encoded, MapWriter, Options, Target};
 
 /// A file format geomention writes maps in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,24 +64,25 @@ impl Format {
     }
 }
 
-/// The writer of `format` over `target`: per document (one feature per
-/// place and document, written as each is done) or aggregated (one per
-/// place, written at the end).
+/// The writer of `format` over `target`.
 pub fn create<'t, T: Target + 't>(
     format: Format,
     target: T,
-    per_document: bool,
+    options: &Options,
 ) -> Box<dyn MapWriter + 't> {
     match format {
         Format::GeoJson => Box::new(geojson::GeoJsonWriter::new(
             target,
             geojson::Framing::Collection,
-            per_document,
+            options.clone(),
         )),
         Format::GeoJsonSeq => Box::new(geojson::GeoJsonWriter::new(
             target,
             geojson::Framing::Sequence,
-            true,
+            Options {
+                per_document: true,
+                ..options.clone()
+            },
         )),
     }
 }

@@ -89,3 +89,23 @@ pub trait MapWriter {
     /// features written.
     fn finish(self: Box<Self>, corpus: Option<&CorpusMap<'_>>) -> Result<usize>;
 }
+
+/// How a map is written, whatever the format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// One feature per place and document, written as each document is
+    /// done; otherwise one per place over the corpus, written at the end.
+    pub per_document: bool,
+    /// How many mentions (and documents) a place lists; `None`: all. The
+    /// counts are exact either way.
+    pub listed: Option<usize>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            per_document: false,
+            listed: Some(crate::map::DEFAULT_LISTED),
+        }
+    }
+}

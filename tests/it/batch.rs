@@ -102,7 +102,7 @@ fn jsonl_bad_lines_are_reported_with_file_and_line_and_skipped() {
     assert!(stderr.contains("skipped 2"), "{stderr}");
     let features = features(&dir.path().join("out.geojson"));
     assert_eq!(feature_documents(&features), ["a1"]);
-    assert_eq!(features[0]["properties"]["date"], "2024-05-17");
+    assert_eq!(features[0]["properties"]["first_date"], "2024-05-17");
 }
 
 #[test]
@@ -354,6 +354,8 @@ fn large_document_is_mapped_in_parts_with_whole_document_offsets() {
             "--segment-bytes",
             "300",
             "--per-document",
+            "--mentions",
+            "all",
             "-o",
             "out.geojson",
         ])

@@ -192,35 +192,16 @@ fn output_follows_the_geojson_contract() {
             );
         }
         let p = &f["properties"];
-        for key in [
-            "type",
-            "name",
-            "geonameid",
-            "place_id",
-            "kind",
-            "feature_code",
-            "country",
-            "population",
-            "confidence",
-            "mention_count",
-            "documents",
-            "mentions",
-            "marker-color",
-            "marker-size",
-            "title",
-        ] {
-            assert!(p.get(key).is_some(), "{} lacks {key}", p["name"]);
-        }
         assert!(["country", "region", "city", "poi"].contains(&p["kind"].as_str().unwrap()));
         assert!(p["geonameid"].is_null() || p["geonameid"].is_u64());
         assert_eq!(p["country"].as_str().unwrap().len(), 2);
         let conf = p["confidence"].as_f64().unwrap();
         assert!((0.0..=1.0).contains(&conf));
         let mentions = p["mentions"].as_array().unwrap();
-        assert_eq!(
-            p["mention_count"].as_u64().unwrap() as usize,
-            mentions.len()
-        );
+        assert!(p["mention_count"].as_u64().unwrap() as usize >= mentions.len());
+        assert!(mentions.len() <= 50, "the default lists 50 mentions");
+        let documents = p["documents"].as_array().unwrap();
+        assert!(p["document_count"].as_u64().unwrap() as usize >= documents.len());
         for m in mentions {
             for key in ["doc", "start", "end", "text", "snippet"] {
                 assert!(m.get(key).is_some(), "mention lacks {key}");
@@ -267,7 +248,8 @@ fn a_stated_date_is_carried_to_every_place_of_the_document() {
                     assert_eq!(m["date"], date, "{doc}");
                 }
             }
-            assert!(f["properties"]["date"].is_string());
+            assert!(f["properties"]["first_date"].as_str() <= Some(date));
+            assert!(f["properties"]["last_date"].as_str() >= Some(date));
         }
     }
 }

@@ -35,16 +35,28 @@ pub fn write_claim(
         Some(shape) => write_shape(geometry, shape),
         None => geometry.extend_from_slice(b"null"),
     }
+    // Every property, always, null where there is no value; the places
+    // both as objects and as flat columns for tools that cannot read
+    // nested values. Keys in byte order.
     let mut map = Object::start(feature.key(key!("properties")));
     let verdict = c.check.verdict;
-    let (value_key, value_max_key) = match c.kind {
-        ClaimKind::Distance => (key!("value_km"), key!("value_max_km")),
-        ClaimKind::Area => (key!("value_km2"), key!("value_max_km2")),
+    let (km, km2) = match c.kind {
+        ClaimKind::Distance => (Some(c), None),
+        ClaimKind::Area => (None, Some(c)),
     };
-    // Keys sorted, as a `JsonObject` has them.
+    fn name<'a>(r: &'a Option<RoleRecord>) -> Option<&'a str> {
+        r.as_ref().map(|r| r.place.name.as_str())
+    }
+    fn id<'a>(r: &'a Option<RoleRecord>) -> Option<&'a str> {
+        r.as_ref().map(|r| r.place.place_id.as_str())
+    }
     write_role(map.key(key!("anchor")), c.anchor.as_ref());
+    map.field(key!("anchor_name"), &name(&c.anchor));
+    map.field(key!("anchor_place_id"), &id(&c.anchor));
     map.field(key!("bearing"), &c.bearing.map(|b| Plain(b.name)));
     map.field(key!("bearing_deg"), &c.bearing.map(|b| b.degrees));
+    let border = c.reference.as_ref().and_then(|r| r.border_of.as_deref());
+    map.field(key!("border_of"), &border);
     map.field(key!("claim"), &Plain(c.kind.as_str()));
     map.field(key!("date"), &date);
     map.field(key!("difference_km"), &c.check.difference_km.map(round1));
@@ -65,21 +77,33 @@ pub fn write_claim(
     map.field(key!("qualifier_text"), &c.qualifier_text);
     map.field(key!("radius_km"), &c.radius_km.map(round3));
     write_role(map.key(key!("reference")), c.reference.as_ref());
+    map.field(key!("reference_name"), &name(&c.reference));
+    map.field(key!("reference_place_id"), &id(&c.reference));
     map.field(key!("snippet"), snippet);
     map.field(key!("start"), &c.start);
     map.field(key!("stroke"), &Plain(verdict_color(verdict)));
     map.field(key!("stroke-opacity"), &0.9);
     map.field(key!("stroke-width"), &if line { 3u32 } else { 2 });
     write_role(map.key(key!("subject")), c.subject.as_ref());
+    map.field(key!("subject_name"), &name(&c.subject));
+    map.field(key!("subject_place_id"), &id(&c.subject));
     map.field(key!("text"), &c.text);
     map.field(key!("title"), &c.title());
     map.field(key!("tolerance_km"), &c.check.tolerance_km.map(round1));
     map.field(key!("type"), &Plain("claim"));
     map.field(key!("unit"), &Plain(c.unit.as_str()));
     map.field(key!("value"), &c.value);
-    map.field(value_key, &round3(c.value_km()));
+    map.field(key!("value_km"), &km.map(|c| round3(c.value_km())));
+    map.field(key!("value_km2"), &km2.map(|c| round3(c.value_km())));
     map.field(key!("value_max"), &c.value_max);
-    map.field(value_max_key, &c.value_max_km().map(round3));
+    map.field(
+        key!("value_max_km"),
+        &km.and_then(|c| c.value_max_km().map(round3)),
+    );
+    map.field(
+        key!("value_max_km2"),
+        &km2.and_then(|c| c.value_max_km().map(round3)),
+    );
     map.field(key!("verdict"), &Plain(verdict.as_str()));
     map.field(key!("verdict_reason"), &c.check.reason);
     map.end();
@@ -87,7 +111,7 @@ pub fn write_claim(
 }
 
 /// Writes a role: the place, the words that named it, and for a border
-/// its nearest point; or `null`.
+/// its nearest point (null otherwise); or `null`.
 fn write_role(out: &mut Vec<u8>, role: Option<&RoleRecord<'_>>) {
     let Some(role) = role else {
         out.extend_from_slice(b"null");
@@ -95,12 +119,14 @@ fn write_role(out: &mut Vec<u8>, role: Option<&RoleRecord<'_>>) {
     };
     let p = &role.place;
     let mut map = Object::start(out);
-    if let Some((lat, lon)) = role.border_point {
-        map.field(key!("border_lat"), &round6(lat));
-        map.field(key!("border_lon"), &round6(lon));
-    }
+    let (lat, lon) = role.border_point.unzip();
+    map.field(key!("border_lat"), &lat.map(round6));
+    map.field(key!("border_lon"), &lon.map(round6));
     map.field(key!("border_of"), &role.border_of);
-    map.field(key!("country"), &p.country);
+    map.field(
+        key!("country"),
+        &Some(p.country.as_str()).filter(|c| !c.is_empty()),
+    );
     map.field(key!("geonameid"), &p.geonameid);
     map.field(key!("kind"), &Plain(p.kind.as_str()));
     map.field(key!("lat"), &round6(p.lat));
@@ -169,16 +195,14 @@ mod tests {
             None => Value::Null,
             Some(r) => {
                 let p = &r.place;
-                let mut v = json!({
+                let country = Some(p.country.as_str()).filter(|c| !c.is_empty());
+                json!({
                     "name": p.name, "geonameid": p.geonameid, "place_id": p.place_id,
                     "lat": round6(p.lat), "lon": round6(p.lon), "kind": p.kind.as_str(),
-                    "country": p.country, "text": r.text, "border_of": r.border_of,
-                });
-                if let Some((lat, lon)) = r.border_point {
-                    v["border_lat"] = json!(round6(lat));
-                    v["border_lon"] = json!(round6(lon));
-                }
-                v
+                    "country": country, "text": r.text, "border_of": r.border_of,
+                    "border_lat": r.border_point.map(|b| round6(b.0)),
+                    "border_lon": r.border_point.map(|b| round6(b.1)),
+                })
             }
         };
         let position = |(lat, lon): (f64, f64)| json!([round6(lon), round6(lat)]);
@@ -226,6 +250,19 @@ mod tests {
             "stroke-width": if line { 3 } else { 2 }, "stroke-opacity": 0.9,
             "fill": verdict_color(verdict), "fill-opacity": if c.illustrative { 0.15 } else { 0.1 },
         });
+        let flat = json!({
+            "subject_name": c.subject.as_ref().map(|r| &r.place.name),
+            "subject_place_id": c.subject.as_ref().map(|r| &r.place.place_id),
+            "reference_name": c.reference.as_ref().map(|r| &r.place.name),
+            "reference_place_id": c.reference.as_ref().map(|r| &r.place.place_id),
+            "anchor_name": c.anchor.as_ref().map(|r| &r.place.name),
+            "anchor_place_id": c.anchor.as_ref().map(|r| &r.place.place_id),
+            "border_of": c.reference.as_ref().and_then(|r| r.border_of.clone()),
+            "value_km": null, "value_max_km": null, "value_km2": null, "value_max_km2": null,
+        });
+        for (k, v) in flat.as_object().unwrap() {
+            props[k] = v.clone();
+        }
         let (value_key, max_key) = match c.kind {
             ClaimKind::Distance => ("value_km", "value_max_km"),
             ClaimKind::Area => ("value_km2", "value_max_km2"),

@@ -10,8 +10,8 @@
 //!
 //! In a per-document map each document's features are encoded on the
 //! worker thread that mapped it ([`GeoJsonEncoder`]); in an aggregated map
-//! its claims are, and kept encoded until the places are written at the
-//! end. Memory then grows with the claims, as little as a claim's bytes.
+//! its claims are, and held back (in memory, then in a temporary file:
+//! [`Spill`]) until the places are written at the end.
 
 mod claim;
 mod place;
@@ -21,8 +21,8 @@ use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::map::{CorpusMap, DocumentMap};
-
-use crate::output::writer::{Encode, Encoded, MapWriter, Target};
+use crate::output::spill::Spill;
+use crate::output::writer::{Encode, Encoded, MapWriter, Options, Target};
 
 pub use claim::write_claim;
 pub use place::write_place;
@@ -53,24 +53,34 @@ const BYTES_PER_CLAIM: usize = 1536;
 pub struct GeoJsonWriter<T: Target> {
     target: T,
     framing: Framing,
-    per_document: bool,
+    options: Options,
     written: usize,
-    /// An aggregated map's claim features, written after its places.
-    claims: Encoded,
+    /// An aggregated map's claim features, each with a comma before it,
+    /// written after its places.
+    claims: Spill,
+    claim_count: usize,
     scratch: Vec<u8>,
 }
 
 impl<T: Target> GeoJsonWriter<T> {
     /// A writer that has written nothing yet: a run that fails before its
     /// first feature leaves not even the collection's opening behind.
-    pub fn new(target: T, framing: Framing, per_document: bool) -> GeoJsonWriter<T> {
+    pub fn new(target: T, framing: Framing, options: Options) -> GeoJsonWriter<T> {
         GeoJsonWriter {
             target,
             framing,
-            per_document,
+            options,
             written: 0,
-            claims: Encoded::default(),
+            claims: Spill::default(),
+            claim_count: 0,
             scratch: Vec::new(),
+        }
+    }
+
+    fn encoder(&self) -> GeoJsonEncoder {
+        GeoJsonEncoder {
+            per_document: self.options.per_document,
+            listed: self.options.listed,
         }
     }
 
@@ -133,18 +143,17 @@ impl<T: Target> GeoJsonWriter<T> {
 
 impl<T: Target> MapWriter for GeoJsonWriter<T> {
     fn encoder(&self) -> Option<Arc<dyn Encode>> {
-        Some(Arc::new(GeoJsonEncoder {
-            per_document: self.per_document,
-        }))
+        Some(Arc::new(GeoJsonWriter::encoder(self)))
     }
 
     fn document(&mut self, doc: &DocumentMap<'_>, encoded: Option<Encoded>) -> Result<()> {
-        let encoder = GeoJsonEncoder {
-            per_document: self.per_document,
-        };
-        let encoded = encoded.unwrap_or_else(|| encoder.encode(doc));
-        if !self.per_document {
-            append(&mut self.claims, &encoded);
+        let encoded = encoded.unwrap_or_else(|| GeoJsonWriter::encoder(self).encode(doc));
+        if !self.options.per_document {
+            for f in records(&encoded) {
+                let held = self.claims.write(b",").and_then(|()| self.claims.write(f));
+                held.map_err(|e| Error::io("a temporary file", e))?;
+                self.claim_count += 1;
+            }
             return Ok(());
         }
         self.write_encoded(&encoded)?;
@@ -165,8 +174,20 @@ impl<T: Target> MapWriter for GeoJsonWriter<T> {
                 }
             }
         }
-        let claims = std::mem::take(&mut self.claims);
-        self.write_encoded(&claims)?;
+        if !self.claims.is_empty() {
+            // The comma before the first claim opens the collection when
+            // there was no place.
+            let skip = if self.written == 0 {
+                self.write_out(COLLECTION_HEAD)?;
+                1
+            } else {
+                0
+            };
+            let claims = std::mem::take(&mut self.claims);
+            let target = &mut self.target;
+            (claims.copy_to(skip, target)).map_err(|e| Error::io(target.label(), e))?;
+            self.written += self.claim_count;
+        }
         if self.framing == Framing::Collection {
             if self.written == 0 {
                 self.write_out(COLLECTION_HEAD)?;
@@ -184,6 +205,8 @@ impl<T: Target> MapWriter for GeoJsonWriter<T> {
 /// written from the corpus map at the end).
 pub struct GeoJsonEncoder {
     pub per_document: bool,
+    /// How many mentions a place lists.
+    pub listed: Option<usize>,
 }
 
 impl Encode for GeoJsonEncoder {
@@ -193,7 +216,7 @@ impl Encode for GeoJsonEncoder {
             let mentions: usize = doc.places.iter().map(|p| p.mentions.len()).sum();
             out.bytes
                 .reserve(mentions * BYTES_PER_MENTION + doc.claims.len() * BYTES_PER_CLAIM);
-            let views: Vec<_> = doc.place_views().collect();
+            let views: Vec<_> = doc.place_views(self.listed).collect();
             for chunk in views.chunks(place::WARMED) {
                 place::warm(chunk.iter().map(|v| v.place));
                 for view in chunk {
@@ -213,14 +236,19 @@ impl Encode for GeoJsonEncoder {
 }
 
 /// The GeoJSON features of one document, one per place and then one per
-/// claim, as a `FeatureCollection`: what a per-document map holds of it.
-pub fn document_collection(doc: &DocumentMap<'_>) -> String {
+/// claim, as a `FeatureCollection`: what a per-document map holds of it,
+/// each place listing its first `listed` mentions.
+pub fn document_collection(doc: &DocumentMap<'_>, listed: Option<usize>) -> String {
     let mut out = Vec::new();
-    let mut writer = GeoJsonWriter::new(&mut out, Framing::Collection, true);
-    let encoded = GeoJsonEncoder { per_document: true }.encode(doc);
+    let options = Options {
+        per_document: true,
+        listed,
+    };
+    let mut writer: Box<dyn MapWriter> =
+        Box::new(GeoJsonWriter::new(&mut out, Framing::Collection, options));
     // Writing to memory cannot fail.
-    let _ = writer.write_encoded(&encoded);
-    let _ = Box::new(writer).finish(None);
+    let _ = writer.document(doc, None);
+    let _ = writer.finish(None);
     String::from_utf8(out).expect("GeoJSON is UTF-8")
 }
 
@@ -232,13 +260,6 @@ fn push_record(out: &mut Encoded, write: impl FnOnce(&mut Vec<u8>)) {
     write(&mut out.bytes);
     out.bytes.push(b'\n');
     out.ends.push(out.bytes.len());
-}
-
-/// Appends the records of `other` to `out`.
-fn append(out: &mut Encoded, other: &Encoded) {
-    let base = out.bytes.len();
-    out.bytes.extend_from_slice(&other.bytes);
-    out.ends.extend(other.ends.iter().map(|&e| base + e));
 }
 
 /// The features of `encoded`, one slice of compact JSON each.
@@ -287,20 +308,25 @@ mod tests {
     }
 
     /// The oracle of a whole map: places aggregated by a plain scan over
-    /// every document's mentions, each feature built as a value.
+    /// every document's mentions, listing the first `listed` of each, each
+    /// feature built as a value. With `segments`, `docs` are the parts of
+    /// one document.
     fn reference(
         g: &Gazetteer,
         docs: &[(Document, crate::pipeline::Analysis)],
         per_document: bool,
+        listed: Option<usize>,
+        segments: bool,
     ) -> Vec<String> {
         struct Entry<'a> {
             place: &'a crate::gazetteer::Place,
             mentions: Vec<(usize, &'a crate::resolve::ResolvedMention)>,
-            documents: Vec<String>,
-            dates: Vec<String>,
+            /// Documents by number.
+            documents: Vec<usize>,
             confidence: f64,
             outlier: bool,
         }
+        let cap = listed.unwrap_or(usize::MAX);
         let snippet = |k: usize, m: &crate::resolve::ResolvedMention| {
             crate::map::snippet::snippet(&docs[k].0.text, m.byte_start, m.byte_end)
         };
@@ -309,19 +335,26 @@ mod tests {
         let mut entries: Vec<Entry> = Vec::new();
         let flush = |entries: &mut Vec<Entry>, features: &mut Vec<String>| {
             for e in entries.drain(..) {
-                let mut dates: Vec<&str> = e.dates.iter().map(String::as_str).collect();
-                dates.sort();
-                let snippets: Vec<String> =
-                    e.mentions.iter().map(|&(k, m)| snippet(k, m)).collect();
+                let dates: Vec<&str> = (e.documents.iter())
+                    .filter_map(|&k| docs[k].0.date.as_deref())
+                    .collect();
+                let listed_mentions = &e.mentions[..e.mentions.len().min(cap)];
+                let snippets: Vec<String> = listed_mentions
+                    .iter()
+                    .map(|&(k, m)| snippet(k, m))
+                    .collect();
                 let view = PlaceView {
                     place: e.place,
                     confidence: e.confidence,
                     outlier: e.outlier,
-                    mention_count: e.mentions.len(),
-                    document_count: e.documents.len(),
-                    documents: e.documents.iter().map(String::as_str).collect(),
-                    dates,
-                    mentions: (e.mentions.iter().zip(&snippets))
+                    mention_count: e.mentions.len() as u64,
+                    document_count: e.documents.len() as u64,
+                    first_date: dates.iter().min().copied(),
+                    last_date: dates.iter().max().copied(),
+                    documents: (e.documents.iter().take(cap))
+                        .map(|&k| docs[k].0.id.as_str())
+                        .collect(),
+                    mentions: (listed_mentions.iter().zip(&snippets))
                         .map(|(&(k, m), s)| MentionView {
                             doc: &docs[k].0.id,
                             date: docs[k].0.date.as_deref(),
@@ -349,7 +382,6 @@ mod tests {
                             place,
                             mentions: Vec::new(),
                             documents: Vec::new(),
-                            dates: Vec::new(),
                             confidence: 0.0,
                             outlier: true,
                         });
@@ -358,13 +390,9 @@ mod tests {
                 };
                 let e = &mut entries[i];
                 e.mentions.push((k, m));
-                if e.documents.last() != Some(&doc.id) {
-                    e.documents.push(doc.id.clone());
-                    if let Some(d) = &doc.date {
-                        if !e.dates.contains(d) {
-                            e.dates.push(d.clone());
-                        }
-                    }
+                let number = if segments { 0 } else { k };
+                if e.documents.last() != Some(&number) {
+                    e.documents.push(number);
                 }
                 e.confidence = e.confidence.max(m.confidence);
                 e.outlier &= m.outlier;
@@ -400,14 +428,16 @@ mod tests {
         g: &Gazetteer,
         docs: &[(Document, crate::pipeline::Analysis)],
         framing: Framing,
-        per_document: bool,
+        options: Options,
         encode_ahead: bool,
     ) -> Vec<u8> {
         let mut out = Vec::new();
+        let per_document = options.per_document;
+        let listed = options.listed;
         let mut writer: Box<dyn MapWriter> =
-            Box::new(GeoJsonWriter::new(&mut out, framing, per_document));
+            Box::new(GeoJsonWriter::new(&mut out, framing, options));
         let encoder = writer.encoder().unwrap();
-        let mut corpus = (!per_document).then(CorpusMap::new);
+        let mut corpus = (!per_document).then(|| CorpusMap::new(listed));
         for (doc, analysis) in docs {
             let map = DocumentMap::new(doc, analysis.clone(), g, true);
             if let Some(corpus) = &mut corpus {
@@ -428,19 +458,35 @@ mod tests {
         let g = Gazetteer::embedded().expect("the built-in gazetteer loads");
         let parser = Geoparser::new(&g);
         let docs = documents(&parser);
-        for per_document in [false, true] {
-            let want = reference(&g, &docs, per_document);
+        let runs = [
+            (false, None),
+            (false, Some(1)),
+            (true, None),
+            (true, Some(1)),
+        ];
+        for (per_document, listed) in runs {
+            let want = reference(&g, &docs, per_document, listed, false);
             assert!(want.len() >= 7, "{}", want.len());
+            let options = Options {
+                per_document,
+                listed,
+            };
             for encode_ahead in [false, true] {
-                let collection =
-                    write_map(&g, &docs, Framing::Collection, per_document, encode_ahead);
+                let collection = write_map(
+                    &g,
+                    &docs,
+                    Framing::Collection,
+                    options.clone(),
+                    encode_ahead,
+                );
                 let fc = format!(
                     r#"{{"type":"FeatureCollection","features":[{}]}}"#,
                     want.join(",")
                 );
                 assert_eq!(String::from_utf8(collection).unwrap(), format!("{fc}\n"));
                 if per_document {
-                    let sequence = write_map(&g, &docs, Framing::Sequence, true, encode_ahead);
+                    let sequence =
+                        write_map(&g, &docs, Framing::Sequence, options.clone(), encode_ahead);
                     let records: String = want.iter().map(|f| format!("\u{1e}{f}\n")).collect();
                     assert_eq!(String::from_utf8(sequence).unwrap(), records);
                 }
@@ -480,26 +526,31 @@ mod tests {
             }
             parts.push((part, analysis));
         }
-        let want = reference(&g, &parts, false);
+        let want = reference(&g, &parts, false, None, true);
         let fc = format!(
             r#"{{"type":"FeatureCollection","features":[{}]}}"#,
             want.join(",")
         );
-        assert_eq!(document_collection(&joined.unwrap()), format!("{fc}\n"));
         assert_eq!(
-            want.iter()
-                .filter(|f| f.contains("\"Kharkiv (city)\""))
-                .count(),
-            1
+            document_collection(&joined.unwrap(), None),
+            format!("{fc}\n")
         );
+        let kharkiv = want
+            .iter()
+            .filter(|f| f.contains(r#""title":"Kharkiv (city)"#));
+        assert_eq!(kharkiv.count(), 1);
     }
 
     #[test]
     fn an_empty_collection_is_valid() {
         let mut out = Vec::new();
-        Box::new(GeoJsonWriter::new(&mut out, Framing::Collection, false))
-            .finish(Some(&CorpusMap::new()))
-            .unwrap();
+        Box::new(GeoJsonWriter::new(
+            &mut out,
+            Framing::Collection,
+            Options::default(),
+        ))
+        .finish(Some(&CorpusMap::default()))
+        .unwrap();
         assert_eq!(out, b"{\"type\":\"FeatureCollection\",\"features\":[]}\n");
     }
 
@@ -511,7 +562,11 @@ mod tests {
         let path = dir.path().join("out.geojson");
         {
             let dest = Destination::create(Some(&path)).unwrap();
-            let mut writer = GeoJsonWriter::new(dest, Framing::Sequence, true);
+            let options = Options {
+                per_document: true,
+                listed: None,
+            };
+            let mut writer = GeoJsonWriter::new(dest, Framing::Sequence, options);
             let doc = Document::new("a", "Shelling hit Kharkiv.");
             let map = DocumentMap::new(&doc, parser.parse(&doc), &g, true);
             writer.document(&map, None).unwrap();

@@ -3,14 +3,15 @@
 //! each listed mention with its document, offsets and sentence.
 //!
 //! Written as a [`geojson::Feature`] with these properties would be
-//! serialized (`type`, `geometry`, then the properties sorted by key, as
-//! in a `JsonObject`), but straight from the [`PlaceView`]'s borrowed
-//! strings, with no map of JSON values per feature: the tests hold the two
-//! together.
+//! serialized (`type`, `geometry`, then the properties sorted by key), but
+//! straight from the [`PlaceView`]'s borrowed strings, with no map of JSON
+//! values per feature: the tests hold the two together. The properties are
+//! the same, with the same JSON types, on every place feature of every
+//! map (README: "The map's properties").
 
 use crate::gazetteer::Place;
 use crate::map::{MentionView, PlaceView};
-use crate::output::json::{self, key, Json, Object, Plain};
+use crate::output::json::{key, Json, Object, Plain};
 use crate::output::precision::round6;
 use crate::output::style::{marker_color, marker_size};
 
@@ -20,18 +21,21 @@ pub fn write_place(out: &mut Vec<u8>, place: &PlaceView<'_>) {
     let mut feature = Object::start(out);
     feature.field(key!("type"), &Plain("Feature"));
     write_point(feature.key(key!("geometry")), p.lat, p.lon);
-    // Keys in byte order, as `JsonObject` (a BTreeMap) would write them.
+    // Every property, always, null where there is no value: a style or a
+    // filter made on one map works on the next. Keys in byte order.
     let mut map = Object::start(feature.key(key!("properties")));
     map.field(key!("confidence"), &place.confidence);
-    map.field(key!("country"), &p.country);
-    map.field(key!("date"), &place.dates.first());
-    if place.dates.len() > 1 {
-        map.field(key!("dates"), &place.dates);
-    }
+    map.field(
+        key!("country"),
+        &Some(p.country.as_str()).filter(|c| !c.is_empty()),
+    );
+    map.field(key!("document_count"), &place.document_count);
     map.field(key!("documents"), &place.documents);
     map.field(key!("feature_code"), &p.feature_code);
+    map.field(key!("first_date"), &place.first_date);
     map.field(key!("geonameid"), &p.geonameid);
     map.field(key!("kind"), &Plain(p.kind.as_str()));
+    map.field(key!("last_date"), &place.last_date);
     map.field(
         key!("marker-color"),
         &Plain(marker_color(p.kind, place.outlier)),
@@ -43,14 +47,7 @@ pub fn write_place(out: &mut Vec<u8>, place: &PlaceView<'_>) {
     map.field(key!("outlier"), &place.outlier);
     map.field(key!("place_id"), &p.place_id);
     map.field(key!("population"), &p.population);
-    // `name (kind)`, escaped as one string without being built as one
-    // (the kind needs no escaping).
-    let title = map.key(key!("title"));
-    title.push(b'"');
-    json::push_escaped(title, &p.name);
-    for part in [" (", p.kind.as_str(), ")\""] {
-        title.extend_from_slice(part.as_bytes());
-    }
+    map.field(key!("title"), &place.title());
     map.field(key!("type"), &Plain("place"));
     map.end();
     feature.end();
@@ -58,12 +55,9 @@ pub fn write_place(out: &mut Vec<u8>, place: &PlaceView<'_>) {
 
 impl Json for MentionView<'_> {
     fn write_json(&self, out: &mut Vec<u8>) {
-        // Sorted keys, as a `JsonObject` has them.
         let mut map = Object::start(out);
         map.field(key!("confidence"), &self.confidence);
-        if let Some(d) = &self.date {
-            map.field(key!("date"), d);
-        }
+        map.field(key!("date"), &self.date);
         map.field(key!("doc"), self.doc);
         map.field(key!("end"), &self.end);
         map.field(key!("snippet"), self.snippet);
@@ -134,28 +128,23 @@ pub(super) mod tests {
         let p = v.place;
         let mentions: Vec<Value> = (v.mentions.iter())
             .map(|m| {
-                let mut value = json!({
+                json!({
                     "doc": m.doc, "start": m.start, "end": m.end, "text": m.text,
-                    "snippet": m.snippet, "confidence": m.confidence,
-                });
-                if let Some(d) = m.date {
-                    value["date"] = json!(d);
-                }
-                value
+                    "snippet": m.snippet, "confidence": m.confidence, "date": m.date,
+                })
             })
             .collect();
-        let mut props = json!({
+        let country = Some(p.country.as_str()).filter(|c| !c.is_empty());
+        let props = json!({
             "type": "place", "name": p.name, "geonameid": p.geonameid,
             "place_id": p.place_id, "kind": p.kind.as_str(), "feature_code": p.feature_code,
-            "country": p.country, "population": p.population, "confidence": v.confidence,
-            "outlier": v.outlier, "mention_count": v.mention_count, "documents": v.documents,
-            "date": v.dates.first(), "mentions": mentions,
-            "title": format!("{} ({})", p.name, p.kind.as_str()),
+            "country": country, "population": p.population, "confidence": v.confidence,
+            "outlier": v.outlier, "mention_count": v.mention_count,
+            "document_count": v.document_count, "documents": v.documents,
+            "first_date": v.first_date, "last_date": v.last_date, "mentions": mentions,
+            "title": v.title(),
             "marker-color": marker_color(p.kind, v.outlier), "marker-size": marker_size(p.kind),
         });
-        if v.dates.len() > 1 {
-            props["dates"] = json!(v.dates);
-        }
         let point = json!([round6(p.lon), round6(p.lat)]);
         feature_text(Some(("Point", point)), &props)
     }
@@ -222,10 +211,11 @@ pub(super) mod tests {
                     place,
                     confidence: [0.0, 0.5, 0.853, 1.0 / 3.0][k % 4],
                     outlier: k % 2 == 0,
-                    mention_count: mentions.len(),
-                    document_count: 1 + k % 2,
+                    mention_count: 7 * mentions.len() as u64,
+                    document_count: 1 + k as u64 % 2,
+                    first_date: dates.first().copied(),
+                    last_date: dates.last().copied(),
                     documents: docs[..1 + k % 2].to_vec(),
-                    dates: dates.to_vec(),
                     mentions,
                 };
                 let mut got = Vec::new();
