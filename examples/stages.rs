@@ -53,7 +53,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
     let matcher = Matcher::new(&gazetteer);
     let options = ResolveOptions::default();
-    let encoder = GeoJsonEncoder { per_document: true };
+    let encoder = GeoJsonEncoder {
+        per_document: true,
+        listed: None,
+    };
     let started = Instant::now();
     for d in &docs {
         matcher.find(&d.text);
