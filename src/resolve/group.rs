@@ -15,6 +15,15 @@ use crate::gazetteer::Posting;
 use crate::recognize::Mention;
 use crate::text::fold;
 
+/// A word this frequent in English (Zipf scale: 4 is ten in a million
+/// words) reads as an ordinary word wherever it stands: "West", "March".
+pub(super) const VERY_COMMON_WORD_ZIPF: f32 = 4.0;
+
+/// A word this frequent (about three in a million words) reads as an
+/// ordinary word at the start of a sentence, where its capital says
+/// nothing.
+const COMMON_AT_SENTENCE_START_ZIPF: f32 = 2.5;
+
 /// Mentions that share one folded spelling: one meaning per document.
 pub(super) struct Group {
     /// Indexes of the mentions, in text order.
@@ -65,7 +74,8 @@ pub(super) fn group_by_spelling(mentions: &[Mention]) -> (Vec<Group>, Vec<usize>
         group.members.push(i);
         group.region_cue |= m.region_cue;
         group.city_cue |= m.city_cue;
-        let weak = m.sentence_initial && m.word_frequency >= 2.5 || m.word_frequency >= 4.0;
+        let weak = m.sentence_initial && m.word_frequency >= COMMON_AT_SENTENCE_START_ZIPF
+            || m.word_frequency >= VERY_COMMON_WORD_ZIPF;
         group.weak_evidence &= weak;
     }
     (groups, group_of)

@@ -27,7 +27,7 @@ mod score;
 
 use candidates::{keep_likeliest, Candidate, Candidates};
 use chords::{arc_km, Chords, MAX_CACHED_CHORDS};
-use group::{group_by_spelling, note_containers, Group};
+use group::{group_by_spelling, note_containers, Group, VERY_COMMON_WORD_ZIPF};
 use score::{rank_in_context, Ranking};
 
 use crate::gazetteer::{Gazetteer, PlaceIdx, PlaceKind};
@@ -66,6 +66,44 @@ impl Default for ResolveOptions {
         }
     }
 }
+
+// What deciding asks of a choice before it is believed.
+
+/// Deciding repeats at most this often. Each pass can only refuse more
+/// groups, those that leaned on a group refused the pass before; the
+/// bound caps the work when refusals cascade.
+const DECIDE_PASSES: usize = 4;
+/// A town this large is believed, as a country or a region is, even when
+/// its name reads as an ordinary word and nothing in the text says it is
+/// a place.
+const LARGE_PLACE_POPULATION: u64 = 100_000;
+/// A name this frequent as an English word (Zipf 3: one in a million
+/// words) ...
+const COMMON_WORD_ZIPF: f32 = 3.0;
+/// ... is believed only when the text says it is a place, or the place
+/// has at least this many people.
+const COMMON_WORD_MIN_POPULATION: u64 = 20_000;
+/// A sound-alike spelling ("Kubyansk") is believed only within this many
+/// km of another place of the text, in the same country.
+const SOUND_ALIKE_NEIGHBOUR_KM: f64 = 150.0;
+/// A village smaller than this ...
+const HAMLET_POPULATION: u64 = 5_000;
+/// ... needs another place of the text within this many km, or words
+/// that say it is a place: alone it is more likely a word or a name.
+const HAMLET_COMPANY_KM: f64 = 300.0;
+/// A place is an outlier only among at least this many other places (not
+/// countries): two places far apart say nothing of which one is astray.
+const OUTLIER_MIN_OTHERS: usize = 2;
+/// An outlier smaller than this is refused unless its country has other
+/// places in the text: a small place alone in a country the text never
+/// names is more likely a namesake chosen wrongly.
+const LONE_OUTLIER_MIN_POPULATION: u64 = 100_000;
+/// A sound-alike's confidence is cut to this share: the spelling itself
+/// is doubtful.
+const SOUND_ALIKE_CONFIDENCE: f64 = 0.6;
+/// An outlier's confidence is cut to this share: it is kept, but a map
+/// should show it as doubtful.
+const OUTLIER_CONFIDENCE: f64 = 0.25;
 
 /// Resolves the mentions of one document.
 pub fn resolve(
@@ -127,7 +165,7 @@ fn decide_until_stable(
     let mut alive = vec![true; groups.len()];
     let mut kept: Vec<Option<Kept>> = vec![None; groups.len()];
     let mut nearest = vec![None; groups.len()];
-    for _round in 0..4 {
+    for _pass in 0..DECIDE_PASSES {
         kept = decide(groups, &doc, &alive, &mut nearest, gazetteer, options);
         let next: Vec<bool> = kept.iter().map(Option::is_some).collect();
         if next == alive {
@@ -189,18 +227,23 @@ fn decide(
         let place_idx = cand.place;
         let place = gazetteer.facts(place_idx);
         let pop = place.population;
-        let big = matches!(place.kind, PlaceKind::Country | PlaceKind::Region) || pop >= 100_000;
+        let big = matches!(place.kind, PlaceKind::Country | PlaceKind::Region)
+            || pop >= LARGE_PLACE_POPULATION;
         let supported = group.city_cue || group.region_cue || group.has_container();
         if group.weak_evidence && !big && !supported {
             continue; // "March", "West": ordinary words, small namesakes
         }
-        if group.word_frequency >= 3.0 && !big && !supported && pop < 20_000 {
+        if group.word_frequency >= COMMON_WORD_ZIPF
+            && !big
+            && !supported
+            && pop < COMMON_WORD_MIN_POPULATION
+        {
             continue;
         }
         // Another live group in the same country (this one is live, so
         // it is counted once itself).
         let country_support = in_country[cand.country] > 1;
-        if group.word_frequency >= 4.0
+        if group.word_frequency >= VERY_COMMON_WORD_ZIPF
             && place.kind == PlaceKind::Region
             && !supported
             && !country_support
@@ -216,31 +259,32 @@ fn decide(
         };
         memo[g] = Some(nearest);
         let near = nearest.map(|(_, chord)| arc_km(chord));
-        if group.fuzzy && !(country_support && near.is_some_and(|d| d <= 150.0)) {
+        let close_company = near.is_some_and(|d| d <= SOUND_ALIKE_NEIGHBOUR_KM);
+        if group.fuzzy && !(country_support && close_company) {
             continue; // a sound-alike needs a neighbour to be believed
         }
         if place.kind == PlaceKind::City
-            && pop < 5_000
+            && pop < HAMLET_POPULATION
             && !supported
-            && near.is_none_or(|d| d > 300.0)
+            && near.is_none_or(|d| d > HAMLET_COMPANY_KM)
         {
             continue; // a hamlet with no company is more likely a word or a name
         }
         let confidence = doc.confidence[g];
         let others = anchors.len() - usize::from(place.kind != PlaceKind::Country);
         let outlier = place.kind != PlaceKind::Country
-            && others >= 2
+            && others >= OUTLIER_MIN_OTHERS
             && near.is_some_and(|d| d > options.outlier_km);
-        if outlier && pop < 100_000 && !country_support {
+        if outlier && pop < LONE_OUTLIER_MIN_POPULATION && !country_support {
             continue; // a small place alone in a country the text never names
         }
         let confidence = if group.fuzzy {
-            0.6 * confidence
+            SOUND_ALIKE_CONFIDENCE * confidence
         } else {
             confidence
         };
         let confidence = if outlier {
-            confidence * 0.25
+            confidence * OUTLIER_CONFIDENCE
         } else {
             confidence
         };
