@@ -408,6 +408,13 @@ fn is_address(token: &str) -> bool {
         && first.chars().any(|c| c.is_ascii_lowercase())
 }
 
+/// A capitalized word right before a place name makes the name the end
+/// of a longer proper name ("Xi Jinping") only when it is rarer than this
+/// as an English word (Zipf 3.5: about three in a million words), or a
+/// given name. A more frequent word is an ordinary word that happens to
+/// be capitalized ("Soviet Kharkiv", "Historic Lviv").
+const NAME_PART_MAX_ZIPF: f32 = 3.5;
+
 /// Chooses, among overlapping names, the mentions of places.
 pub fn recognize(text: &str, spans: &[NameSpan], gazetteer: &Gazetteer) -> Vec<Mention> {
     let addresses = address_ranges(text);
@@ -518,7 +525,7 @@ pub fn recognize(text: &str, spans: &[NameSpan], gazetteer: &Gazetteer) -> Vec<M
                 && !is_sentence_initial(&before[..before.len() - p.len() - 1])
                 && prev_cues & cue::GEO_MODIFIER == 0
                 && !is_place_name(gazetteer, p)
-                && (lexicon.word_frequency(p) < 3.5 || lexicon.is_first_name(p));
+                && (lexicon.word_frequency(p) < NAME_PART_MAX_ZIPF || lexicon.is_first_name(p));
             // After a full stop the word before ends a sentence: it is
             // not the first half of this name ("... from Avdiivka. Kramatorsk, about").
             if p_is_name_part && single_word && !is_sentence_initial(before) {
@@ -783,8 +790,15 @@ fn headline_line_starts(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// A line is a headline when at least this many in ten of its words are
+/// capitalized: fewer than all, so that a title with a lower-case "with"
+/// or "from" still counts, and enough that prose, whose capitals are
+/// names and sentence starts, does not.
+const HEADLINE_CAPITALS_IN_TEN: usize = 7;
+
 /// True when `line` has three words of four letters or more (runs of
-/// letters) and at least seven in ten of them are capitalized.
+/// letters) and at least seven in ten of them are capitalized
+/// ([`HEADLINE_CAPITALS_IN_TEN`]).
 ///
 /// Headline detection reads every line of every document, and most lines
 /// are paragraphs: ASCII bytes are classified as bytes, only other
@@ -817,7 +831,10 @@ fn is_title_case(line: &str) -> bool {
             capitalized += usize::from(upper);
             // A word still to come takes four letters and a separator.
             let most_capitals = capitalized + (bytes.len() - i) / 5 + 1;
-            if 3 * most_capitals < 7 * (words - capitalized) {
+            // The share of capitals could no longer reach the threshold.
+            if (10 - HEADLINE_CAPITALS_IN_TEN) * most_capitals
+                < HEADLINE_CAPITALS_IN_TEN * (words - capitalized)
+            {
                 return false;
             }
         }
@@ -827,7 +844,7 @@ fn is_title_case(line: &str) -> bool {
         words += 1;
         capitalized += usize::from(upper);
     }
-    words >= 3 && capitalized * 10 >= words * 7
+    words >= 3 && capitalized * 10 >= words * HEADLINE_CAPITALS_IN_TEN
 }
 
 #[cfg(test)]
@@ -968,7 +985,7 @@ mod tests {
                 assert_eq!(capitalized_pairs(t).collect::<Vec<_>>(), want, "{t:?}");
                 for line in t.split_inclusive('\n') {
                     let (words, capitalized) = title_words_by_split(line);
-                    let want = words >= 3 && capitalized * 10 >= words * 7;
+                    let want = words >= 3 && capitalized * 10 >= words * HEADLINE_CAPITALS_IN_TEN;
                     assert_eq!(is_title_case(line), want, "{line:?}");
                 }
             }
@@ -1042,7 +1059,8 @@ mod tests {
                 line.push_str(seps[next(seps.len())]);
             }
             let (w, c) = title_words_by_split(&line);
-            assert_eq!(is_title_case(&line), w >= 3 && c * 10 >= w * 7, "{line:?}");
+            let want = w >= 3 && c * 10 >= w * HEADLINE_CAPITALS_IN_TEN;
+            assert_eq!(is_title_case(&line), want, "{line:?}");
         }
     }
 
