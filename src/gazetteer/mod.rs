@@ -1164,6 +1164,9 @@ pub(crate) fn place_row(p: &Place) -> String {
 }
 
 #[cfg(test)]
+pub(crate) mod testing;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
