@@ -359,6 +359,166 @@ mod random_cases;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gazetteer::testing::TinyGazetteer;
+    use crate::matcher::Matcher;
+    use crate::recognize::recognize;
+
+    /// The chain up to resolution, as the pipeline runs it.
+    fn resolved(g: &Gazetteer, text: &str) -> Vec<ResolvedMention> {
+        let spans = Matcher::new(g).find(text);
+        let mentions = recognize(text, &spans, g);
+        resolve(text, &mentions, g, &ResolveOptions::default())
+    }
+
+    /// Each mention of `text` and the place it resolves to, as
+    /// "Name, CC".
+    fn places(g: &Gazetteer, text: &str) -> Vec<(String, String)> {
+        resolved(g, text)
+            .into_iter()
+            .map(|m| {
+                let place = g.place(m.place);
+                (m.text, format!("{}, {}", place.name, place.country))
+            })
+            .collect()
+    }
+
+    fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+        expected
+            .iter()
+            .map(|&(m, p)| (m.to_string(), p.to_string()))
+            .collect()
+    }
+
+    /// Eastern Ukraine, two Russian regions and a far Russian port, with
+    /// two towns called Volchansk: Vovchansk in Ukraine (Volchansk is its
+    /// Russian name) and a small town of that name in the Urals.
+    fn ukraine_and_russia() -> TinyGazetteer {
+        TinyGazetteer::new()
+            .country("UA", "Ukraine", 41_000_000, (49.0, 32.0))
+            .country("RU", "Russia", 144_000_000, (61.5, 105.3))
+            .region("UA.07", "Kharkiv Oblast", 2_600_000, (49.5, 36.5))
+            .also_named("Kharkiv")
+            .town("Kharkiv", "PPLA", "UA.07", 1_430_000, (49.98, 36.25))
+            .town("Kupiansk", "PPL", "UA.07", 27_000, (49.71, 37.62))
+            .town("Vovchansk", "PPL", "UA.07", 17_000, (50.29, 36.94))
+            .also_named("Volchansk")
+            .region("RU.71", "Sverdlovsk Oblast", 4_300_000, (58.7, 61.3))
+            .town("Yekaterinburg", "PPLA", "RU.71", 1_500_000, (56.84, 60.61))
+            .town("Volchansk", "PPL", "RU.71", 8_900, (59.93, 60.05))
+            .town("Vladivostok", "PPLA", "RU.59", 600_000, (43.11, 131.87))
+    }
+
+    #[test]
+    fn a_namesake_is_chosen_by_the_places_around_it() {
+        let g = ukraine_and_russia().build();
+        // Alone, the town whose own name it is wins over the one for
+        // which it is only another spelling.
+        assert_eq!(
+            places(&g, "Shelling hit Volchansk overnight."),
+            pairs(&[("Volchansk", "Volchansk, RU")])
+        );
+        assert_eq!(
+            places(&g, "Shelling hit Volchansk, north-east of Kharkiv."),
+            pairs(&[("Volchansk", "Vovchansk, UA"), ("Kharkiv", "Kharkiv, UA")])
+        );
+        assert_eq!(
+            places(&g, "Miners from Volchansk marched to Yekaterinburg."),
+            pairs(&[
+                ("Volchansk", "Volchansk, RU"),
+                ("Yekaterinburg", "Yekaterinburg, RU")
+            ])
+        );
+    }
+
+    #[test]
+    fn a_region_cue_means_the_region_and_a_bare_name_the_city() {
+        let g = ukraine_and_russia().build();
+        // "Kharkiv" names both the oblast and its capital.
+        assert_eq!(g.lookup("Kharkiv").len(), 2);
+        assert_eq!(
+            places(
+                &g,
+                "Kharkiv was shelled, and villages in the Kharkiv region lost power."
+            ),
+            pairs(&[
+                ("Kharkiv", "Kharkiv, UA"),
+                ("Kharkiv region", "Kharkiv Oblast, UA")
+            ])
+        );
+        // A region word after the name picks the region among both.
+        assert_eq!(
+            places(&g, "Kharkiv was shelled, the Kharkiv governor wrote."),
+            pairs(&[
+                ("Kharkiv", "Kharkiv, UA"),
+                ("Kharkiv", "Kharkiv Oblast, UA")
+            ])
+        );
+    }
+
+    #[test]
+    fn without_context_the_larger_namesake_wins() {
+        let g = TinyGazetteer::new()
+            .country("US", "United States", 330_000_000, (39.8, -98.6))
+            .region("US.OR", "Oregon", 4_200_000, (44.0, -120.5))
+            .town("Springfield", "PPL", "US.OR", 62_000, (44.05, -123.02))
+            .town("Portland", "PPL", "US.OR", 650_000, (45.52, -122.68))
+            .region("US.MO", "Missouri", 6_200_000, (38.3, -92.5))
+            .town("Springfield", "PPL", "US.MO", 169_000, (37.21, -93.29))
+            .build();
+        let found = resolved(&g, "Storms closed schools in Springfield.");
+        assert_eq!(found.len(), 1);
+        let place = g.place(found[0].place);
+        assert_eq!(
+            (place.name.as_str(), place.admin1.as_str()),
+            ("Springfield", "MO")
+        );
+        // Only a prior tells them apart, and not by much.
+        assert!(found[0].confidence > 0.5 && found[0].confidence < 0.6);
+        // A state named right after the comma settles it the other way.
+        let found = resolved(&g, "Storms closed schools in Springfield, Oregon.");
+        assert_eq!(g.place(found[0].place).admin1, "OR");
+    }
+
+    #[test]
+    fn a_place_far_from_all_the_others_is_flagged() {
+        let g = ukraine_and_russia().build();
+        let text = "Troops left Kharkiv, Kupiansk and Vovchansk; the ship sailed from Vladivostok.";
+        let found = resolved(&g, text);
+        let flags: Vec<(&str, bool)> = found
+            .iter()
+            .map(|m| (&text[m.byte_start..m.byte_end], m.outlier))
+            .collect();
+        assert_eq!(
+            flags,
+            [
+                ("Kharkiv", false),
+                ("Kupiansk", false),
+                ("Vovchansk", false),
+                ("Vladivostok", true)
+            ]
+        );
+        // Large enough to be kept, but doubtful: its only candidate, so
+        // sure in itself, at a quarter.
+        assert_eq!(found[3].confidence, OUTLIER_CONFIDENCE);
+        // With one place less it is far from a single other, which says
+        // nothing of which of the two is astray.
+        let found = resolved(&g, "Troops left Kharkiv; the ship sailed from Vladivostok.");
+        assert!(found.iter().all(|m| !m.outlier));
+    }
+
+    #[test]
+    fn a_given_name_before_a_surname_is_not_a_place() {
+        let g = TinyGazetteer::new()
+            .country("IT", "Italy", 59_000_000, (42.8, 12.8))
+            .town("Florence", "PPLA", "IT.16", 370_000, (43.77, 11.25))
+            .first_name("Florence")
+            .build();
+        assert_eq!(places(&g, "Florence Pugh starred in the film."), []);
+        assert_eq!(
+            places(&g, "The film was shot in Florence last spring."),
+            pairs(&[("Florence", "Florence, IT")])
+        );
+    }
 
     #[test]
     fn a_mention_without_candidates_is_left_out() {
