@@ -409,10 +409,11 @@ fn is_address(token: &str) -> bool {
 }
 
 /// A capitalized word right before a place name makes the name the end
-/// of a longer proper name ("Xi Jinping") only when it is rarer than this
-/// as an English word (Zipf 3.5: about three in a million words), or a
-/// given name. A more frequent word is an ordinary word that happens to
-/// be capitalized ("Soviet Kharkiv", "Historic Lviv").
+/// of a longer proper name only when it is rarer than this as an English
+/// word (Zipf 3.5: about three in a million words), or a given name. A
+/// more frequent word is an ordinary word that happens to be capitalized
+/// ("Soviet Kharkiv", "Historic Lviv"). So is "Xi" (4.1): "Jinping" after
+/// it is left to resolution, which refuses a small town alone in a text.
 const NAME_PART_MAX_ZIPF: f32 = 3.5;
 
 /// Chooses, among overlapping names, the mentions of places.
@@ -850,6 +851,64 @@ fn is_title_case(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Sentences, a gazetteer name in each (its last occurrence), and
+    /// whether it ends up on the map, for the rules that refuse names:
+    /// people, dates and the ends of longer proper names. Each name is a
+    /// place in the shipped gazetteer, so a row fails if its rule stops
+    /// refusing it.
+    const PEOPLE_AND_DATES: &[(&str, &str, bool)] = &[
+        // A given name followed by a capitalized word: a person.
+        ("Vladimir Putin met the envoy.", "Vladimir", false),
+        ("The envoy flew on to Vladimir.", "Vladimir", true),
+        ("Jordan Henderson scored twice.", "Jordan", false),
+        ("Aid arrived in Jordan overnight.", "Jordan", true),
+        ("Florence Pugh starred in the film.", "Florence", false),
+        // ... unless the capitalized word says what kind of place it is.
+        ("Trains stopped at Florence Station.", "Florence", true),
+        // A town that speaks, or has a title, is a person.
+        ("Burley said the road was closed.", "Burley", false),
+        ("Snow fell in Burley overnight.", "Burley", true),
+        ("Sheriff Torres closed the road.", "Torres", false),
+        ("Storms flooded Torres again.", "Torres", true),
+        // A surname once given with a given name stays a person.
+        (
+            "Jim Burley spoke first. Later, Burley left.",
+            "Burley",
+            false,
+        ),
+        // Months and weekdays are dates, even where a town has the name.
+        ("Talks resume in March.", "March", false),
+        ("Elections are due in May.", "May", false),
+        // The second half of a longer proper name. "Xi" is too frequent a
+        // word (see NAME_PART_MAX_ZIPF) for recognition to refuse
+        // "Jinping" after it; resolution refuses the small town, alone in
+        // the text.
+        ("Chinese leader Xi Jinping arrived.", "Jinping", false),
+        // A full stop ends the name before; a word of direction is not
+        // part of a name.
+        (
+            "Shelling hit Avdiivka. Kramatorsk, about 80 km away, was spared.",
+            "Kramatorsk",
+            true,
+        ),
+        ("Storms hit Northern Virginia overnight.", "Virginia", true),
+    ];
+
+    #[test]
+    fn people_dates_and_longer_names_are_not_mapped() {
+        use crate::resolve::{resolve, ResolveOptions};
+        let g = Gazetteer::embedded().expect("the built-in gazetteer loads");
+        let matcher = crate::matcher::Matcher::new(&g);
+        for &(sentence, name, mapped) in PEOPLE_AND_DATES {
+            assert!(!g.lookup(name).is_empty(), "{name} is a gazetteer name");
+            let at = sentence.rfind(name).expect("the name is in the sentence");
+            let mentions = recognize(sentence, &matcher.find(sentence), &g);
+            let places = resolve(sentence, &mentions, &g, &ResolveOptions::default());
+            let found = places.iter().any(|m| m.byte_start == at && m.text == name);
+            assert_eq!(found, mapped, "{name} in {sentence:?}: {places:?}");
+        }
+    }
 
     #[test]
     fn cue_words_are_found_on_their_lists_in_any_case() {
