@@ -40,6 +40,7 @@ pub(super) struct Candidate {
 /// never read (its softmax is 1 whatever it is), so rounds of scoring
 /// touch only the first `contested` rows.
 pub(super) struct Candidates {
+    /// Each group's candidates together (see [`Candidates::range`]).
     pub(super) rows: Vec<Candidate>,
     /// Each row's prior score (0 for a lone candidate, see
     /// [`super::score::priors`]).
@@ -50,8 +51,11 @@ pub(super) struct Candidates {
     ends: Vec<usize>,
     /// Rows before this belong to groups of two candidates or more.
     pub(super) contested: usize,
-    /// How many countries, and regions, the candidates lie in.
+    /// How many countries the candidates lie in: the slots of
+    /// [`Candidate::country`].
     pub(super) countries: usize,
+    /// How many regions the candidates lie in: the slots of
+    /// [`Candidate::region`].
     pub(super) regions: usize,
 }
 
