@@ -172,3 +172,7 @@ impl Gazetteer {
         &self.origin
     }
 }
+
+// Declared last: modgraph reads a file only up to its first cfg(test).
+#[cfg(test)]
+pub(crate) mod testing;
