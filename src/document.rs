@@ -12,6 +12,10 @@ pub struct Document {
     pub text: String,
     /// `YYYY-MM-DD`, when the document states its date.
     pub date: Option<String>,
+    /// The headline and the address, when the input gives them (JSON
+    /// Lines fields): carried to the map's list of documents.
+    pub title: Option<String>,
+    pub url: Option<String>,
 }
 
 impl Document {
@@ -23,6 +27,8 @@ impl Document {
             id: id.into(),
             text,
             date,
+            title: None,
+            url: None,
         }
     }
 }

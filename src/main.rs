@@ -117,6 +117,12 @@ struct MapArgs {
     /// JSON field with the article date (YYYY-MM-DD, or a timestamp starting with one).
     #[arg(long, value_name = "NAME", default_value = "date")]
     date_field: String,
+    /// JSON field with the article's headline (listed with the documents of a map).
+    #[arg(long, value_name = "NAME", default_value = "title")]
+    title_field: String,
+    /// JSON field with the article's address.
+    #[arg(long, value_name = "NAME", default_value = "url")]
+    url_field: String,
     /// Write the map here (default: standard output).
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -544,6 +550,8 @@ fn map(args: MapArgs) -> Result<Status> {
                 id: args.id_field,
                 text: args.text_field,
                 date: args.date_field,
+                title: args.title_field,
+                url: args.url_field,
             },
             segment_bytes: args.segment_bytes,
         },

@@ -280,6 +280,8 @@ fn write_in_order(
                     let empty = DocumentMap {
                         id: part.doc.id.clone(),
                         date: part.doc.date.clone(),
+                        title: part.doc.title.clone(),
+                        url: part.doc.url.clone(),
                         starts_document: part.first,
                         ..DocumentMap::default()
                     };

@@ -50,6 +50,8 @@ pub struct JsonlFields {
     pub id: String,
     pub text: String,
     pub date: String,
+    pub title: String,
+    pub url: String,
 }
 
 impl Default for JsonlFields {
@@ -58,6 +60,8 @@ impl Default for JsonlFields {
             id: "id".into(),
             text: "text".into(),
             date: "date".into(),
+            title: "title".into(),
+            url: "url".into(),
         }
     }
 }
@@ -328,9 +332,9 @@ impl Reader<'_> {
                 Document::new(id.clone(), text)
             } else {
                 Document {
-                    id: id.clone(),
                     text,
                     date: date.clone(),
+                    ..Document::new(id.clone(), "")
                 }
             };
             date = doc.date.clone();
@@ -416,7 +420,13 @@ impl Reader<'_> {
                 }
             };
             match record(&text, &self.options.fields, &at) {
-                Ok((id, body, date)) => self.text_in_memory(id, body, date, bytes)?,
+                Ok(r) => {
+                    let mut doc = Document::new(r.id, String::new());
+                    doc.date = r.date.or_else(|| stated_date(&r.text));
+                    doc.title = r.title;
+                    doc.url = r.url;
+                    self.text_in_memory(doc, r.text, bytes)?
+                }
                 Err(p) => self.problem(p)?,
             }
             if lines.buffer().is_empty() {
@@ -425,17 +435,10 @@ impl Reader<'_> {
         }
     }
 
-    /// A document whose text is already in memory, cut into parts when large.
-    fn text_in_memory(
-        &mut self,
-        id: String,
-        text: String,
-        date: Option<String>,
-        bytes: u64,
-    ) -> ControlFlow<()> {
+    /// A document whose text is already in memory, cut into parts when
+    /// large: `doc` without its text, and the text.
+    fn text_in_memory(&mut self, mut doc: Document, text: String, bytes: u64) -> ControlFlow<()> {
         let segment = self.options.segment_bytes.max(64);
-        let mut doc = Document::new(id, String::new());
-        doc.date = date.or_else(|| stated_date(&text));
         if text.len() <= segment {
             doc.text = text;
             return (self.emit)(Event::Part(Part {
@@ -458,9 +461,8 @@ impl Reader<'_> {
             let last = end == text.len();
             (self.emit)(Event::Part(Part {
                 doc: Document {
-                    id: doc.id.clone(),
                     text: piece.to_string(),
-                    date: doc.date.clone(),
+                    ..doc.clone()
                 },
                 first: start == 0,
                 last,
@@ -478,13 +480,19 @@ impl Reader<'_> {
     }
 }
 
-/// The id, text and date of one JSON Lines record. A record without an id
-/// gets `FILE:LINE`; a `date` field wins over a date line in the text.
-fn record(
-    line: &str,
-    fields: &JsonlFields,
-    at: &str,
-) -> Result<(String, String, Option<String>), Problem> {
+/// What a JSON Lines record gives a document.
+#[derive(Debug)]
+struct Record {
+    id: String,
+    text: String,
+    date: Option<String>,
+    title: Option<String>,
+    url: Option<String>,
+}
+
+/// The fields of one JSON Lines record. A record without an id gets
+/// `FILE:LINE`; a `date` field wins over a date line in the text.
+fn record(line: &str, fields: &JsonlFields, at: &str) -> Result<Record, Problem> {
     use serde::de::DeserializeSeed;
     let mut de = serde_json::Deserializer::from_str(line);
     let object = RecordSeed(fields)
@@ -515,7 +523,17 @@ fn record(
         Some(serde_json::Value::String(s)) => stated_date(&format!("date {s}")),
         _ => None,
     };
-    Ok((id, text, date))
+    let string = |v: Option<serde_json::Value>| match v {
+        Some(serde_json::Value::String(s)) if !s.trim().is_empty() => Some(s),
+        _ => None,
+    };
+    Ok(Record {
+        id,
+        text,
+        date,
+        title: string(object.title),
+        url: string(object.url),
+    })
 }
 
 /// The configured fields of one JSON Lines record; every other field is
@@ -526,6 +544,8 @@ struct RecordFields {
     text: Option<serde_json::Value>,
     id: Option<serde_json::Value>,
     date: Option<serde_json::Value>,
+    title: Option<serde_json::Value>,
+    url: Option<serde_json::Value>,
 }
 
 struct RecordSeed<'f>(&'f JsonlFields);
@@ -554,6 +574,10 @@ impl<'de> serde::de::Visitor<'de> for RecordSeed<'_> {
                 &mut record.id
             } else if key == self.0.date {
                 &mut record.date
+            } else if key == self.0.title {
+                &mut record.title
+            } else if key == self.0.url {
+                &mut record.url
             } else {
                 map.next_value::<serde::de::IgnoredAny>()?;
                 continue;
@@ -759,17 +783,21 @@ mod tests {
             id: "guid".into(),
             text: "body".into(),
             date: "published".into(),
+            title: "headline".into(),
+            ..JsonlFields::default()
         };
-        let (id, text, date) = record(
-            r#"{"guid":"a1","body":"Kyiv","published":"2024-05-17T08:00:00Z"}"#,
+        let r = record(
+            r#"{"guid":"a1","body":"Kyiv","published":"2024-05-17T08:00:00Z","headline":"Kyiv news","url":"https://example.org/a1"}"#,
             &fields,
             "f:1",
         )
         .unwrap();
         assert_eq!(
-            (id.as_str(), text.as_str(), date.as_deref()),
+            (r.id.as_str(), r.text.as_str(), r.date.as_deref()),
             ("a1", "Kyiv", Some("2024-05-17"))
         );
+        assert_eq!(r.title.as_deref(), Some("Kyiv news"));
+        assert_eq!(r.url.as_deref(), Some("https://example.org/a1"));
         let e = record(r#"{"guid":"a1"}"#, &fields, "f:2").unwrap_err();
         assert_eq!(e.kind, ProblemKind::NoText);
         let e = record("[1]", &fields, "f:3").unwrap_err();

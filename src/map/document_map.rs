@@ -26,6 +26,9 @@ pub struct DocumentMap<'p> {
     pub id: String,
     /// `YYYY-MM-DD`, when the document states its date.
     pub date: Option<String>,
+    /// The headline and the address, when the input gives them.
+    pub title: Option<String>,
+    pub url: Option<String>,
     /// False for a later segment of a document read in segments: it
     /// continues the document of the map before it.
     pub starts_document: bool,
@@ -79,6 +82,8 @@ impl<'p> DocumentMap<'p> {
         let mut map = DocumentMap {
             id: doc.id.clone(),
             date: doc.date.clone(),
+            title: doc.title.clone(),
+            url: doc.url.clone(),
             starts_document,
             ..DocumentMap::default()
         };
