@@ -28,7 +28,7 @@
 use crate::gazetteer::{Gazetteer, PlaceIdx, PlaceKind};
 use crate::resolve::ResolvedMention;
 
-use super::quantity::{Token, TokenKind};
+use super::tokens::{Token, TokenKind};
 use super::window::View;
 
 /// A place playing a role in a claim.
