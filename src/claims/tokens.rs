@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 
-use super::units::{ascii_capitals, ascii_letters, eight_at, ONES};
+use crate::text::bytes::{ascii_capitals, ascii_letters, first_lane, lanes_at_or_zero, HIGHS};
 
 /// A word, a number or a punctuation mark, with its byte span in the text.
 #[derive(Debug, Clone, PartialEq)]
@@ -137,15 +137,15 @@ impl<'a> Iterator for Tokens<'a> {
             let mut end = i + c.len_utf8();
             // Most words are ASCII letters: eight bytes at a time while so.
             loop {
-                let lanes = eight_at(bytes, end);
-                let run = (!ascii_letters(lanes) & (ONES * 0x80)).trailing_zeros() / 8;
+                let lanes = lanes_at_or_zero(bytes, end);
+                let run = first_lane(!ascii_letters(lanes) & HIGHS);
                 let within = if run == 8 {
                     u64::MAX
                 } else {
                     (1 << (8 * run)) - 1
                 };
                 capital |= ascii_capitals(lanes) & within != 0;
-                end += run as usize;
+                end += run;
                 if run < 8 {
                     break;
                 }

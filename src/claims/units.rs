@@ -7,6 +7,8 @@
 //! This module knows words, not tokens in context: matching a whole
 //! spelling against the tokens after a number is [`super::quantity`]'s.
 
+use crate::text::bytes::{ascii_letters, first_lane, lanes_at_or_zero};
+
 /// A unit of length or area, as the output names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unit {
@@ -160,18 +162,18 @@ pub fn unit_words(text: &str) -> Option<Vec<usize>> {
     let mut carry = 0;
     let mut base = 0;
     while base < b.len() {
-        let lanes = eight_at(b, base);
+        let lanes = lanes_at_or_zero(b, base);
         let letters = ascii_letters(lanes);
         let mut starts = letters & !((letters << 8) | carry);
         carry = letters >> 56;
         while starts != 0 {
-            let lane = starts.trailing_zeros() / 8;
+            let lane = first_lane(starts);
             starts &= starts - 1;
             let first = (lanes >> (8 * lane)) as u8;
             if UNIT_FIRST_LETTERS & (1 << (first & 31)) == 0 {
                 continue;
             }
-            let at = base + lane as usize;
+            let at = base + lane;
             let second = if lane < 7 {
                 (lanes >> (8 * lane + 8)) as u8
             } else {
@@ -203,43 +205,6 @@ const UNIT_FIRST_LETTERS: u64 = {
     }
     bits
 };
-
-/// A byte in every lane.
-pub(super) const ONES: u64 = u64::MAX / 255;
-
-/// The eight bytes from `at` as lanes of a `u64`, zero past the end.
-pub(super) fn eight_at(bytes: &[u8], at: usize) -> u64 {
-    match bytes.get(at..at + 8) {
-        Some(eight) => u64::from_le_bytes(eight.try_into().unwrap_or_default()),
-        None => {
-            let mut last = [0u8; 8];
-            let rest = bytes.get(at..).unwrap_or_default();
-            last[..rest.len()].copy_from_slice(rest);
-            u64::from_le_bytes(last)
-        }
-    }
-}
-
-/// Bit 7 of every byte of `lanes` strictly between `above` and `below`
-/// (both ASCII), computed in all lanes at once without carries between
-/// them; bytes beyond ASCII are in no range.
-fn ascii_between(lanes: u64, above: u8, below: u8) -> u64 {
-    let low = lanes & (ONES * 0x7F);
-    let under = ONES * (127 + u64::from(below)) - low;
-    let over = low + ONES * (127 - u64::from(above));
-    under & over & !lanes & (ONES * 0x80)
-}
-
-/// Bit 7 of every byte of `lanes` that is an ASCII letter: once `0x20` is
-/// set in it, strictly between `` ` `` and `{`.
-pub(super) fn ascii_letters(lanes: u64) -> u64 {
-    ascii_between(lanes | (ONES * 0x20), b'`', b'{')
-}
-
-/// Bit 7 of every byte of `lanes` that is an ASCII capital.
-pub(super) fn ascii_capitals(lanes: u64) -> u64 {
-    ascii_between(lanes, b'@', b'[')
-}
 
 /// Whether a run of letters that starts with bytes `first` and `second`
 /// can be a word in [`unit_first_word`], in either case: most words are
@@ -346,15 +311,6 @@ mod tests {
                     assert_eq!(words, unit_words_by_bytes(&t), "{t:?}");
                 }
             }
-        }
-        for b in 0..=255u8 {
-            let lanes = u64::from_le_bytes([b, b'a', b, b'Z', b, 0x80, b, b' ']);
-            let want = [b, b'a', b, b'Z', b, 0x80, b, b' ']
-                .iter()
-                .enumerate()
-                .map(|(k, c)| u64::from(c.is_ascii_alphabetic()) << (8 * k + 7))
-                .sum::<u64>();
-            assert_eq!(ascii_letters(lanes), want, "{b:#x}");
         }
     }
 
