@@ -1,8 +1,8 @@
 //! The claims tokenizer: text split into words, numbers and punctuation
 //! marks, each with its byte span, its lower-cased form, and whether it
-//! starts a sentence. It can begin at any sentence start, found from any
-//! byte back ([`sentence_start_before`]), so that a window of the text
-//! gets exactly the tokens the whole text has there.
+//! starts a sentence by the claim-sentence rule of
+//! [`crate::text::sentence`]. It can begin at any sentence start, so that
+//! a window of the text gets exactly the tokens the whole text has there.
 //!
 //! It also says which tokens can be part of a quantity's number (the
 //! number words, [`in_number`]), which a window asks to know how far back
@@ -13,6 +13,7 @@
 use std::borrow::Cow;
 
 use crate::text::bytes::{ascii_capitals, ascii_letters, first_lane, lanes_at_or_zero, HIGHS};
+use crate::text::sentence::starts_sentence;
 
 /// A word, a number or a punctuation mark, with its byte span in the text.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,7 +63,8 @@ const GROUP_SPACES: &[char] = &[' ', '\u{00A0}', '\u{202F}', '\u{2009}'];
 ///
 /// A sentence starts after `.`, `!` or `?` followed by white space, after a
 /// blank line, and after a line break followed by anything but a lower-case
-/// letter or a digit (hard-wrapped paragraphs keep their sentences).
+/// letter or a digit (hard-wrapped paragraphs keep their sentences): the
+/// claim-sentence rule, [`starts_sentence`].
 pub fn tokenize(text: &str) -> Vec<Token<'_>> {
     let mut tokens = Vec::with_capacity(text.len() / 5);
     tokens.extend(tokens_from(text, 0));
@@ -70,7 +72,8 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
 }
 
 /// The tokens of `text` from byte `start` on, which must be 0 or a
-/// sentence start (see [`sentence_start_before`]): exactly the tokens
+/// sentence start (see [`crate::text::sentence::sentence_start_before`]):
+/// exactly the tokens
 /// [`tokenize`] gives from there, since a sentence start is a token start
 /// and the tokenizer carries nothing across one but that it is a start.
 pub fn tokens_from(text: &str, start: usize) -> Tokens<'_> {
@@ -198,83 +201,6 @@ impl<'a> Iterator for Tokens<'a> {
     }
 }
 
-/// Whether a token that begins with `c` starts a sentence, after `newlines`
-/// line breaks and, when `spaced`, white space since the previous token,
-/// which is a stop mark when `after_stop` is `Some(true)` (`None`: there is
-/// no previous token).
-fn starts_sentence(after_stop: Option<bool>, c: char, newlines: usize, spaced: bool) -> bool {
-    let Some(after_stop) = after_stop else {
-        return true;
-    };
-    newlines >= 2
-        || (newlines == 1 && !c.is_lowercase() && !c.is_ascii_digit())
-        || (spaced && after_stop)
-}
-
-/// A sentence start: its byte, and the byte of the stop mark (`.`, `!` or
-/// `?`) that is the token before it, if one is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SentenceStart {
-    pub at: usize,
-    pub stop: Option<usize>,
-}
-
-/// The last byte from `floor` to `at` where a sentence starts whatever the
-/// text before it is, if there is one; the start of the text is one.
-///
-/// Such a start is a character that is not white space after a run of ASCII
-/// white space that follows `.`, `!` or `?`, holds two line breaks, or holds
-/// one before a character that is neither lower-case nor a digit. White
-/// space never belongs to a token but for the one space inside a number
-/// ("1 200"), which has digits on both sides, and a stop mark before white
-/// space is a token of its own, so [`tokenize`] starts a sentence there
-/// (after white space beyond ASCII too, which can only add line breaks).
-/// Starts after other white space are missed, which costs a reader of a
-/// window some more text, never a different reading.
-pub fn sentence_start_before(text: &str, at: usize, floor: usize) -> Option<SentenceStart> {
-    let b = text.as_bytes();
-    let space = |x: u8| matches!(x, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C);
-    // The white space before a start holds a line break or follows a stop:
-    // starts are looked for only after those, found from `at` back.
-    let mut end = at.min(b.len());
-    while let Some(q) = b[..end]
-        .iter()
-        .rposition(|&x| matches!(x, b'\n' | b'.' | b'!' | b'?'))
-    {
-        end = q;
-        // The run of white space `q` is in or before, and the byte after it.
-        let mut w = if b[q] == b'\n' { q } else { q + 1 };
-        while w > 0 && space(b[w - 1]) {
-            w -= 1;
-        }
-        let mut p = q + 1;
-        while p < b.len() && space(b[p]) {
-            p += 1;
-        }
-        if p < floor {
-            // So are the starts after white space before this one.
-            break;
-        }
-        if p == w || p > at || p == b.len() {
-            continue;
-        }
-        // After an ASCII byte, `p` begins a character.
-        let c = text[p..].chars().next().unwrap_or(' ');
-        if c.is_whitespace() {
-            continue;
-        }
-        let newlines = b[w..p].iter().filter(|&&x| x == b'\n').count();
-        let stop = (w > 0 && matches!(b[w - 1], b'.' | b'!' | b'?')).then(|| w - 1);
-        if newlines >= 2
-            || (newlines == 1 && !c.is_lowercase() && !c.is_ascii_digit())
-            || stop.is_some()
-        {
-            return Some(SentenceStart { at: p, stop });
-        }
-    }
-    (floor == 0).then_some(SentenceStart { at: 0, stop: None })
-}
-
 /// The end of the number that starts at `start`: digits, `,` or `.`
 /// followed by a digit, and groups of exactly three digits after a single
 /// space when the number so far is one to three plain digits ("1 200").
@@ -372,6 +298,7 @@ pub fn in_number(t: &Token) -> bool {
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
+    use crate::text::sentence::{sentence_start_before, SentenceStart};
 
     /// The marks that end a sentence when white space follows them.
     const STOPS: &[char] = &['.', '!', '?'];
@@ -462,54 +389,6 @@ pub(super) mod tests {
             "a.\u{a0}\nB x.\n\n\u{2028}Y end.\t\r\nNext 1.\n2 . . \n\n\n a!?  b q?\u{3000}x 5.\n\u{e9}",
             "",
         ])
-    }
-
-    /// The walk back byte by byte that [`sentence_start_before`] replaced.
-    fn sentence_start_by_bytes(text: &str, at: usize, floor: usize) -> Option<SentenceStart> {
-        let b = text.as_bytes();
-        let space = |x: u8| matches!(x, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C);
-        let mut p = at.min(b.len().saturating_sub(1));
-        while p >= floor {
-            if p == 0 {
-                return Some(SentenceStart { at: 0, stop: None });
-            }
-            if space(b[p - 1]) && !space(b[p]) {
-                // After an ASCII byte, `p` begins a character.
-                let c = text[p..].chars().next().unwrap_or(' ');
-                if !c.is_whitespace() {
-                    let mut w = p - 1;
-                    while w > 0 && space(b[w - 1]) {
-                        w -= 1;
-                    }
-                    let newlines = b[w..p].iter().filter(|&&x| x == b'\n').count();
-                    let stop = (w > 0 && matches!(b[w - 1], b'.' | b'!' | b'?')).then(|| w - 1);
-                    if newlines >= 2
-                        || (newlines == 1 && !c.is_lowercase() && !c.is_ascii_digit())
-                        || stop.is_some()
-                    {
-                        return Some(SentenceStart { at: p, stop });
-                    }
-                }
-            }
-            p -= 1;
-        }
-        None
-    }
-
-    #[test]
-    fn sentence_starts_equal_the_byte_walk() {
-        for t in &awkward_texts() {
-            let step = if t.len() < 2000 { 1 } else { 7 };
-            for at in (0..=t.len() + 1).step_by(step) {
-                for floor in [0, at / 2, at.saturating_sub(3), at] {
-                    assert_eq!(
-                        sentence_start_before(t, at, floor),
-                        sentence_start_by_bytes(t, at, floor),
-                        "{t:?} at {at} floor {floor}"
-                    );
-                }
-            }
-        }
     }
 
     #[test]

@@ -16,7 +16,9 @@
 use std::cell::Cell;
 use std::ops::Index;
 
-use super::tokens::{in_number, sentence_start_before, tokens_from, Token, TokenKind, Tokens};
+use crate::text::sentence::sentence_start_before;
+
+use super::tokens::{in_number, tokens_from, Token, TokenKind, Tokens};
 use super::units::begins_unit;
 
 /// Which ends of a window are not the ends of the text, or which of them a

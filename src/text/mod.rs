@@ -6,11 +6,14 @@
 //! name matches however the article spells its accents, apostrophes, dashes
 //! or letter case ("Kyïv", "Russia’s", "KHARKIV").
 //!
-//! `bytes` holds the eight-bytes-at-a-time tests the hot scans over text
-//! are built from. Nothing here knows about places, mentions, claims or
-//! output.
+//! Two submodules hold what several stages read text with: [`sentence`],
+//! where each stage's rule for where a sentence starts or stops is written
+//! down beside the others, and `bytes`, the eight-bytes-at-a-time tests the
+//! hot scans are built from. Nothing here knows about places, mentions,
+//! claims or output.
 
 pub(crate) mod bytes;
+pub mod sentence;
 
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
