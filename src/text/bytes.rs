@@ -27,8 +27,10 @@ pub const HIGHS: u64 = ONES * 0x80;
 /// `None` when fewer than eight are left.
 #[inline]
 pub fn lanes_at(bytes: &[u8], at: usize) -> Option<u64> {
-    let eight = bytes.get(at..)?.first_chunk::<8>()?;
-    Some(u64::from_le_bytes(*eight))
+    // As a range of eight rather than `first_chunk`: the scans' loops
+    // compile to fewer instructions per step this way.
+    let eight = bytes.get(at..at + 8)?;
+    Some(u64::from_le_bytes(eight.try_into().unwrap_or_default()))
 }
 
 /// [`lanes_at`], with zero in the lanes past the end of `bytes` (all eight
