@@ -8,6 +8,7 @@
 
 use crate::gazetteer::{Gazetteer, Posting};
 use crate::matcher::NameSpan;
+use crate::text::sentence::is_sentence_initial;
 use crate::text::{next_capital_or_non_ascii, with_lowercase};
 
 /// A span of text that names a place, with the places it could be.
@@ -762,21 +763,6 @@ fn settlement_before_of(before: &str) -> bool {
     previous_word(b).is_some_and(|w| cues(w) & cue::SETTLEMENT != 0)
 }
 
-/// True when nothing but opening punctuation stands between the start of a
-/// sentence (or of the text, or a line) and here.
-fn is_sentence_initial(before: &str) -> bool {
-    for c in before.chars().rev() {
-        match c {
-            ' ' | '\t' | '"' | '\'' | '“' | '‘' | '(' | '[' | '«' | '—' | '–' | '-' => {
-                continue
-            }
-            '\n' | '.' | '!' | '?' | ':' | ';' | '|' | '•' => return true,
-            _ => return false,
-        }
-    }
-    true
-}
-
 /// Byte ranges of lines set in title case (headlines), where every word is
 /// capitalized and capitals say nothing about names.
 fn headline_line_starts(text: &str) -> Vec<(usize, usize)> {
@@ -1194,14 +1180,6 @@ mod tests {
         for t in texts {
             assert_eq!(address_ranges(t), address_ranges_by_words(t), "{t:?}");
         }
-    }
-
-    #[test]
-    fn sentence_starts() {
-        assert!(is_sentence_initial(""));
-        assert!(is_sentence_initial("It ended. \""));
-        assert!(is_sentence_initial("Title\n"));
-        assert!(!is_sentence_initial("in the "));
     }
 
     #[test]

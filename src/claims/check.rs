@@ -221,7 +221,7 @@ fn mirrored_lon(center: f64, lon: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::claims::quantity::Unit;
+    use crate::claims::units::Unit;
 
     /// Mirrored halves give the ring that measuring every point gives, once
     /// rounded to the microdegrees the output keeps, near the poles and

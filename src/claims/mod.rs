@@ -2,11 +2,19 @@
 //! Vladivostok", "seizing over 200 square kilometers"), extracted as claims,
 //! checked against the map, and drawn.
 //!
-//! - [`quantity`] reads numbers, units, qualifiers and directions;
+//! - [`tokens`] splits text into words, numbers and marks, with sentence
+//!   starts;
+//! - [`units`] knows units of length and area and the words that begin
+//!   them;
+//! - [`window`] cuts the text around those words into windows that read
+//!   as the whole text would;
+//! - [`quantity`] reads numbers, units, qualifiers and directions from a
+//!   window's tokens;
 //! - [`roles`] finds the places a quantity is about (subject, reference,
 //!   area anchor) among the document's resolved mentions;
 //! - [`check`] measures geodesic distances and gives the verdict;
-//! - [`feature`] writes a claim as a GeoJSON feature.
+//! - [`shape`] says how a claim is drawn, as unrounded geometry (writers,
+//!   in [`crate::output`], turn it into their format).
 //!
 //! A number is a claim only with a unit of length or area; a distance also
 //! needs a relation word after it ("from", "off", "outside", "into", "away",
@@ -47,6 +55,8 @@ pub mod check;
 pub mod quantity;
 pub mod roles;
 pub mod shape;
+pub mod tokens;
+pub mod units;
 pub mod window;
 
 use crate::document::Document;
@@ -54,8 +64,9 @@ use crate::gazetteer::{Gazetteer, PlaceKind};
 use crate::resolve::ResolvedMention;
 
 pub use check::{Check, Verdict};
-pub use quantity::{Bearing, Qualifier, Unit};
+pub use quantity::{Bearing, Qualifier};
 pub use roles::Role;
+pub use units::Unit;
 
 use quantity::{quantity_at, relation_at, Quantity, Relation};
 use roles::{Names, Reader};
@@ -120,7 +131,7 @@ impl Claim {
 /// The claims of one document, in text order.
 ///
 /// Every quantity has a unit, and most sentences have none: only windows
-/// around the words that can begin one ([`quantity::unit_words`]) are
+/// around the words that can begin one ([`units::unit_words`]) are
 /// tokenized and read (see [`window`]). A reading that needed more of the
 /// text than its window had (the roles read as far as two sentences back)
 /// is read again in a larger window, which takes in the window before it
@@ -130,8 +141,8 @@ pub fn extract(doc: &Document, mentions: &[ResolvedMention], gazetteer: &Gazette
     let text = doc.text.as_str();
     let names = Names::new(mentions);
     let mut claims: Vec<Claim> = Vec::new();
-    let Some(units) = quantity::unit_words(text) else {
-        let tokens = quantity::tokenize(text);
+    let Some(units) = units::unit_words(text) else {
+        let tokens = tokens::tokenize(text);
         let view = View::whole(&tokens);
         let units: Vec<usize> = (0..tokens.len())
             .filter(|&k| is_unit_word(text, &tokens[k]))
@@ -475,7 +486,7 @@ mod tests {
         gazetteer: &Gazetteer,
     ) -> Vec<Claim> {
         let text = doc.text.as_str();
-        let tokens = quantity::tokenize(text);
+        let tokens = tokens::tokenize(text);
         let names = Names::new(mentions);
         let view = View::whole(&tokens);
         let reader = Reader::new(text, &view, &names, gazetteer);

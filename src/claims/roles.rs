@@ -27,8 +27,9 @@
 
 use crate::gazetteer::{Gazetteer, PlaceIdx, PlaceKind};
 use crate::resolve::ResolvedMention;
+use crate::text::sentence::sentence_numbers;
 
-use super::quantity::{Token, TokenKind};
+use super::tokens::{Token, TokenKind};
 use super::window::View;
 
 /// A place playing a role in a claim.
@@ -209,7 +210,7 @@ pub struct Reader<'a> {
     view: &'a View<'a>,
     names: &'a Names<'a>,
     gazetteer: &'a Gazetteer,
-    /// Sentence number of every token.
+    /// Sentence number of every token ([`sentence_numbers`]).
     sentence: Vec<usize>,
 }
 
@@ -220,14 +221,7 @@ impl<'a> Reader<'a> {
         names: &'a Names<'a>,
         gazetteer: &'a Gazetteer,
     ) -> Self {
-        let mut sentence = Vec::with_capacity(view.len());
-        let mut n = 0;
-        for k in 0..view.len() {
-            if view[k].sentence_start && k > 0 {
-                n += 1;
-            }
-            sentence.push(n);
-        }
+        let sentence = sentence_numbers((0..view.len()).map(|k| view[k].sentence_start));
         Reader {
             text,
             view,

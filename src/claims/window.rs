@@ -1,8 +1,8 @@
 //! Windows of a document's text, read for claims instead of the whole text.
 //!
-//! A window starts at a sentence start that is one whatever comes before it
-//! ([`sentence_start_before`]), so its tokens are exactly the tokens the
-//! whole text has there ([`tokens_from`]). A start after a stop mark also
+//! A window starts where a sentence starts no matter what text comes
+//! before it ([`sentence_start_before`]). So its tokens are exactly the
+//! tokens the whole text has there ([`tokens_from`]). A start after a stop mark also
 //! holds that mark as a first token of context: nothing that reads it asks
 //! more than what it is, so a reading can go one token back, across the
 //! stop, without the sentence before.
@@ -16,9 +16,10 @@
 use std::cell::Cell;
 use std::ops::Index;
 
-use super::quantity::{
-    begins_unit, in_number, sentence_start_before, tokens_from, Token, TokenKind, Tokens,
-};
+use crate::text::sentence::sentence_start_before;
+
+use super::tokens::{in_number, tokens_from, Token, TokenKind, Tokens};
+use super::units::begins_unit;
 
 /// Which ends of a window are not the ends of the text, or which of them a
 /// reading needed to look past.

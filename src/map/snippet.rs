@@ -4,8 +4,11 @@
 //!
 //! A snippet is the sentence around the words, or about [`REACH`]
 //! characters on each side of them when the sentence is longer, with every
-//! run of white space made one space. It is plain text: writers escape it
-//! for their format.
+//! run of white space made one space. Where a sentence stops is
+//! [`crate::text::sentence::is_snippet_stop`]. It is plain text: writers
+//! escape it for their format.
+
+use crate::text::sentence::{is_snippet_stop, snippet_stops};
 
 /// The sentence around byte range `start..end`, or about 160 characters
 /// around it when the sentence is longer, on one line.
@@ -26,7 +29,6 @@ const REACH: usize = 160;
 fn snippet_bounds(text: &str, start: usize, end: usize) -> (usize, usize) {
     let bytes = text.as_bytes();
     let char_start = |i: usize| bytes[i] & 0xC0 != 0x80;
-    let space_at = |i: usize| text[i..].starts_with(char::is_whitespace);
     let mut from = start;
     let mut steps = 0;
     for i in (0..start).rev().filter(|&i| char_start(i)) {
@@ -34,11 +36,8 @@ fn snippet_bounds(text: &str, start: usize, end: usize) -> (usize, usize) {
         if steps > REACH {
             break;
         }
-        let b = bytes[i];
-        let ends_sentence = matches!(b, b'.' | b'!' | b'?' | b'\n')
-            && i + 1 < start
-            && (b == b'\n' || space_at(i + 1));
-        if ends_sentence {
+        // A stop right before the mention does not end its sentence.
+        if i + 1 < start && is_snippet_stop(text, i) {
             break;
         }
         from = i;
@@ -49,10 +48,7 @@ fn snippet_bounds(text: &str, start: usize, end: usize) -> (usize, usize) {
         steps += 1;
         let b = bytes[i];
         to = i + utf8_width(b);
-        if steps > REACH
-            || (matches!(b, b'.' | b'!' | b'?') && (to == bytes.len() || space_at(to)))
-            || b == b'\n'
-        {
+        if steps > REACH || is_snippet_stop(text, i) {
             if b == b'\n' {
                 to -= 1;
             }
@@ -66,19 +62,16 @@ fn snippet_bounds(text: &str, start: usize, end: usize) -> (usize, usize) {
 /// many mentions are cut without walking the text around each of them.
 pub struct Sentences<'t> {
     text: &'t str,
-    /// Byte positions of line breaks, and of `.`, `!` and `?` followed by
-    /// white space or the end: where [`snippet_bounds`] stops, either way.
+    /// Where [`snippet_bounds`] stops, either way ([`snippet_stops`]).
     stops: Vec<usize>,
 }
 
 impl<'t> Sentences<'t> {
     pub fn new(text: &'t str) -> Sentences<'t> {
-        let bytes = text.as_bytes();
-        let stops = memchr::memchr3_iter(b'.', b'!', b'?', bytes)
-            .filter(|&i| i + 1 == bytes.len() || text[i + 1..].starts_with(char::is_whitespace));
-        let mut stops: Vec<usize> = stops.chain(memchr::memchr_iter(b'\n', bytes)).collect();
-        stops.sort_unstable();
-        Sentences { text, stops }
+        Sentences {
+            text,
+            stops: snippet_stops(text),
+        }
     }
 
     /// [`snippet_bounds`], from the stops: the sentence when it is within

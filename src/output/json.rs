@@ -21,26 +21,11 @@
 
 use serde_json::ser::{CompactFormatter, Formatter};
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
+use crate::text::bytes::{bytes_below, bytes_equal, first_lane, lanes_at, ONES};
 
-// The word tests below flag bytes by the high bit of each. They are
-// exact up to the first byte they flag, and that is all their callers
-// read: a borrow that crosses from one byte to the next starts at a byte
-// that is flagged, so a byte may be flagged wrongly only above one that
-// is flagged rightly. (Exact tests, free of borrows, take a third more
-// instructions a word.)
-
-/// The high bit of every byte of `w` below `n` (at most 0x80), exact up
-/// to the first.
-fn bytes_below(w: u64, n: u8) -> u64 {
-    w.wrapping_sub(ONES * u64::from(n)) & !w & HIGHS
-}
-
-/// The high bit of every byte of `w` equal to `b`, exact up to the first.
-fn bytes_equal(w: u64, b: u8) -> u64 {
-    bytes_below(w ^ (ONES * u64::from(b)), 1)
-}
+// The quick lane tests of `text::bytes` are right up to the first byte they
+// flag, and that is all the scans below read. (Exact tests take a third
+// more instructions a word.)
 
 /// The high bit of every byte of `w` that must be escaped: below 0x20,
 /// `"` or `\`; exact up to the first.
@@ -48,20 +33,14 @@ fn escape_bytes(w: u64) -> u64 {
     bytes_below(w, 0x20) | bytes_equal(w, b'"') | bytes_equal(w, b'\\')
 }
 
-/// Eight bytes of `bytes` from `i`, the first in the lowest byte.
-fn word_at(bytes: &[u8], i: usize) -> Option<u64> {
-    let chunk = bytes.get(i..i + 8)?;
-    Some(u64::from_le_bytes(chunk.try_into().expect("eight bytes")))
-}
-
 /// The first position from `i` where `flags` (a word test as above)
 /// flags a byte, or the end.
 #[inline(always)]
 fn next_flagged(bytes: &[u8], mut i: usize, flags: impl Fn(u64) -> u64) -> usize {
-    while let Some(w) = word_at(bytes, i) {
+    while let Some(w) = lanes_at(bytes, i) {
         let m = flags(w);
         if m != 0 {
-            return i + (m.trailing_zeros() / 8) as usize;
+            return i + first_lane(m);
         }
         i += 8;
     }
@@ -76,10 +55,10 @@ fn next_flagged(bytes: &[u8], mut i: usize, flags: impl Fn(u64) -> u64) -> usize
     }
     let w = match bytes.len().checked_sub(8) {
         // The last eight bytes, those before `i` shifted out.
-        Some(last) => word_at(bytes, last).expect("eight bytes") >> (8 * (8 - rest)),
+        Some(last) => lanes_at(bytes, last).expect("eight bytes") >> (8 * (8 - rest)),
         None => (bytes[i..].iter().rev()).fold(0, |w, &b| w << 8 | u64::from(b)),
     };
-    i + ((flags(w).trailing_zeros() / 8) as usize).min(rest)
+    i + first_lane(flags(w)).min(rest)
 }
 
 /// Whether any byte of `bytes` needs escaping.
@@ -96,7 +75,7 @@ fn has_escapes(bytes: &[u8]) -> bool {
         words.any(|w| escape_bytes(u64::from_le_bytes(w.try_into().expect("eight bytes"))) != 0);
     whole
         || (!words.remainder().is_empty()
-            && escape_bytes(word_at(bytes, last).expect("eight bytes")) != 0)
+            && escape_bytes(lanes_at(bytes, last).expect("eight bytes")) != 0)
 }
 
 fn needs_escape(b: u8) -> bool {

@@ -5,8 +5,19 @@
 //! Gazetteer names and document text go through the same [`fold_char`], so a
 //! name matches however the article spells its accents, apostrophes, dashes
 //! or letter case ("Kyïv", "Russia’s", "KHARKIV").
+//!
+//! Two submodules hold what several stages read text with: [`sentence`],
+//! where each stage's rule for where a sentence starts or stops is written
+//! down beside the others, and `bytes`, the eight-bytes-at-a-time tests the
+//! hot scans are built from. Nothing here knows about places, mentions,
+//! claims or output.
+
+pub(crate) mod bytes;
+pub mod sentence;
 
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+
+use bytes::{ascii_capitals, first_lane, lanes_at, non_ascii};
 
 /// Appends the folded form of `c` to `out`: compatibility-decomposed, accents
 /// dropped, lower-cased; typographic apostrophes become `'`, dashes `-`, and
@@ -237,19 +248,11 @@ impl CharIndex {
 /// Looks at eight bytes at a time, since most bytes of news copy are
 /// neither.
 pub fn next_capital_or_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
-    const ONES: u64 = u64::MAX / 255;
     let mut i = from;
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-        // Bytes strictly between `@` and `[` (the capitals), computed in
-        // every lane at once without carries between lanes, and bytes
-        // with the high bit set.
-        let low = x & (ONES * 0x7F);
-        let capitals =
-            (ONES * (127 + u64::from(b'[')) - low) & !x & (low + ONES * (127 - u64::from(b'@')));
-        let found = (capitals | x) & (ONES * 0x80);
+    while let Some(lanes) = lanes_at(bytes, i) {
+        let found = ascii_capitals(lanes) | non_ascii(lanes);
         if found != 0 {
-            return Some(i + (found.trailing_zeros() / 8) as usize);
+            return Some(i + first_lane(found));
         }
         i += 8;
     }
