@@ -15,6 +15,7 @@
 
 mod claim;
 mod place;
+pub mod read;
 mod rings;
 
 use std::sync::Arc;
