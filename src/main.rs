@@ -13,6 +13,7 @@ use geomention::batch::{self, Input, InvalidUtf8, JsonlFields, ReadOptions, RunO
 use geomention::error::{Error, Result};
 use geomention::eval::{self, EvalOptions};
 use geomention::gazetteer::{build, info, user_gazetteer_dir, Gazetteer, Selection};
+use geomention::output::mentions::{MentionsWriter, TableFormat, WithTable};
 use geomention::output::{self, Destination, Format};
 use geomention::pipeline::Geoparser;
 #[cfg(feature = "refresh")]
@@ -150,6 +151,10 @@ struct MapArgs {
     /// input order, or all. Mention and document counts are exact either way.
     #[arg(long, value_name = "N|all", default_value = "50", value_parser = parse_listed)]
     mentions: Listed,
+    /// Also write every mention, one row each, to this table: CSV (.csv)
+    /// or a GeoJSON text sequence of points (.geojsons).
+    #[arg(long, value_name = "FILE")]
+    mentions_out: Option<PathBuf>,
     /// Worker threads (0: one per core). The output is the same for any number.
     #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
     threads: usize,
@@ -564,7 +569,15 @@ fn map(args: MapArgs) -> Result<Status> {
         per_document,
         listed: args.mentions.0,
     };
-    let writer = output::create(format, Destination::create(args.output.as_deref())?, &write);
+    let mut writer = output::create(format, Destination::create(args.output.as_deref())?, &write);
+    if let Some(path) = &args.mentions_out {
+        let table = TableFormat::from_path(path)?;
+        let table = MentionsWriter::new(Destination::create(Some(path))?, table)?;
+        writer = Box::new(WithTable {
+            map: writer,
+            table: Box::new(table),
+        });
+    }
     let gaz = load_for_process(args.gazetteer.gazetteer.as_deref())?;
     let resolve = ResolveOptions {
         min_confidence: args.min_confidence,
