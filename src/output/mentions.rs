@@ -61,7 +61,7 @@ pub struct MentionsWriter<T: Target> {
 }
 
 enum Sink<T: Target> {
-    Csv(csv::Writer<T>),
+    Csv(Box<csv::Writer<T>>),
     Sequence(T),
 }
 
@@ -76,7 +76,7 @@ impl<T: Target> MentionsWriter<T> {
             TableFormat::Csv => {
                 let mut csv = csv::Writer::from_writer(target);
                 csv.write_record(COLUMNS).map_err(|e| csv_error(&csv, e))?;
-                Sink::Csv(csv)
+                Sink::Csv(Box::new(csv))
             }
             TableFormat::GeoJsonSeq => Sink::Sequence(target),
         };
