@@ -10,7 +10,9 @@
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::map::{CorpusMap, DocumentMap};
+use crate::gazetteer::Place;
+use crate::map::{CorpusMap, DocumentMap, MentionView};
+use crate::output::geojson::write_point;
 use crate::output::json::{key, Object, Plain};
 use crate::output::precision::round6;
 use crate::output::writer::{Encoded, MapWriter, Target};
@@ -90,63 +92,31 @@ impl<T: Target> MentionsWriter<T> {
 
 impl<T: Target> MapWriter for MentionsWriter<T> {
     fn document(&mut self, doc: &DocumentMap<'_>, _: Option<Encoded>) -> Result<()> {
-        let date = doc.date.as_deref().unwrap_or("");
         for p in &doc.places {
-            let place = &p.place;
             for m in &p.mentions {
-                let snippet = doc.snippet(m.snippet);
-                self.rows += 1;
-                let raw = match &mut self.sink {
-                    Sink::Csv(csv) => {
-                        let row = [
-                            place.place_id.as_str(),
-                            &place.name,
-                            place.kind.as_str(),
-                            &place.country,
-                            &round6(place.lat).to_string(),
-                            &round6(place.lon).to_string(),
-                            &doc.id,
-                            date,
-                            &m.start.to_string(),
-                            &m.end.to_string(),
-                            &m.text,
-                            snippet,
-                            &m.confidence.to_string(),
-                        ];
-                        csv.write_record(row).map_err(|e| csv_error(csv, e))?;
-                        continue;
-                    }
-                    Sink::Sequence(raw) => raw,
+                let mention = MentionView {
+                    doc: &doc.id,
+                    date: doc.date.as_deref(),
+                    start: m.start,
+                    end: m.end,
+                    text: &m.text,
+                    snippet: doc.snippet(m.snippet),
+                    confidence: m.confidence,
                 };
-                let out = &mut self.scratch;
-                out.clear();
-                out.push(0x1E);
-                let mut feature = Object::start(out);
-                feature.field(key!("type"), &Plain("Feature"));
-                let mut point = Object::start(feature.key(key!("geometry")));
-                point.field(key!("type"), &Plain("Point"));
-                point.field(
-                    key!("coordinates"),
-                    &[round6(place.lon), round6(place.lat)][..],
-                );
-                point.end();
-                let mut props = Object::start(feature.key(key!("properties")));
-                props.field(key!("confidence"), &m.confidence);
-                let country = Some(place.country.as_str()).filter(|c| !c.is_empty());
-                props.field(key!("country"), &country);
-                props.field(key!("date"), &doc.date);
-                props.field(key!("doc"), &doc.id);
-                props.field(key!("end"), &m.end);
-                props.field(key!("kind"), &Plain(place.kind.as_str()));
-                props.field(key!("name"), &place.name);
-                props.field(key!("place_id"), &place.place_id);
-                props.field(key!("snippet"), snippet);
-                props.field(key!("start"), &m.start);
-                props.field(key!("text"), &m.text);
-                props.end();
-                feature.end();
-                out.push(b'\n');
-                raw.write_all(out).map_err(|e| Error::io(raw.label(), e))?;
+                self.rows += 1;
+                match &mut self.sink {
+                    Sink::Csv(csv) => {
+                        let row = csv_row(&p.place, &mention);
+                        csv.write_record(&row).map_err(|e| csv_error(csv, e))?;
+                    }
+                    Sink::Sequence(target) => {
+                        self.scratch.clear();
+                        point_record(&mut self.scratch, &p.place, &mention);
+                        target
+                            .write_all(&self.scratch)
+                            .map_err(|e| Error::io(target.label(), e))?;
+                    }
+                }
             }
         }
         Ok(())
@@ -163,6 +133,50 @@ impl<T: Target> MapWriter for MentionsWriter<T> {
         target.commit()?;
         Ok(rows)
     }
+}
+
+/// A mention's row, in the order of [`COLUMNS`].
+fn csv_row(place: &Place, m: &MentionView) -> [String; 13] {
+    [
+        place.place_id.clone(),
+        place.name.clone(),
+        place.kind.as_str().to_string(),
+        place.country.clone(),
+        round6(place.lat).to_string(),
+        round6(place.lon).to_string(),
+        m.doc.to_string(),
+        m.date.unwrap_or_default().to_string(),
+        m.start.to_string(),
+        m.end.to_string(),
+        m.text.to_string(),
+        m.snippet.to_string(),
+        m.confidence.to_string(),
+    ]
+}
+
+/// A mention as a record of a GeoJSON text sequence: a point at its
+/// place, with the columns as properties.
+fn point_record(out: &mut Vec<u8>, place: &Place, m: &MentionView) {
+    out.push(0x1E);
+    let mut feature = Object::start(out);
+    feature.field(key!("type"), &Plain("Feature"));
+    write_point(feature.key(key!("geometry")), place.lat, place.lon);
+    let mut props = Object::start(feature.key(key!("properties")));
+    props.field(key!("confidence"), &m.confidence);
+    let country = Some(place.country.as_str()).filter(|c| !c.is_empty());
+    props.field(key!("country"), &country);
+    props.field(key!("date"), &m.date);
+    props.field(key!("doc"), m.doc);
+    props.field(key!("end"), &m.end);
+    props.field(key!("kind"), &Plain(place.kind.as_str()));
+    props.field(key!("name"), &place.name);
+    props.field(key!("place_id"), &place.place_id);
+    props.field(key!("snippet"), m.snippet);
+    props.field(key!("start"), &m.start);
+    props.field(key!("text"), m.text);
+    props.end();
+    feature.end();
+    out.push(b'\n');
 }
 
 /// Two writers fed the same documents: a map and its mentions table.

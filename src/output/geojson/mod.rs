@@ -26,7 +26,7 @@ use crate::output::spill::Spill;
 use crate::output::writer::{Encode, Encoded, MapWriter, Options, Target};
 
 pub use claim::write_claim;
-pub use place::write_place;
+pub use place::{write_place, write_point};
 
 /// How features are put together in the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
