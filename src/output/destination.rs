@@ -148,7 +148,7 @@ impl Write for Destination {
     }
 }
 
-impl super::Target for Destination {
+impl super::writer::Target for Destination {
     fn label(&self) -> &Path {
         &self.label
     }
@@ -159,6 +159,13 @@ impl super::Target for Destination {
 
     fn is_stream(&self) -> bool {
         self.is_stdout()
+    }
+
+    fn file(&self) -> Option<&Path> {
+        match &self.sink {
+            Sink::Stdout(_) => None,
+            Sink::File { tmp, .. } => Some(tmp.get_ref().file.path()),
+        }
     }
 }
 

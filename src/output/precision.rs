@@ -1,6 +1,11 @@
 //! How many decimals the output keeps: coordinates to the microdegree
 //! (about 10 cm), distances to 100 m, radii and stated values in km to the
-//! metre. The model keeps full precision; writers round as they write.
+//! metre; drawn circles with [`CIRCLE_POINTS`] vertices. The model keeps
+//! full precision; writers round as they write.
+
+/// Vertices of drawn circles: smooth at map scale, small in the file. The
+/// same in every format, so that their rings agree.
+pub const CIRCLE_POINTS: usize = 64;
 
 /// Rounds a coordinate to 6 decimals (about 10 cm).
 pub fn round6(v: f64) -> f64 {

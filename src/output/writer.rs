@@ -23,6 +23,13 @@ pub trait Target: io::Write {
     fn is_stream(&self) -> bool {
         false
     }
+
+    /// The file being written, for a writer that opens it by path rather
+    /// than writing bytes (a database): a [`super::Destination`]'s
+    /// temporary file. `None` for standard output or any other writer.
+    fn file(&self) -> Option<&Path> {
+        None
+    }
 }
 
 impl<W: io::Write> Target for &mut W {

@@ -14,10 +14,7 @@ use foldhash::HashMap;
 
 use crate::claims::check::circle;
 use crate::output::json::Json;
-use crate::output::precision::round6;
-
-/// Vertices of drawn circles: smooth at map scale, small in the file.
-const CIRCLE_POINTS: usize = 64;
+use crate::output::precision::{round6, CIRCLE_POINTS};
 
 /// Rings kept per thread before the cache starts over: some 1.5 kB each,
 /// and a corpus draws few distinct ones.
