@@ -22,6 +22,7 @@ pub mod geojson;
 pub(crate) mod json;
 pub mod mentions;
 mod precision;
+pub mod qml;
 mod spill;
 mod style;
 mod writer;
