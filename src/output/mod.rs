@@ -5,6 +5,8 @@
 //! hands a writer every document's map in input order and then, for an
 //! aggregated map, the corpus map; the writer decides what to write when.
 //!
+//! - [`gpkg`]: a GeoPackage, one typed table per kind of feature, styled
+//!   for QGIS ([`qml`]);
 //! - [`geojson`]: an RFC 7946 `FeatureCollection`, or RFC 8142 GeoJSON
 //!   text sequences streamed as documents are done;
 //! - [`mentions`]: every mention, one row each (CSV or GeoJSON text
@@ -19,6 +21,7 @@
 
 mod destination;
 pub mod geojson;
+pub mod gpkg;
 pub(crate) mod json;
 pub mod mentions;
 mod precision;
@@ -41,6 +44,8 @@ pub enum Format {
     /// RFC 8142 GeoJSON text sequence: RS, one feature, LF; repeated
     /// (`.geojsons`, `.geojsonseq`).
     GeoJsonSeq,
+    /// A GeoPackage (`.gpkg`): an SQLite database, written to a file only.
+    GeoPackage,
 }
 
 impl Format {
@@ -50,6 +55,7 @@ impl Format {
         match ext.as_str() {
             "geojson" | "json" => Some(Format::GeoJson),
             "geojsons" | "geojsonseq" => Some(Format::GeoJsonSeq),
+            "gpkg" => Some(Format::GeoPackage),
             _ => None,
         }
     }
@@ -65,6 +71,12 @@ impl Format {
     /// documents are done, rather than one per place over the corpus.
     pub fn streams_documents(self) -> bool {
         self == Format::GeoJsonSeq
+    }
+
+    /// Whether the format needs a file it can open by path (a database),
+    /// rather than any stream such as standard output.
+    pub fn needs_file(self) -> bool {
+        self == Format::GeoPackage
     }
 }
 
@@ -88,6 +100,7 @@ pub fn create<'t, T: Target + 't>(
                 ..options.clone()
             },
         )),
+        Format::GeoPackage => Box::new(gpkg::GpkgWriter::new(target, options.clone())),
     }
 }
 
@@ -103,6 +116,7 @@ mod tests {
         assert_eq!(choose(None, p("map.geojsons")), Format::GeoJsonSeq);
         assert_eq!(choose(None, p("MAP.GeoJSON")), Format::GeoJson);
         assert_eq!(choose(None, p("map.txt")), Format::GeoJson);
+        assert_eq!(choose(None, p("map.GPKG")), Format::GeoPackage);
         assert_eq!(
             choose(Some(Format::GeoJson), p("map.geojsons")),
             Format::GeoJson
