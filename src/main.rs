@@ -139,10 +139,16 @@ struct MapArgs {
     output: Option<PathBuf>,
     /// geojson: one FeatureCollection. geojsonseq: RFC 8142 text sequence,
     /// one feature per line, streamed as each document is done (implies
-    /// --per-document). Default: what the output file's extension names
-    /// (.geojson, .geojsons), else geojson.
+    /// --per-document). gpkg: a GeoPackage that QGIS opens styled, one
+    /// layer per kind of feature (needs -o FILE). Default: what the output
+    /// file's extension names (.geojson, .geojsons, .gpkg), else geojson.
     #[arg(long, value_enum)]
     format: Option<FormatArg>,
+    /// Also write QGIS styles beside a GeoJSON map, one per geometry type
+    /// (map.geojson: map.point.qml, map.line.qml, map.polygon.qml). A
+    /// GeoPackage holds its styles already.
+    #[arg(long)]
+    styles: bool,
     /// One feature per place and document instead of one per place; the
     /// features are written as each document is done, in input order.
     #[arg(long)]
@@ -217,6 +223,7 @@ struct EvalArgs {
 enum FormatArg {
     Geojson,
     Geojsonseq,
+    Gpkg,
 }
 
 impl FormatArg {
@@ -224,8 +231,21 @@ impl FormatArg {
         match self {
             FormatArg::Geojson => Format::GeoJson,
             FormatArg::Geojsonseq => Format::GeoJsonSeq,
+            FormatArg::Gpkg => Format::GeoPackage,
         }
     }
+}
+
+/// Fails at once, before any work, when `format` needs a file and there
+/// is none (`output` is `None` for standard output).
+fn needs_file(format: Format, output: Option<&std::path::Path>) -> Result<()> {
+    if format.needs_file() && output.is_none() {
+        return Err(Error::Invalid(
+            "a GeoPackage needs an output file: pass -o FILE (it cannot go to standard output)"
+                .into(),
+        ));
+    }
+    Ok(())
 }
 
 /// `--mentions`: a number, or `all` (`None`).
@@ -563,6 +583,13 @@ fn map(args: MapArgs) -> Result<Status> {
     inputs.extend(args.jsonl.into_iter().map(Input::Jsonl));
     batch::check_inputs(&inputs)?;
     let format = Format::choose(args.format.map(FormatArg::format), args.output.as_deref());
+    let to_file = args.output.as_deref().filter(|p| p.as_os_str() != "-");
+    if args.styles && to_file.is_none() {
+        return Err(Error::Invalid(
+            "--styles needs an output file: pass -o FILE (it cannot go to standard output)".into(),
+        ));
+    }
+    needs_file(format, to_file)?;
     let per_document = args.per_document || format.streams_documents();
     // Created before the gazetteer loads: an unwritable output fails at once.
     let write = output::Options {
@@ -605,6 +632,9 @@ fn map(args: MapArgs) -> Result<Status> {
         },
     };
     let summary = batch::run(&parser, &inputs, writer, &options)?;
+    if let Some(map) = to_file.filter(|_| args.styles && !format.needs_file()) {
+        output::qml::write_sidecars(map)?;
+    }
     if !args.quiet {
         eprintln!("geomention: {}", summary.line());
     }
@@ -617,6 +647,10 @@ fn map(args: MapArgs) -> Result<Status> {
 
 fn merge(args: MergeArgs) -> Result<Status> {
     let format = Format::choose(args.format.map(FormatArg::format), args.output.as_deref());
+    needs_file(
+        format,
+        args.output.as_deref().filter(|p| p.as_os_str() != "-"),
+    )?;
     let options = output::Options {
         per_document: args.per_document || format.streams_documents(),
         listed: args.mentions.0,
