@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs geomention's tests on a fresh machine: installs what the tests use
-# besides Rust (GDAL's ogrinfo, to prove QGIS can open the maps; a GeoJSON
-# validator from npm), then runs the whole test suite, with the tests that
-# need ../shared when it is there.
+# besides Rust (GDAL's ogrinfo, to prove QGIS can open the maps, and its
+# GeoPackage validator; a GeoJSON validator from npm), then runs the whole
+# test suite, with the tests that need ../shared when it is there.
 #
 #   bash scripts/test.sh
 set -euo pipefail
@@ -20,6 +20,13 @@ apt_install() {
 if ! command -v ogrinfo >/dev/null 2>&1; then
   echo "==> installing gdal-bin (ogrinfo)"
   apt_install gdal-bin
+fi
+
+# GDAL's GeoPackage validator (validate_gpkg.py) and its Python bindings,
+# which read the GeoPackage's relations.
+if [ ! -d /usr/lib/python3/dist-packages/osgeo_utils ]; then
+  echo "==> installing python3-gdal (GDAL's GeoPackage validator)"
+  apt_install python3-gdal
 fi
 
 if ! command -v npm >/dev/null 2>&1; then

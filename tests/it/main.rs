@@ -17,6 +17,7 @@
 mod batch;
 mod claims;
 mod eval;
+mod gpkg;
 mod merge;
 mod places;
 mod refresh;
