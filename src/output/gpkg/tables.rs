@@ -244,4 +244,29 @@ mod tests {
             assert_eq!(names.len(), table.columns.len(), "{}", table.name);
         }
     }
+
+    /// The README's "Open it in QGIS" section names every table and column.
+    #[test]
+    fn the_readme_lists_every_table_and_column() {
+        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+            .expect("README.md");
+        let start = readme.find("## Open it in QGIS").expect("the QGIS section");
+        let section = &readme[start..];
+        let section = &section[..section[3..].find("\n## ").map_or(section.len(), |i| i + 3)];
+        for table in TABLES {
+            assert!(
+                section.contains(&format!("`{}`", table.name)),
+                "{}",
+                table.name
+            );
+            for c in table.columns {
+                assert!(
+                    section.contains(&format!("`{}`", c.name)),
+                    "{}.{}",
+                    table.name,
+                    c.name
+                );
+            }
+        }
+    }
 }
