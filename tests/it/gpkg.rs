@@ -501,3 +501,47 @@ fn styles_are_written_beside_a_geojson_map() {
         .code(2)
         .stderr(predicates::str::contains("--styles needs an output file"));
 }
+
+/// Shards written as GeoJSON text sequences and merged into a GeoPackage
+/// give the GeoPackage one run over the same documents writes: the same
+/// rows in every table.
+#[test]
+fn shards_merged_into_a_geopackage_equal_a_direct_run() {
+    let Some(gdal) = gdal() else { return };
+    let (dir, input) = inputs();
+    let groups = [input.join("claims"), input.join("places")];
+    let direct = dir.path().join("direct.gpkg");
+    geomention()
+        .arg("map")
+        .args(&groups)
+        .args(["-q", "-o"])
+        .arg(&direct)
+        .assert()
+        .success();
+    let shards: Vec<PathBuf> = (groups.iter().enumerate())
+        .map(|(k, group)| map_to(dir.path(), group, &format!("part-{k}.geojsons"), &[]))
+        .collect();
+    let merged = dir.path().join("merged.gpkg");
+    geomention()
+        .arg("merge")
+        .args(&shards)
+        .arg("-o")
+        .arg(&merged)
+        .assert()
+        .success();
+    for layer in [
+        "places",
+        "claims",
+        "claim_areas",
+        "unplaced_claims",
+        "mentions",
+        "documents",
+    ] {
+        let (a, b) = (gdal.layer(&merged, layer), gdal.layer(&direct, layer));
+        assert!(!b.is_empty(), "{layer}");
+        assert_eq!(a.len(), b.len(), "{layer}");
+        for (x, y) in a.iter().zip(&b) {
+            assert_eq!(x, y, "{layer}");
+        }
+    }
+}
