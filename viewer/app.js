@@ -540,6 +540,15 @@
     L.tileLayer(tiles.url, { attribution: attribution.innerHTML, maxZoom: 19 }).addTo(map);
   }
 
+  /** Makes a group hold exactly these layers, touching only the ones that
+   * come or go: panning keeps most places, and re-adding them all would
+   * cost a frame. Layers that come are drawn on top. */
+  function syncLayers(group, wanted) {
+    var keep = new Set(wanted);
+    group.eachLayer(function (layer) { if (!keep.has(layer)) group.removeLayer(layer); });
+    wanted.forEach(function (layer) { if (!group.hasLayer(layer)) group.addLayer(layer); });
+  }
+
   // -------------------------------------------------------------- the page
 
   function start(data) {
@@ -628,8 +637,7 @@
         });
       }
       if (state.pinned && chosen.indexOf(state.pinned) < 0) chosen.push(state.pinned);
-      placesGroup.clearLayers();
-      chosen.forEach(function (p) { placesGroup.addLayer(placeLayer(p)); });
+      syncLayers(placesGroup, chosen.map(placeLayer));
       labelPlaces(chosen, zoom);
       panel.showStatus(chosen.length, inView.length, state.shownPlaces.length, state.shownClaims.length);
     }
@@ -637,18 +645,15 @@
     /** Names beside the drawn places, most-mentioned first, leaving out a
      * name that would overlap one already written. */
     function labelPlaces(drawn, zoom) {
-      labelsGroup.clearLayers();
       var namedIsos = new Set();
-      if (drawn.length > LABEL_UP_TO) {
-        labelCountries(namedIsos);
-        return;
-      }
+      var labels = [];
+      if (drawn.length > LABEL_UP_TO) drawn = [];
       var boxes = [];
       drawn.forEach(function (place) {
         var point = map.project(place.latlng, zoom);
         var radius = placeRadius(place.mentionCount);
         var text = short(place.name, 40);
-        var box = { left: point.x + radius + 1, top: point.y - 8, right: point.x + radius + 5 + text.length * 6.6, bottom: point.y + 8 };
+        var box = { left: point.x + radius + 1, top: point.y - 8, right: point.x + radius + 5 + text.length * 7.2, bottom: point.y + 8 };
         var clash = boxes.some(function (b) {
           return box.left < b.right && b.left < box.right && box.top < b.bottom && b.top < box.bottom;
         });
@@ -663,9 +668,10 @@
             }),
           });
         }
-        labelsGroup.addLayer(place.label);
+        labels.push(place.label);
         if (place.kind === 'country' && place.props.country) namedIsos.add(str(place.props.country));
       });
+      syncLayers(labelsGroup, labels);
       labelCountries(namedIsos);
     }
 
