@@ -794,6 +794,7 @@
     var mentionTotal = model.places.reduce(function (sum, p) { return sum + p.mentionCount; }, 0);
 
     appendAll(root, [
+      el('a', { class: 'gm-skip', href: '#gm-claims-heading', text: 'Skip to the list of claims' }),
       el('header', { class: 'gm-header' },
         el('h1', { dir: 'auto', text: model.title }),
         model.generator ? el('p', { class: 'gm-generator', text: 'made by ' + model.generator }) : null),
@@ -819,7 +820,7 @@
     var details = el('section', { class: 'gm-selected', hidden: true, 'aria-label': 'Selected claim', tabindex: '-1' });
     var claimList = el('ul', { class: 'gm-claims' });
     var moreButton = el('button', { type: 'button', class: 'gm-more-button', hidden: true });
-    var claimsHeading = el('h2', { id: 'gm-claims-heading' });
+    var claimsHeading = el('h2', { id: 'gm-claims-heading', tabindex: '-1' });
     root.append(el('section', { class: 'gm-claims-section', 'aria-labelledby': 'gm-claims-heading' },
       claimsHeading, details, claimList, moreButton));
     root.append(buildLegend(model));

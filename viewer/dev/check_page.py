@@ -158,10 +158,25 @@ BODY_STATE = """JSON.stringify(document.body ? Object.fromEntries(
     .map(a => [a.name, a.value])) : {})"""
 
 
-def open_page(path, width=1400, height=900, timeout=90, screenshot=None, actions=None):
+# Real key presses (not synthetic events: those do not click a focused
+# button), as Input.dispatchKeyEvent wants them.
+KEYS = {
+    "Tab": {"key": "Tab", "code": "Tab", "windowsVirtualKeyCode": 9},
+    "Enter": {"key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13, "text": "\r"},
+    "Space": {"key": " ", "code": "Space", "windowsVirtualKeyCode": 32, "text": " "},
+    "ArrowDown": {"key": "ArrowDown", "code": "ArrowDown", "windowsVirtualKeyCode": 40},
+    "Escape": {"key": "Escape", "code": "Escape", "windowsVirtualKeyCode": 27},
+}
+
+
+def open_page(path, width=1400, height=900, timeout=90, screenshot=None, actions=None, steps=None):
     """Loads the page, waits until it is ready (or failed), and reports.
-    `actions` is JavaScript run once ready (e.g. clicking a claim), before
-    the screenshot; it may return a promise."""
+    Once ready, before the screenshot, it runs `actions` (JavaScript, may
+    return a promise; its value is report.action_result) and then `steps`,
+    a list of ("key", name in KEYS), ("text", typed text), ("eval", JS) or
+    ("tab_until", JS): Tab pressed until JS is true, at most 100 times.
+    Values of eval steps, and the number of Tabs (or None), go to
+    report.step_results."""
     url = "file://" + os.path.abspath(path)
     report = PageReport(url)
     devtools = DevTools(width, height)
@@ -208,6 +223,28 @@ def open_page(path, width=1400, height=900, timeout=90, screenshot=None, actions
                 break
         if actions:
             report.action_result = evaluate(actions, await_promise=True)
+        report.step_results = []
+        def press(key):
+            for phase in ("keyDown", "keyUp"):
+                event = dict(KEYS[key], type=phase)
+                if phase == "keyUp":
+                    event.pop("text", None)
+                devtools.send("Input.dispatchKeyEvent", event)
+
+        for kind, value in steps or []:
+            if kind == "key":
+                press(value)
+            elif kind == "tab_until":
+                tabs = 0
+                while not evaluate(value) and tabs < 100:
+                    press("Tab")
+                    tabs += 1
+                report.step_results.append(tabs if evaluate(value) else None)
+            elif kind == "text":
+                devtools.send("Input.insertText", {"text": value})
+            else:
+                report.step_results.append(evaluate(value, await_promise=True))
+            pump(0.05)
         pump(0.5)  # late errors and requests still count
         report.body = json.loads(evaluate(BODY_STATE) or "{}")
         if screenshot:

@@ -127,6 +127,52 @@ def check_geomention(run, name, binary, inputs, title, click_claim=None):
         run.check_map(f"{name}-claim", the_map, actions=actions, title=title, mentions_cap=50)
 
 
+# The heading of what a claim or place opened: its popup, or the panel's
+# details box for a claim with nothing to draw.
+POPUP_HEADING = ("(document.querySelector('.leaflet-popup .gm-details h2, .gm-selected:not([hidden]) h2')"
+                 " || {}).textContent || null")
+FOCUSED = ("JSON.stringify({cls: document.activeElement.className,"
+           " outline: getComputedStyle(document.activeElement).outlineStyle})")
+
+
+def check_keyboard(run):
+    """The panel works without a mouse: search, Tab to a claim, Enter/Space."""
+    the_map = stress.generate(places=300, claims=40)
+    place = max((f["properties"] for f in the_map["features"] if f["properties"]["type"] == "place"),
+                key=lambda p: p["mention_count"])
+    path = run.page("keyboard", assemble.data_document(the_map, assemble.load_basemap()))
+    on_claim = "document.activeElement.classList.contains('gm-claim')"
+    report = check_page.open_page(path, steps=[
+        ("eval", "document.getElementById('gm-search').focus()"),
+        ("text", place["name"]),
+        ("eval", "document.querySelectorAll('#gm-search-results [role=option]').length"),
+        ("key", "Enter"),
+        ("eval", POPUP_HEADING),
+        ("tab_until", on_claim),
+        ("eval", FOCUSED),
+        ("key", "Enter"),
+        ("eval", POPUP_HEADING),
+        ("key", "Tab"),
+        ("key", "Space"),
+        ("eval", POPUP_HEADING),
+    ])
+    _, options, chosen, tabs, focused, after_enter, after_space = report.step_results
+    problems = check_page.problems(report, count(the_map, "place"), count(the_map, "claim"))
+    if not options:
+        problems.append("typing a place name listed no match")
+    if chosen != place["name"]:
+        problems.append(f"Enter on the first match opened {chosen!r}, not {place['name']!r}")
+    focused = json.loads(focused)
+    if tabs is None:
+        problems.append(f"Tab never reached a claim (focus ends on {focused['cls']!r})")
+    elif focused["outline"] in ("none", ""):
+        problems.append("the focused claim shows no outline")
+    if not after_enter or not after_space or after_enter == after_space:
+        problems.append(f"Enter/Space on claims opened {after_enter!r} then {after_space!r}")
+    run.notes.append(f"keyboard: {tabs} Tabs from the search box to the first claim")
+    run.result("keyboard: search, Tab to a claim, Enter and Space open it", problems)
+
+
 def check_broken_data(run):
     path = os.path.join(run.out, "broken.html")
     document = assemble.data_document({"type": "FeatureCollection", "features": []}, None)
@@ -185,6 +231,8 @@ def main():
                         "uncaught: Error: deliberate")
     if wanted("tiles"):
         check_tiles(run)
+    if wanted("keyboard"):
+        check_keyboard(run)
     for name, inputs, title, click in (("corpus", [os.path.join(ROOT, "corpus")], "geomention sample corpus", None),
                                        ("seeds", [args.seeds], "Kharkiv offensive, May 2024", 2)):
         if not wanted(name):
