@@ -44,7 +44,7 @@ class Run:
         self.notes = []
 
     def page(self, name, document, app_js=None):
-        path = os.path.join(self.out, f"{name}.html")
+        path = os.path.join(self.out, name.replace(" ", "-") + ".html")
         with open(path, "w", encoding="utf-8") as f:
             f.write(assemble.page(document, app_js=app_js))
         return path
