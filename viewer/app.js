@@ -724,7 +724,9 @@
     function openClaim(claim, latlng) {
       state.pinned = null;
       selectClaim(claim);
-      popup(latlng || claim.bounds.getCenter(), claimDetails(model, claim));
+      // From the list: the popup's tip at the claim's north edge, so that
+      // the popup sits above the claim instead of on it.
+      popup(latlng || L.latLng(claim.bounds.getNorth(), claim.bounds.getCenter().lng), claimDetails(model, claim));
     }
 
     function selectClaim(claim) {

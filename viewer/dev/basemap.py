@@ -25,8 +25,8 @@ Usage: python3 basemap.py COUNTRIES.geojson OUT.geojson [--tolerance DEG]
 import argparse
 import json
 
-TOLERANCE = 0.05  # degrees, about 5 km
-MIN_AREA = 0.02  # square degrees; smaller islands go, unless a country has nothing bigger
+TOLERANCE = 0.08  # degrees, about 9 km
+MIN_AREA = 0.05  # square degrees; smaller islands go, unless a country has nothing bigger
 
 
 def snap_antimeridian(ring):
