@@ -1000,7 +1000,7 @@
 
     return el('section', { class: 'gm-filters', 'aria-label': 'Filters' },
       el('div', { class: 'gm-field' }, el('label', { for: 'gm-doc', text: 'Document' }), docSelect),
-      el('fieldset', null, el('legend', { text: 'Places by kind' }), kindBoxes),
+      kindBoxes.length ? el('fieldset', null, el('legend', { text: 'Places by kind' }), kindBoxes) : null,
       el('fieldset', null, el('legend', { text: 'Claims by verdict' }), verdictBoxes),
       dates,
       el('button', { type: 'button', class: 'gm-fit', text: 'Zoom to what is shown', onclick: on.onFitShown }));
