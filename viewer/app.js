@@ -17,11 +17,13 @@
   var KINDS = ['continent', 'country', 'region', 'city', 'poi'];
   var VERDICTS = ['consistent', 'inconsistent', 'unverifiable'];
   // Verdicts are told by colour, line style and a symbol, so that they stay
-  // apart without colour vision.
+  // apart without colour vision. Dash patterns are long on purpose: software
+  // canvases draw each dash, and short ones made the stress map's redraws
+  // half as slow again.
   var VERDICT_LOOK = {
     consistent: { symbol: '\u2713', dash: null },
-    inconsistent: { symbol: '\u2717', dash: '10 7' },
-    unverifiable: { symbol: '?', dash: '1 6' },
+    inconsistent: { symbol: '\u2717', dash: '12 8' },
+    unverifiable: { symbol: '?', dash: '2 9' },
   };
   // Zoom to which choosing a place goes, by kind.
   var KIND_ZOOM = { continent: 3, country: 5, region: 7, city: 10, poi: 12 };
@@ -456,7 +458,7 @@
    * the zoom, leaving out countries whose place marker is already named. */
   function addBasemap(map, basemap) {
     if (!basemap || !Array.isArray(basemap.features)) return function () {};
-    var renderer = L.canvas({ pane: 'gm-basemap', padding: 0.5 });
+    var renderer = L.canvas({ pane: 'gm-basemap', padding: 0.2 });
     var style = { renderer: renderer, interactive: false, color: '#a39e93', weight: 0.7, fillColor: '#f2efe9', fillOpacity: 1 };
     var labels = [];
     basemap.features.forEach(function (feature) {
@@ -558,7 +560,9 @@
     var labelCountries = addBasemap(map, model.basemap);
     addTiles(map, model.tiles);
 
-    var vectors = L.canvas({ padding: 0.5, tolerance: 4 });
+    // Padding: how far past the view the canvas is drawn, so a short pan shows
+    // no blank edge; more costs every redraw.
+    var vectors = L.canvas({ padding: 0.2, tolerance: 4 });
     var claimsGroup = L.layerGroup().addTo(map);
     var placesGroup = L.layerGroup().addTo(map);
     var labelsGroup = L.layerGroup().addTo(map);
