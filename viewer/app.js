@@ -32,7 +32,7 @@
   // Level of detail: past this many places in view, only the most-mentioned
   // place of each screen cell is drawn.
   var DRAW_ALL_UP_TO = 1500;
-  var CELL_PX = 28;
+  var CELL_PX = 36; // about the widest marker, so kept markers seldom overlap
   var LABEL_UP_TO = 400; // places drawn; above this, names only on hover
   var CLAIM_PAGE = 300; // claims listed at a time in the panel
   var SEARCH_RESULTS = 10;
