@@ -9,6 +9,7 @@
 //!   text sequences streamed as documents are done;
 //! - [`mentions`]: every mention, one row each (CSV or GeoJSON text
 //!   sequence), beside any map;
+//! - [`html`]: a self-contained page that shows the map offline;
 //!
 //! Writers write to any [`Target`]: a file that appears only once it is
 //! whole ([`Destination`]), standard output, or any `io::Write`. A writer
@@ -19,6 +20,7 @@
 
 mod destination;
 pub mod geojson;
+pub mod html;
 pub(crate) mod json;
 pub mod mentions;
 mod precision;
@@ -40,6 +42,8 @@ pub enum Format {
     /// RFC 8142 GeoJSON text sequence: RS, one feature, LF; repeated
     /// (`.geojsons`, `.geojsonseq`).
     GeoJsonSeq,
+    /// A self-contained HTML page showing the map (`.html`, `.htm`).
+    Html,
 }
 
 impl Format {
@@ -49,6 +53,7 @@ impl Format {
         match ext.as_str() {
             "geojson" | "json" => Some(Format::GeoJson),
             "geojsons" | "geojsonseq" => Some(Format::GeoJsonSeq),
+            "html" | "htm" => Some(Format::Html),
             _ => None,
         }
     }
@@ -64,6 +69,12 @@ impl Format {
     /// documents are done, rather than one per place over the corpus.
     pub fn streams_documents(self) -> bool {
         self == Format::GeoJsonSeq
+    }
+
+    /// Whether the format can list a place once per document: a page
+    /// shows one marker per place.
+    pub fn allows_per_document(self) -> bool {
+        self != Format::Html
     }
 }
 
@@ -87,6 +98,7 @@ pub fn create<'t, T: Target + 't>(
                 ..options.clone()
             },
         )),
+        Format::Html => Box::new(html::HtmlWriter::new(target, options)),
     }
 }
 
@@ -102,6 +114,8 @@ mod tests {
         assert_eq!(choose(None, p("map.geojsons")), Format::GeoJsonSeq);
         assert_eq!(choose(None, p("MAP.GeoJSON")), Format::GeoJson);
         assert_eq!(choose(None, p("map.txt")), Format::GeoJson);
+        assert_eq!(choose(None, p("map.html")), Format::Html);
+        assert_eq!(choose(None, p("Map.HTM")), Format::Html);
         assert_eq!(
             choose(Some(Format::GeoJson), p("map.geojsons")),
             Format::GeoJson
