@@ -22,6 +22,16 @@ if ! command -v ogrinfo >/dev/null 2>&1; then
   apt_install gdal-bin
 fi
 
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "==> installing chromium (headless, to open the HTML map pages)"
+  apt_install chromium
+fi
+
+if ! command -v python3 >/dev/null 2>&1; then
+  echo "==> installing python3 (drives Chromium: viewer/dev/check_page.py)"
+  apt_install python3
+fi
+
 if ! command -v npm >/dev/null 2>&1; then
   echo "==> installing nodejs and npm (to run the GeoJSON validator)"
   apt_install nodejs npm
