@@ -45,6 +45,7 @@ COORD_DECIMALS = 5
 
 INPUTS = {}  # label -> Path, for SOURCE_VERSIONS.json
 REPORT = {"problems": []}
+ANTIMERIDIAN = Counter()  # country -> rings whose vertices on 180 were moved
 
 
 def problem(msg):
@@ -583,10 +584,49 @@ def signed_area(ring):
     return a / 2.0
 
 
-def finish_ring(ring, outer):
+def unwrapped_turn(ring):
+    """How far a ring's longitude turns in all, each step taken the short
+    way round: 0 for a ring that closes on itself on a flat map, +-360 for
+    one that goes round a pole."""
+    turn = 0.0
+    for (x1, _), (x2, _) in zip(ring, ring[1:] + ring[:1]):
+        d = x2 - x1
+        turn += d - 360 if d > 180 else d + 360 if d < -180 else d
+    return turn
+
+
+def put_on_its_side_of_180(ring, label):
+    """The ring with its vertices on the 180th meridian written on the side
+    the rest of the ring lies.
+
+    world-atlas writes some vertices at 180 degrees as -180 in rings that
+    lie east of the meridian (Russia's Chukotka and Wrangel Island, Fiji's
+    Vanua Levu): on the sphere the same points, but a flat map (Leaflet,
+    QGIS) draws an edge from 179.9 to -180 across the whole world. Natural
+    Earth already cuts its countries at the meridian, so moving those
+    vertices is all it takes. A ring round a pole (Antarctica) is right on
+    the sphere and is left alone; a ring that really crosses the meridian
+    would have to be cut, which this data never needs: it stops the run."""
+    if all(abs(b[0] - a[0]) <= 180 for a, b in zip(ring, ring[1:])):
+        return ring
+    if abs(unwrapped_turn(ring)) > 180:
+        return ring
+    inner = [x for x, _ in ring if abs(x) != 180]
+    if inner and min(inner) >= 0:
+        edge = 180.0
+    elif inner and max(inner) <= 0:
+        edge = -180.0
+    else:
+        sys.exit(f"countries.geojson: a ring of {label} crosses the 180th meridian "
+                 "and would need cutting")
+    ANTIMERIDIAN[label] += 1
+    return [(edge, y) if abs(x) == 180 else (x, y) for x, y in ring]
+
+
+def finish_ring(ring, outer, label):
+    rounded = [(round(x, COORD_DECIMALS), round(y, COORD_DECIMALS)) for x, y in ring]
     out = []
-    for x, y in ring:
-        p = (round(x, COORD_DECIMALS), round(y, COORD_DECIMALS))
+    for p in put_on_its_side_of_180(rounded, label):
         if not out or out[-1] != p:
             out.append(p)
     if out and out[0] != out[-1]:
@@ -602,7 +642,7 @@ def finish_ring(ring, outer):
     return [[x, y] for x, y in out]
 
 
-def geometry_polygons(geom, arcs):
+def geometry_polygons(geom, arcs, label):
     if geom["type"] == "Polygon":
         polys = [geom["arcs"]]
     elif geom["type"] == "MultiPolygon":
@@ -613,7 +653,7 @@ def geometry_polygons(geom, arcs):
     for poly in polys:
         rings = []
         for k, ring_ids in enumerate(poly):
-            r = finish_ring(ring_from_arcs(ring_ids, arcs), outer=(k == 0))
+            r = finish_ring(ring_from_arcs(ring_ids, arcs), outer=(k == 0), label=label)
             if r is None:
                 if k == 0:
                     break
@@ -649,7 +689,7 @@ def write_countries_geojson(out_dir, countries, topo_path):
         if iso is None or iso not in countries:
             skipped.append(f"{name} (id {g.get('id')})" if g.get("id") else name)
             continue
-        polys = geometry_polygons(g, arcs)
+        polys = geometry_polygons(g, arcs, iso)
         if not polys:
             skipped.append(f"{name}: empty geometry")
             continue
@@ -671,8 +711,10 @@ def write_countries_geojson(out_dir, countries, topo_path):
          f"{skipped}")
     if merged:
         info(f"  several Natural Earth features merged into one country: {merged}")
+    moved = dict(sorted(ANTIMERIDIAN.items()))
+    info(f"  rings whose vertices on the 180th meridian were moved to their side: {moved}")
     REPORT["countries_geojson"] = {"features": len(features), "skipped": skipped,
-                                   "merged": merged,
+                                   "merged": merged, "antimeridian_rings": moved,
                                    "countries_without_outline": sorted(set(countries) - set(polys_by_iso))}
     return fc
 

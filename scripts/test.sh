@@ -29,6 +29,16 @@ if [ ! -d /usr/lib/python3/dist-packages/osgeo_utils ]; then
   apt_install python3-gdal
 fi
 
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "==> installing chromium (headless, to open the HTML map pages)"
+  apt_install chromium
+fi
+
+if ! command -v python3 >/dev/null 2>&1; then
+  echo "==> installing python3 (drives Chromium: viewer/dev/check_page.py)"
+  apt_install python3
+fi
+
 if ! command -v npm >/dev/null 2>&1; then
   echo "==> installing nodejs and npm (to run the GeoJSON validator)"
   apt_install nodejs npm

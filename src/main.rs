@@ -13,6 +13,7 @@ use geomention::batch::{self, Input, InvalidUtf8, JsonlFields, ReadOptions, RunO
 use geomention::error::{Error, Result};
 use geomention::eval::{self, EvalOptions};
 use geomention::gazetteer::{build, info, user_gazetteer_dir, Gazetteer, Selection};
+use geomention::output::html::{Basemap, PageOptions, Tiles, MAX_MAP_BYTES};
 use geomention::output::mentions::{MentionsWriter, TableFormat, WithTable};
 use geomention::output::{self, Destination, Format};
 use geomention::pipeline::Geoparser;
@@ -38,6 +39,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
     after_help = "Examples:
   geomention map corpus/ -o map.geojson              map every .txt/.md under corpus/
   geomention map --jsonl articles.jsonl -o map.geojson
+  geomention map corpus/ -o map.html                 a page that shows the map, offline
+  geomention view map.geojson --open                 any map as a page, in the browser
   geomention gazetteer lookup \"Kharkov region\"       what a name can refer to
   geomention gazetteer refresh --country UA --country RU
   geomention eval gold.jsonl                         recognition and resolution scores
@@ -66,6 +69,15 @@ enum Command {
     ///
     /// Example: geomention merge out/part-*.geojsons -o map.geojson
     Merge(MergeArgs),
+    /// Show maps geomention wrote as one self-contained HTML page.
+    ///
+    /// Any map geomention wrote, a GeoJSON map (.geojson) or a GeoJSON
+    /// text sequence (.geojsons), or several merged as `merge` merges
+    /// them, becomes a page that works offline from disk: the country
+    /// outlines of the gazetteer as base map, places, claims and a panel.
+    ///
+    /// Example: geomention view map.geojson --open
+    View(ViewArgs),
     /// Measure recognition and resolution against an annotated corpus.
     ///
     /// FILE has one article per line: {"id", "text", "toponyms": [{"start",
@@ -142,6 +154,9 @@ struct MapArgs {
     /// --per-document). gpkg: a GeoPackage that QGIS opens styled, one
     /// layer per kind of feature (needs -o FILE). Default: what the output
     /// file's extension names (.geojson, .geojsons, .gpkg), else geojson.
+    /// --per-document). html: a page that shows the map offline. Default:
+    /// what the output file's extension names (.geojson, .geojsons,
+    /// .html), else geojson.
     #[arg(long, value_enum)]
     format: Option<FormatArg>,
     /// Also write QGIS styles beside a GeoJSON map, one per geometry type
@@ -161,6 +176,8 @@ struct MapArgs {
     /// or a GeoJSON text sequence of points (.geojsons).
     #[arg(long, value_name = "FILE")]
     mentions_out: Option<PathBuf>,
+    #[command(flatten)]
+    page: PageArgs,
     /// Worker threads (0: one per core). The output is the same for any number.
     #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
     threads: usize,
@@ -201,6 +218,100 @@ struct MergeArgs {
 }
 
 #[derive(clap::Args)]
+struct ViewArgs {
+    /// Maps geomention wrote (.geojson, .geojsons; - for standard input),
+    /// merged in order into one page.
+    #[arg(value_name = "MAP", required = true)]
+    inputs: Vec<PathBuf>,
+    /// Write the page here (default: standard output, or a temporary file
+    /// with --open).
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Open the page in the default browser (the BROWSER environment
+    /// variable, else the system's: xdg-open, open, start).
+    #[arg(long)]
+    open: bool,
+    /// How many mentions (and documents) each place lists: N, or all.
+    #[arg(long, value_name = "N|all", default_value = "50", value_parser = parse_listed)]
+    mentions: Listed,
+    #[command(flatten)]
+    page: PageArgs,
+    /// Whose country outlines are drawn under the map.
+    #[command(flatten)]
+    gazetteer: GazetteerArgs,
+}
+
+/// What an HTML page adds to a map.
+#[derive(clap::Args)]
+struct PageArgs {
+    /// The page's title (HTML pages). Example: --title "Kharkiv offensive, May 2024"
+    #[arg(long, value_name = "TEXT")]
+    title: Option<String>,
+    /// Online raster tiles under the map (HTML pages; the page works
+    /// offline without them), as a URL template:
+    /// https://tile.openstreetmap.org/{z}/{x}/{y}.png
+    #[arg(long, value_name = "URL_TEMPLATE", value_parser = parse_tiles)]
+    tiles: Option<String>,
+    /// The tiles' credit, shown on the map as text; most providers require
+    /// one. Example: --tiles-attribution "© OpenStreetMap contributors"
+    #[arg(long, value_name = "TEXT", requires = "tiles")]
+    tiles_attribution: Option<String>,
+    /// Bytes of map data past which a page's places list fewer mentions
+    /// (tests use a small number).
+    #[arg(long, hide = true, value_name = "BYTES", default_value_t = MAX_MAP_BYTES)]
+    max_map_bytes: usize,
+}
+
+impl PageArgs {
+    /// Refuses page options for a format that is not a page.
+    fn check(&self, format: Format) -> Result<()> {
+        if format != Format::Html && (self.title.is_some() || self.tiles.is_some()) {
+            return Err(Error::Invalid(
+                "--title and --tiles are for HTML pages: write to FILE.html or pass --format html"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// What the page adds to the map, the base map drawn from the
+    /// gazetteer's country outlines.
+    fn options(self, gazetteer: &Gazetteer) -> Result<PageOptions> {
+        if self.tiles.is_some() && self.tiles_attribution.is_none() {
+            eprintln!(
+                "geomention: warning: --tiles without --tiles-attribution: most tile \
+                 providers require their credit on the map"
+            );
+        }
+        Ok(PageOptions {
+            title: self.title,
+            basemap: Some(Basemap::of(gazetteer)?),
+            tiles: self.tiles.map(|url| Tiles {
+                url,
+                attribution: self.tiles_attribution.unwrap_or_default(),
+            }),
+            max_map_bytes: self.max_map_bytes,
+        })
+    }
+}
+
+fn parse_tiles(s: &str) -> std::result::Result<String, String> {
+    Tiles::check_url(s).map(|()| s.to_string())
+}
+
+/// Refuses `--per-document` for a format that lists each place once.
+fn check_per_document(format: Format, per_document: bool) -> Result<()> {
+    if per_document && !format.allows_per_document() {
+        return Err(Error::Invalid(
+            "--per-document: a page shows one marker per place; write GeoJSON \
+             (.geojson, .geojsons) for one feature per place and document"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+#[derive(clap::Args)]
 struct EvalArgs {
     /// Gold JSONL file.
     #[arg(value_name = "FILE")]
@@ -224,6 +335,7 @@ enum FormatArg {
     Geojson,
     Geojsonseq,
     Gpkg,
+    Html,
 }
 
 impl FormatArg {
@@ -232,6 +344,7 @@ impl FormatArg {
             FormatArg::Geojson => Format::GeoJson,
             FormatArg::Geojsonseq => Format::GeoJsonSeq,
             FormatArg::Gpkg => Format::GeoPackage,
+            FormatArg::Html => Format::Html,
         }
     }
 }
@@ -419,6 +532,7 @@ fn run(cli: Cli) -> Result<Status> {
     match cli.command {
         Command::Map(args) => map(args),
         Command::Merge(args) => merge(args),
+        Command::View(args) => view(args),
         Command::Eval(args) => evaluate(args),
         Command::BenchMatch(args) => bench_match(args),
         Command::Gazetteer(GazetteerCommand::Build {
@@ -590,22 +704,37 @@ fn map(args: MapArgs) -> Result<Status> {
         ));
     }
     needs_file(format, to_file)?;
+    check_per_document(format, args.per_document)?;
+    args.page.check(format)?;
     let per_document = args.per_document || format.streams_documents();
     // Created before the gazetteer loads: an unwritable output fails at once.
+    let destination = Destination::create(args.output.as_deref())?;
+    let table = match &args.mentions_out {
+        Some(path) => {
+            let table = TableFormat::from_path(path)?;
+            Some(MentionsWriter::new(
+                Destination::create(Some(path))?,
+                table,
+            )?)
+        }
+        None => None,
+    };
+    let gaz = load_for_process(args.gazetteer.gazetteer.as_deref())?;
     let write = output::Options {
         per_document,
         listed: args.mentions.0,
+        page: match format {
+            Format::Html => args.page.options(gaz)?,
+            _ => PageOptions::default(),
+        },
     };
-    let mut writer = output::create(format, Destination::create(args.output.as_deref())?, &write);
-    if let Some(path) = &args.mentions_out {
-        let table = TableFormat::from_path(path)?;
-        let table = MentionsWriter::new(Destination::create(Some(path))?, table)?;
+    let mut writer = output::create(format, destination, &write);
+    if let Some(table) = table {
         writer = Box::new(WithTable {
             map: writer,
             table: Box::new(table),
         });
     }
-    let gaz = load_for_process(args.gazetteer.gazetteer.as_deref())?;
     let resolve = ResolveOptions {
         min_confidence: args.min_confidence,
         ..Default::default()
@@ -651,16 +780,59 @@ fn merge(args: MergeArgs) -> Result<Status> {
         format,
         args.output.as_deref().filter(|p| p.as_os_str() != "-"),
     )?;
+    check_per_document(format, args.per_document)?;
+    let destination = Destination::create(args.output.as_deref())?;
+    let page = match format {
+        // A page merged from maps is what `view` makes: with the base map.
+        Format::Html => PageOptions {
+            basemap: Some(Basemap::of(load_for_process(None)?)?),
+            ..PageOptions::default()
+        },
+        _ => PageOptions::default(),
+    };
     let options = output::Options {
         per_document: args.per_document || format.streams_documents(),
         listed: args.mentions.0,
+        page,
     };
-    let writer = output::create(
-        format,
-        Destination::create(args.output.as_deref())?,
-        &options,
-    );
+    let writer = output::create(format, destination, &options);
     geomention::merge::merge(&args.inputs, writer, &options)?;
+    Ok(Status::Done)
+}
+
+fn view(args: ViewArgs) -> Result<Status> {
+    // With --open and no -o, a temporary file that outlives the run: the
+    // browser reads it after geomention has exited.
+    if args.open && args.output.as_deref() == Some(std::path::Path::new("-")) {
+        return Err(Error::Invalid(
+            "--open: a page on standard output cannot be opened; give -o FILE.html".into(),
+        ));
+    }
+    let output = match (&args.output, args.open) {
+        (None, true) => Some(
+            tempfile::Builder::new()
+                .prefix("geomention-")
+                .suffix(".html")
+                .tempfile()
+                .and_then(|f| f.into_temp_path().keep().map_err(|e| e.error))
+                .map_err(|e| Error::io(std::env::temp_dir(), e))?,
+        ),
+        (output, _) => output.clone(),
+    };
+    let destination = Destination::create(output.as_deref())?;
+    let gaz = load_for_process(args.gazetteer.gazetteer.as_deref())?;
+    let options = output::Options {
+        per_document: false,
+        listed: args.mentions.0,
+        page: args.page.options(gaz)?,
+    };
+    let writer = output::create(Format::Html, destination, &options);
+    geomention::merge::merge(&args.inputs, writer, &options)?;
+    if let Some(page) = output.filter(|_| args.open) {
+        opener::open_browser(&page)
+            .map_err(|e| Error::Invalid(format!("{}: cannot open it: {e}", page.display())))?;
+        eprintln!("geomention: opened {}", page.display());
+    }
     Ok(Status::Done)
 }
 

@@ -1015,6 +1015,51 @@ mod tests {
         }
     }
 
+    /// Nearest border points from towns and points either side of the
+    /// 180th meridian, pinned as the outlines gave them before some rings
+    /// of Russia (Chukotka, Wrangel Island) and Fiji had their vertices on
+    /// the meridian written as -180 while the ring lay east of it. Moving
+    /// those vertices to +180 draws the rings right on a flat map; on the
+    /// sphere they are the same points, so nothing here may move (a point
+    /// on the meridian may come back as -180 or +180: the same place).
+    #[test]
+    fn border_points_near_the_antimeridian_are_pinned() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/gazetteer/countries.geojson");
+        let o = Outlines::parse(&std::fs::read(path).unwrap()).unwrap();
+        // (country, from, lat, lon, km, border lat, border lon)
+        #[rustfmt::skip]
+        let pinned: &[(&str, &str, f64, f64, f64, f64, f64)] = &[
+            ("RU", "Anadyr", 64.7337, 177.5089, 1.431805329316331, 64.73664089672863, 177.47964520939604),
+            ("RU", "Pevek", 69.7008, 170.3133, 1.1908534452667023, 69.70836384797539, 170.29160150831092),
+            ("RU", "Egvekinot", 66.3205, -179.1184, 1.386297036483595, 66.3222566126106, -179.0877886277769),
+            ("RU", "Uelen", 66.1591, -169.8117, 0.19105890683576215, 66.15746513915043, -169.81296712139465),
+            ("RU", "Provideniya", 64.4235, -173.2258, 2.540377367604834, 64.43067658488161, -173.2758399308808),
+            ("RU", "Wrangel Island at 179.5 W", 71.2, -179.5, 17.99106912175699, 71.20066556353459, -180.0),
+            ("RU", "Wrangel Island at 179.6 E", 71.3, 179.6, 11.701734702222971, 71.36775359468564, 179.35005479219217),
+            ("RU", "by the cut at 65.5 N", 65.5, -179.99, 0.4629192010108524, 65.50000032930419, -180.0),
+            ("RU", "by the cut at 67 N", 67.0, 179.99, 0.43619879479869433, 67.00000031387118, -180.0),
+            ("RU", "Nome, Alaska", 64.5011, -165.4064, 221.09609071109045, 65.75713, -169.05229),
+            ("RU", "Gambell, St Lawrence Island", 63.7767, -171.7411, 74.1511060043121, 64.40796, -172.22032),
+            ("RU", "Kharkiv", 49.98177, 36.25475, 32.68782572234388, 50.27457, 36.29376),
+            ("FJ", "Suva", -18.1416, 178.4419, 0.4571429792400852, -18.141600048201283, 178.43758000000003),
+            ("FJ", "Labasa", -16.4167, 179.3833, 1.0346957259022522, -16.407350027835978, 179.38330005239447),
+            ("FJ", "Savusavu", -16.7795, 179.3322, 1.2368749169256896, -16.768781314983926, 179.3289133013085),
+            ("FJ", "Taveuni at 179.95 W", -16.85, -179.95, 5.217049139808183, -16.889738953758698, -179.92366198933212),
+            ("FJ", "Lakeba", -18.2, -178.8, 2.3428963353309316, -18.181043170468325, -178.80985415301564),
+            ("FJ", "on the 180th meridian", -16.5, 180.0, 0.0, -16.5, 180.0),
+            ("FJ", "Nuku'alofa, Tonga", -21.1394, -175.2049, 346.3388532032731, -19.84023, -178.22518),
+            ("FJ", "Funafuti, Tuvalu", -8.5211, 179.1983, 493.90428492939924, -12.48647, 177.12357),
+        ];
+        for &(iso, from, lat, lon, km, blat, blon) in pinned {
+            let b = o.nearest_border_point(iso, lat, lon).unwrap();
+            let moved_m = Haversine.distance(Point::new(b.lon, b.lat), Point::new(blon, blat));
+            assert!(
+                (b.km - km).abs() < 1e-6 && moved_m < 1e-3,
+                "{from} to {iso}'s border: {b:?}, pinned {km} km at ({blat}, {blon})"
+            );
+        }
+    }
+
     #[test]
     fn polygons_altitudes_and_missing_geometry() {
         let json = r#"{"type":"FeatureCollection","features":[

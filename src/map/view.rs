@@ -26,6 +26,15 @@ pub struct PlaceView<'a> {
 }
 
 impl PlaceView<'_> {
+    /// Keeps the first `listed` mentions and documents (all when `None`);
+    /// the counts stay as they are.
+    pub fn list_at_most(&mut self, listed: Option<usize>) {
+        if let Some(n) = listed {
+            self.mentions.truncate(n);
+            self.documents.truncate(n);
+        }
+    }
+
     /// A label for a hover or a list: "Kharkiv (city) — 13 mentions in 4
     /// documents".
     pub fn title(&self) -> String {

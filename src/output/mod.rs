@@ -11,6 +11,7 @@
 //!   text sequences streamed as documents are done;
 //! - [`mentions`]: every mention, one row each (CSV or GeoJSON text
 //!   sequence), beside any map;
+//! - [`html`]: a self-contained page that shows the map offline;
 //!
 //! Writers write to any [`Target`]: a file that appears only once it is
 //! whole ([`Destination`]), standard output, or any `io::Write`. A writer
@@ -22,6 +23,7 @@
 mod destination;
 pub mod geojson;
 pub mod gpkg;
+pub mod html;
 pub(crate) mod json;
 pub mod mentions;
 mod precision;
@@ -46,6 +48,8 @@ pub enum Format {
     GeoJsonSeq,
     /// A GeoPackage (`.gpkg`): an SQLite database, written to a file only.
     GeoPackage,
+    /// A self-contained HTML page showing the map (`.html`, `.htm`).
+    Html,
 }
 
 impl Format {
@@ -56,6 +60,7 @@ impl Format {
             "geojson" | "json" => Some(Format::GeoJson),
             "geojsons" | "geojsonseq" => Some(Format::GeoJsonSeq),
             "gpkg" => Some(Format::GeoPackage),
+            "html" | "htm" => Some(Format::Html),
             _ => None,
         }
     }
@@ -77,6 +82,12 @@ impl Format {
     /// rather than any stream such as standard output.
     pub fn needs_file(self) -> bool {
         self == Format::GeoPackage
+    }
+
+    /// Whether the format can list a place once per document: a page
+    /// shows one marker per place.
+    pub fn allows_per_document(self) -> bool {
+        self != Format::Html
     }
 }
 
@@ -101,6 +112,7 @@ pub fn create<'t, T: Target + 't>(
             },
         )),
         Format::GeoPackage => Box::new(gpkg::GpkgWriter::new(target, options.clone())),
+        Format::Html => Box::new(html::HtmlWriter::new(target, options)),
     }
 }
 
@@ -117,6 +129,8 @@ mod tests {
         assert_eq!(choose(None, p("MAP.GeoJSON")), Format::GeoJson);
         assert_eq!(choose(None, p("map.txt")), Format::GeoJson);
         assert_eq!(choose(None, p("map.GPKG")), Format::GeoPackage);
+        assert_eq!(choose(None, p("map.html")), Format::Html);
+        assert_eq!(choose(None, p("Map.HTM")), Format::Html);
         assert_eq!(
             choose(Some(Format::GeoJson), p("map.geojsons")),
             Format::GeoJson

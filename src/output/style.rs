@@ -44,3 +44,18 @@ pub fn verdict_color(verdict: Verdict) -> &'static str {
         Verdict::Unverifiable => "#7f7f7f",
     }
 }
+
+/// Every kind of place, in the order a legend lists them.
+pub const KINDS: [PlaceKind; 4] = [
+    PlaceKind::Country,
+    PlaceKind::Region,
+    PlaceKind::City,
+    PlaceKind::Poi,
+];
+
+/// Every verdict, in the order a legend lists them.
+pub const VERDICTS: [Verdict; 3] = [
+    Verdict::Consistent,
+    Verdict::Inconsistent,
+    Verdict::Unverifiable,
+];

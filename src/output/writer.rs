@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::map::{CorpusMap, DocumentMap};
+use crate::output::html::options::PageOptions;
 
 /// Where a writer writes: any `io::Write` that can be made final.
 pub trait Target: io::Write {
@@ -106,6 +107,9 @@ pub struct Options {
     /// How many mentions (and documents) a place lists; `None`: all. The
     /// counts are exact either way.
     pub listed: Option<usize>,
+    /// What an HTML page adds: title, base map, tiles (other formats
+    /// leave it).
+    pub page: PageOptions,
 }
 
 impl Default for Options {
@@ -113,6 +117,7 @@ impl Default for Options {
         Options {
             per_document: false,
             listed: Some(crate::map::DEFAULT_LISTED),
+            page: PageOptions::default(),
         }
     }
 }

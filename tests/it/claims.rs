@@ -347,3 +347,51 @@ fn a_border_claim_reads_the_nationality_and_measures_to_the_outline() {
     assert_eq!(p["verdict"], "consistent");
     assert_eq!(c["geometry"]["type"], "LineString");
 }
+
+/// The border claims of `corpus/claims/`, as written: document, start,
+/// border country, measured km and the border point. Pinned before the
+/// vertices of Russia and Fiji on the 180th meridian were moved to the
+/// side of it their rings lie on (gazetteer/countries.geojson); that must
+/// move no border point.
+#[test]
+fn border_claims_measure_to_the_pinned_border_points() {
+    #[rustfmt::skip]
+    let pinned = [
+        ("01_kharkiv_distances.txt", 156, "RU", 32.7, 50.27457, 36.29376),
+        ("01_kharkiv_distances.txt", 416, "RU", 5.5, 50.339829, 36.935123),
+        ("05_sumy_kursk_border.txt", 286, "RU", 27.7, 51.16445, 34.74935),
+        ("05_sumy_kursk_border.txt", 871, "PL", 57.0, 50.242323, 23.534906),
+    ];
+    let mut found = Vec::new();
+    for (doc, _) in articles() {
+        for f in claims_of(&doc) {
+            let p = &f["properties"];
+            let Some(border_of) = p["reference"]["border_of"].as_str() else {
+                continue;
+            };
+            found.push((
+                doc.clone(),
+                p["start"].as_u64().expect("start"),
+                border_of.to_string(),
+                p["measured_km"].as_f64(),
+                p["reference"]["border_lat"].as_f64(),
+                p["reference"]["border_lon"].as_f64(),
+            ));
+        }
+    }
+    // A claim with no place for a subject measures nothing.
+    found.retain(|c| c.3.is_some());
+    let want: Vec<_> = (pinned.iter())
+        .map(|&(doc, start, iso, km, lat, lon)| {
+            (
+                doc.to_string(),
+                start,
+                iso.to_string(),
+                Some(km),
+                Some(lat),
+                Some(lon),
+            )
+        })
+        .collect();
+    assert_eq!(found, want);
+}

@@ -18,6 +18,7 @@ mod batch;
 mod claims;
 mod eval;
 mod gpkg;
+mod html;
 mod merge;
 mod places;
 mod refresh;

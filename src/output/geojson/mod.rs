@@ -78,6 +78,17 @@ impl<T: Target> GeoJsonWriter<T> {
         }
     }
 
+    /// From now on, places list at most `listed` mentions and documents
+    /// (a page that must stay small lists fewer than the run asked for).
+    pub(crate) fn relist(&mut self, listed: Option<usize>) {
+        self.options.listed = listed;
+    }
+
+    /// The target written to.
+    pub(crate) fn target_mut(&mut self) -> &mut T {
+        &mut self.target
+    }
+
     fn encoder(&self) -> GeoJsonEncoder {
         GeoJsonEncoder {
             per_document: self.options.per_document,
@@ -167,10 +178,12 @@ impl<T: Target> MapWriter for GeoJsonWriter<T> {
 
     fn finish(mut self: Box<Self>, corpus: Option<&CorpusMap<'_>>) -> Result<usize> {
         if let Some(corpus) = corpus {
-            let views: Vec<_> = corpus.place_views().collect();
-            for chunk in views.chunks(place::WARMED) {
+            let mut views: Vec<_> = corpus.place_views().collect();
+            let listed = self.options.listed;
+            for chunk in views.chunks_mut(place::WARMED) {
                 place::warm(chunk.iter().map(|v| v.place));
                 for view in chunk {
+                    view.list_at_most(listed);
                     self.write_with(|out| write_place(out, view))?;
                 }
             }
@@ -244,6 +257,7 @@ pub fn document_collection(doc: &DocumentMap<'_>, listed: Option<usize>) -> Stri
     let options = Options {
         per_document: true,
         listed,
+        ..Options::default()
     };
     let mut writer: Box<dyn MapWriter> =
         Box::new(GeoJsonWriter::new(&mut out, Framing::Collection, options));
@@ -471,6 +485,7 @@ mod tests {
             let options = Options {
                 per_document,
                 listed,
+                ..Options::default()
             };
             for encode_ahead in [false, true] {
                 let collection = write_map(
@@ -566,6 +581,7 @@ mod tests {
             let options = Options {
                 per_document: true,
                 listed: None,
+                ..Options::default()
             };
             let mut writer = GeoJsonWriter::new(dest, Framing::Sequence, options);
             let doc = Document::new("a", "Shelling hit Kharkiv.");
