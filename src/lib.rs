@@ -25,8 +25,8 @@
 //! are place mentions) → [`resolve`] (which place) → [`claims`] (stated
 //! distances) → [`pipeline`] (the chain on one document) → [`map`] (what a
 //! run found, in no format) → [`output`] (writers: GeoJSON …) →
-//! [`batch`] (whole corpora on every core) and [`eval`] (scores on
-//! annotated corpora). [`gazetteer`] holds the data every step reads;
+//! [`batch`] (whole corpora on every core), [`merge`] (maps written in
+//! parts made into one) and [`eval`] (scores on annotated corpora). [`gazetteer`] holds the data every step reads;
 //! `refresh` (Cargo feature `refresh`) rebuilds it from GeoNames' dumps.
 //! The stage modules (`text`, `matcher`, `recognize`) are public only for
 //! the benchmark and examples, and not part of the supported surface.
@@ -40,6 +40,7 @@ pub mod gazetteer;
 pub mod map;
 #[doc(hidden)]
 pub mod matcher;
+pub mod merge;
 pub mod output;
 pub mod pipeline;
 #[doc(hidden)]

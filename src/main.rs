@@ -13,6 +13,7 @@ use geomention::batch::{self, Input, InvalidUtf8, JsonlFields, ReadOptions, RunO
 use geomention::error::{Error, Result};
 use geomention::eval::{self, EvalOptions};
 use geomention::gazetteer::{build, info, user_gazetteer_dir, Gazetteer, Selection};
+use geomention::output::mentions::{MentionsWriter, TableFormat, WithTable};
 use geomention::output::{self, Destination, Format};
 use geomention::pipeline::Geoparser;
 #[cfg(feature = "refresh")]
@@ -55,6 +56,16 @@ enum Command {
     /// Example: geomention map corpus/ -o map.geojson
     #[command(after_help = MAP_HELP)]
     Map(MapArgs),
+    /// Merge maps written in parts into one map.
+    ///
+    /// Shards of a corpus mapped per document (GeoJSON text sequences, from
+    /// `map --format geojsonseq`, Spark or GNU parallel), given in the
+    /// order of the corpus, become the map one run over the whole corpus
+    /// would have written, byte for byte. Aggregated maps of different
+    /// documents can be merged too (counts add up).
+    ///
+    /// Example: geomention merge out/part-*.geojsons -o map.geojson
+    Merge(MergeArgs),
     /// Measure recognition and resolution against an annotated corpus.
     ///
     /// FILE has one article per line: {"id", "text", "toponyms": [{"start",
@@ -140,6 +151,10 @@ struct MapArgs {
     /// input order, or all. Mention and document counts are exact either way.
     #[arg(long, value_name = "N|all", default_value = "50", value_parser = parse_listed)]
     mentions: Listed,
+    /// Also write every mention, one row each, to this table: CSV (.csv)
+    /// or a GeoJSON text sequence of points (.geojsons).
+    #[arg(long, value_name = "FILE")]
+    mentions_out: Option<PathBuf>,
     /// Worker threads (0: one per core). The output is the same for any number.
     #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
     threads: usize,
@@ -158,6 +173,25 @@ struct MapArgs {
     min_confidence: f64,
     #[command(flatten)]
     gazetteer: GazetteerArgs,
+}
+
+#[derive(clap::Args)]
+struct MergeArgs {
+    /// Maps to merge, in order (- for standard input).
+    #[arg(value_name = "MAP", required = true)]
+    inputs: Vec<PathBuf>,
+    /// Write the map here (default: standard output).
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Output format (default: what the output file's extension names, else geojson).
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+    /// One feature per place and document, as the shards have them.
+    #[arg(long)]
+    per_document: bool,
+    /// How many mentions (and documents) each place lists: N, or all.
+    #[arg(long, value_name = "N|all", default_value = "50", value_parser = parse_listed)]
+    mentions: Listed,
 }
 
 #[derive(clap::Args)]
@@ -183,6 +217,15 @@ struct EvalArgs {
 enum FormatArg {
     Geojson,
     Geojsonseq,
+}
+
+impl FormatArg {
+    fn format(self) -> Format {
+        match self {
+            FormatArg::Geojson => Format::GeoJson,
+            FormatArg::Geojsonseq => Format::GeoJsonSeq,
+        }
+    }
 }
 
 /// `--mentions`: a number, or `all` (`None`).
@@ -355,6 +398,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<Status> {
     match cli.command {
         Command::Map(args) => map(args),
+        Command::Merge(args) => merge(args),
         Command::Eval(args) => evaluate(args),
         Command::BenchMatch(args) => bench_match(args),
         Command::Gazetteer(GazetteerCommand::Build {
@@ -518,18 +562,22 @@ fn map(args: MapArgs) -> Result<Status> {
     let mut inputs: Vec<Input> = args.inputs.into_iter().map(Input::Text).collect();
     inputs.extend(args.jsonl.into_iter().map(Input::Jsonl));
     batch::check_inputs(&inputs)?;
-    let flag = args.format.map(|f| match f {
-        FormatArg::Geojson => Format::GeoJson,
-        FormatArg::Geojsonseq => Format::GeoJsonSeq,
-    });
-    let format = Format::choose(flag, args.output.as_deref());
+    let format = Format::choose(args.format.map(FormatArg::format), args.output.as_deref());
     let per_document = args.per_document || format.streams_documents();
     // Created before the gazetteer loads: an unwritable output fails at once.
     let write = output::Options {
         per_document,
         listed: args.mentions.0,
     };
-    let writer = output::create(format, Destination::create(args.output.as_deref())?, &write);
+    let mut writer = output::create(format, Destination::create(args.output.as_deref())?, &write);
+    if let Some(path) = &args.mentions_out {
+        let table = TableFormat::from_path(path)?;
+        let table = MentionsWriter::new(Destination::create(Some(path))?, table)?;
+        writer = Box::new(WithTable {
+            map: writer,
+            table: Box::new(table),
+        });
+    }
     let gaz = load_for_process(args.gazetteer.gazetteer.as_deref())?;
     let resolve = ResolveOptions {
         min_confidence: args.min_confidence,
@@ -565,6 +613,21 @@ fn map(args: MapArgs) -> Result<Status> {
     } else {
         Status::Done
     })
+}
+
+fn merge(args: MergeArgs) -> Result<Status> {
+    let format = Format::choose(args.format.map(FormatArg::format), args.output.as_deref());
+    let options = output::Options {
+        per_document: args.per_document || format.streams_documents(),
+        listed: args.mentions.0,
+    };
+    let writer = output::create(
+        format,
+        Destination::create(args.output.as_deref())?,
+        &options,
+    );
+    geomention::merge::merge(&args.inputs, writer, &options)?;
+    Ok(Status::Done)
 }
 
 /// Loads the gazetteer for the rest of the process. It is never freed

@@ -13,7 +13,7 @@ use crate::recognize::recognize;
 use crate::resolve::{resolve, ResolveOptions, ResolvedMention};
 
 /// What geomention finds in one document.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Analysis {
     pub mentions: Vec<ResolvedMention>,
     pub claims: Vec<Claim>,

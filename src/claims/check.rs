@@ -19,6 +19,17 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// The verdict the output names `name` ([`Verdict::as_str`]).
+    pub fn from_name(name: &str) -> Option<Verdict> {
+        [
+            Verdict::Consistent,
+            Verdict::Inconsistent,
+            Verdict::Unverifiable,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Consistent => "consistent",
@@ -40,7 +51,7 @@ pub struct Stated {
 }
 
 /// What the map says about a distance claim.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Check {
     pub measured_km: Option<f64>,
     /// Measured minus stated (for a range: distance outside it, signed).

@@ -69,6 +69,18 @@ pub use roles::Role;
 pub use units::Unit;
 
 use quantity::{quantity_at, relation_at, Quantity, Relation};
+
+/// Enums serialize as the names the output gives them ([`Unit::as_str`] ...).
+macro_rules! serialize_by_name {
+    ($($t:ty),*) => {$(
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    )*};
+}
+serialize_by_name!(ClaimKind, Unit, Qualifier, Verdict);
 use roles::{Names, Reader};
 use window::{is_unit_word, Cut, View, Window};
 
@@ -80,6 +92,13 @@ pub enum ClaimKind {
 }
 
 impl ClaimKind {
+    /// The kind the output names `name` ("distance", "area").
+    pub fn from_name(name: &str) -> Option<ClaimKind> {
+        [ClaimKind::Distance, ClaimKind::Area]
+            .into_iter()
+            .find(|k| k.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ClaimKind::Distance => "distance",
@@ -89,7 +108,7 @@ impl ClaimKind {
 }
 
 /// A spatial claim stated in a document, with what the map says about it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Claim {
     pub kind: ClaimKind,
     /// As stated, in `unit`.

@@ -97,6 +97,23 @@ pub enum Qualifier {
 }
 
 impl Qualifier {
+    /// Every qualifier.
+    pub const ALL: [Qualifier; 8] = [
+        Qualifier::Just,
+        Qualifier::About,
+        Qualifier::Over,
+        Qualifier::Under,
+        Qualifier::AtLeast,
+        Qualifier::UpTo,
+        Qualifier::Within,
+        Qualifier::Between,
+    ];
+
+    /// The qualifier the output names `name` ([`Qualifier::as_str`]).
+    pub fn from_name(name: &str) -> Option<Qualifier> {
+        Qualifier::ALL.into_iter().find(|q| q.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Qualifier::Just => "just",
@@ -154,12 +171,19 @@ const QUALIFIERS: &[(&[&str], Qualifier)] = &[
 ];
 
 /// A compass direction as stated ("north-east of Odesa").
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Bearing {
     /// "north", "northeast" ...
     pub name: &'static str,
     /// Clockwise from north.
     pub degrees: f64,
+}
+
+impl Bearing {
+    /// The direction the output names `name` ("northeast").
+    pub fn from_name(name: &str) -> Option<Bearing> {
+        direction(name)
+    }
 }
 
 const DIRECTIONS: &[(&str, f64)] = &[

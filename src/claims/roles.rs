@@ -33,7 +33,7 @@ use super::tokens::{Token, TokenKind};
 use super::window::View;
 
 /// A place playing a role in a claim.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Role {
     pub place: PlaceIdx,
     /// The words that name it ("the Russian border", "Sumy", "the town").

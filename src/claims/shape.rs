@@ -15,7 +15,7 @@ use crate::gazetteer::Gazetteer;
 use super::{Claim, ClaimKind, Role};
 
 /// A claim's geometry: points as (lat, lon).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Shape {
     Point((f64, f64)),
     Line((f64, f64), (f64, f64)),
@@ -26,10 +26,14 @@ pub enum Shape {
         km: f64,
         hole_km: Option<f64>,
     },
+    /// A polygon drawn already: rings (the first the exterior, counter-
+    /// clockwise; holes clockwise), each closed. What a circle becomes
+    /// when a map is read back from a file.
+    Polygon(Vec<Vec<(f64, f64)>>),
 }
 
 /// How a claim is drawn.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Drawing {
     /// `None` when there is nothing to draw.
     pub shape: Option<Shape>,

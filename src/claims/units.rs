@@ -24,6 +24,24 @@ pub enum Unit {
 }
 
 impl Unit {
+    /// Every unit.
+    pub const ALL: [Unit; 9] = [
+        Unit::Km,
+        Unit::Mi,
+        Unit::M,
+        Unit::Nmi,
+        Unit::Km2,
+        Unit::Mi2,
+        Unit::M2,
+        Unit::Ha,
+        Unit::Acre,
+    ];
+
+    /// The unit the output names `name` ([`Unit::as_str`]).
+    pub fn from_name(name: &str) -> Option<Unit> {
+        Unit::ALL.into_iter().find(|u| u.as_str() == name)
+    }
+
     /// The normalized spelling written to the output.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -9,7 +9,8 @@
 pub type PlaceIdx = u32;
 
 /// The coarse kind of a place, as the GeoJSON contract names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum PlaceKind {
     Country,
     Region,
@@ -41,7 +42,8 @@ impl PlaceKind {
     }
 
     /// The kind `places.tsv` writes as `s` (the inverse of [`PlaceKind::as_str`]).
-    pub(super) fn parse(s: &str) -> Option<PlaceKind> {
+    /// The kind the output names `s` ([`PlaceKind::as_str`]).
+    pub fn parse(s: &str) -> Option<PlaceKind> {
         Some(match s {
             "country" => PlaceKind::Country,
             "region" => PlaceKind::Region,
@@ -53,7 +55,7 @@ impl PlaceKind {
 }
 
 /// One place of the gazetteer.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Place {
     /// Unique in the gazetteer: `gn:<geonameid>` for GeoNames places, else a slug such as `rgn:donbas`.
     pub place_id: String,

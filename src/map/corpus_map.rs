@@ -123,7 +123,7 @@ impl<'p> CorpusMap<'p> {
                     }
                 }
             }
-            e.mention_count += p.mentions.len() as u64;
+            e.mention_count += p.mention_count;
             let room = cap.saturating_sub(e.mentions.len());
             for m in p.mentions.iter().take(room) {
                 let snippet = *snippets[m.snippet as usize]
@@ -144,6 +144,46 @@ impl<'p> CorpusMap<'p> {
             e.confidence = e.confidence.max(p.confidence);
             e.outlier &= p.outlier;
         }
+    }
+
+    /// Adds a place as another aggregated map listed it (a map of other
+    /// documents than those added so far): its counts are added, its
+    /// dates widen the entry's, its listed mentions and documents follow
+    /// the entry's up to the cap.
+    pub fn add_view(&mut self, v: &PlaceView<'_>) {
+        let cap = self.listed.unwrap_or(usize::MAX);
+        let i = self.entry(v.place, || Cow::Owned(v.place.clone()));
+        let e = &mut self.entries[i];
+        let strings = &mut self.strings;
+        e.mention_count += v.mention_count;
+        e.document_count += v.document_count;
+        let (first, last) = (&mut e.first_date, &mut e.last_date);
+        for d in v.first_date.iter().chain(&v.last_date) {
+            if first.is_none_or(|x| *d < strings.get(x)) {
+                *first = Some(strings.intern(d));
+            }
+            if last.is_none_or(|x| *d > strings.get(x)) {
+                *last = Some(strings.intern(d));
+            }
+        }
+        let room = cap.saturating_sub(e.documents.len());
+        for d in v.documents.iter().take(room) {
+            e.documents.push(strings.intern(d));
+        }
+        let room = cap.saturating_sub(e.mentions.len());
+        for m in v.mentions.iter().take(room) {
+            e.mentions.push(Mention {
+                doc: strings.intern(m.doc),
+                date: m.date.map(|d| strings.intern(d)),
+                text: strings.intern(m.text),
+                snippet: strings.intern(m.snippet),
+                start: m.start,
+                end: m.end,
+                confidence: m.confidence,
+            });
+        }
+        e.confidence = e.confidence.max(v.confidence);
+        e.outlier &= v.outlier;
     }
 
     /// The entry of `place`, made from `owned` if it is new.

@@ -49,6 +49,10 @@ pub struct DocumentPlace<'p> {
     pub confidence: f64,
     /// Every mention of it is an outlier: far from the document's other places.
     pub outlier: bool,
+    /// How many times the document mentions it: the length of `mentions`
+    /// for a document just analysed, more when the map was read back from
+    /// a file that listed only the first ones.
+    pub mention_count: u64,
     /// In text order.
     pub mentions: Vec<MentionRecord>,
 }
@@ -114,6 +118,7 @@ impl<'p> DocumentMap<'p> {
                     place: Cow::Borrowed(gazetteer.place(m.place)),
                     confidence: 0.0,
                     outlier: true,
+                    mention_count: 0,
                     mentions: Vec::new(),
                 });
                 map.places.len() - 1
@@ -121,6 +126,7 @@ impl<'p> DocumentMap<'p> {
             let place = &mut map.places[i];
             place.confidence = place.confidence.max(m.confidence);
             place.outlier &= m.outlier;
+            place.mention_count += 1;
             place.mentions.push(MentionRecord {
                 start: m.start,
                 end: m.end,
@@ -151,6 +157,7 @@ impl<'p> DocumentMap<'p> {
                 Some(q) => {
                     q.confidence = q.confidence.max(p.confidence);
                     q.outlier &= p.outlier;
+                    q.mention_count += p.mention_count;
                     q.mentions.append(&mut p.mentions);
                 }
                 None => self.places.push(p),
@@ -175,7 +182,7 @@ impl<'p> DocumentMap<'p> {
             place: &p.place,
             confidence: p.confidence,
             outlier: p.outlier,
-            mention_count: p.mentions.len() as u64,
+            mention_count: p.mention_count,
             document_count: 1,
             first_date: self.date.as_deref(),
             last_date: self.date.as_deref(),

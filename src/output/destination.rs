@@ -53,15 +53,7 @@ impl Destination {
                 label: "<stdout>".into(),
             }),
             Some(path) => {
-                let dir = path
-                    .parent()
-                    .filter(|p| !p.as_os_str().is_empty())
-                    .unwrap_or(Path::new("."));
-                let tmp = tempfile::Builder::new()
-                    .prefix(".geomention-")
-                    .suffix(".tmp")
-                    .tempfile_in(dir)
-                    .map_err(|e| Error::io(dir, e))?;
+                let tmp = temp_file_beside(path)?;
                 Ok(Destination {
                     sink: Sink::File {
                         tmp: BufWriter::with_capacity(1 << 16, SyncedBehind::new(tmp, SYNC_EVERY)),
@@ -111,6 +103,35 @@ impl Destination {
             }
         }
     }
+}
+
+/// A temporary file in `path`'s directory, to be renamed over `path` once
+/// it is whole. It gets the permissions a new file normally gets (0666
+/// minus the umask), or those of the file it will replace, so that a map
+/// is readable by whoever could read the one before: a temporary file is
+/// otherwise created private (0600).
+pub fn temp_file_beside(path: &Path) -> Result<NamedTempFile> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".geomention-").suffix(".tmp");
+    let replaced = std::fs::metadata(path)
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.permissions());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Created with 0666: the kernel takes the umask off, as for any new file.
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let tmp = builder.tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
+    if let Some(permissions) = replaced {
+        (tmp.as_file().set_permissions(permissions)).map_err(|e| Error::io(tmp.path(), e))?;
+    }
+    Ok(tmp)
 }
 
 impl Write for Destination {
@@ -236,6 +257,22 @@ pub fn write_atomically(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_replaced_file_keeps_its_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("map.geojson");
+        std::fs::write(&path, "old").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let mut dest = Destination::create(Some(&path)).unwrap();
+        dest.write_all(b"new").unwrap();
+        dest.commit().unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+    }
 
     #[test]
     fn a_file_synced_behind_holds_every_byte_written() {

@@ -7,6 +7,8 @@
 //!
 //! - [`geojson`]: an RFC 7946 `FeatureCollection`, or RFC 8142 GeoJSON
 //!   text sequences streamed as documents are done;
+//! - [`mentions`]: every mention, one row each (CSV or GeoJSON text
+//!   sequence), beside any map;
 //!
 //! Writers write to any [`Target`]: a file that appears only once it is
 //! whole ([`Destination`]), standard output, or any `io::Write`. A writer
@@ -18,6 +20,7 @@
 mod destination;
 pub mod geojson;
 pub(crate) mod json;
+pub mod mentions;
 mod precision;
 mod spill;
 mod style;
@@ -25,7 +28,7 @@ mod writer;
 
 use std::path::Path;
 
-pub use destination::{write_atomically, Destination};
+pub use destination::{temp_file_beside, write_atomically, Destination};
 pub use precision::round6;
 pub use writer::{Encode, Encoded, MapWriter, Options, Target};
 

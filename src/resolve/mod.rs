@@ -34,7 +34,7 @@ use crate::gazetteer::{Gazetteer, PlaceIdx, PlaceKind};
 use crate::recognize::Mention;
 
 /// A mention with the place chosen for it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ResolvedMention {
     pub byte_start: usize,
     pub byte_end: usize,

@@ -456,3 +456,64 @@ fn streamed_records_are_mapped_before_the_input_ends() {
     let lines = reader.join().unwrap();
     assert_eq!(lines.len(), 2, "{lines:?}");
 }
+
+/// A new map gets the permissions a new file normally gets: under umask
+/// 022 others can read it (a colleague, a web server).
+#[cfg(unix)]
+#[test]
+fn a_new_map_is_readable_by_others_under_umask_022() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("map.geojson");
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(r#"umask 022 && exec "$0" map "$1" -o "$2" --quiet"#)
+        .arg(crate::util::binary())
+        .arg(root().join("corpus/places/01_kharkiv_front.txt"))
+        .arg(&out)
+        .env_remove("GEOMENTION_GAZETTEER")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o644);
+}
+
+/// An aggregated place lists its first 50 mentions by default, with exact
+/// counts; `--mentions-out` writes every one of them, one row each.
+#[test]
+fn places_list_their_first_mentions_and_the_table_has_every_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("date 2024-05-17\n");
+    for i in 0..60 {
+        text.push_str(&format!("Report {i}: shelling hit Kharkiv again.\n\n"));
+    }
+    write(dir.path(), "a.txt", &text);
+    write(dir.path(), "b.txt", "date 2024-06-02\nKharkiv was quiet.\n");
+    geomention_in(dir.path())
+        .args(["map", "a.txt", "b.txt", "-o", "map.geojson"])
+        .args(["--mentions-out", "mentions.csv", "--quiet"])
+        .assert()
+        .code(0);
+    let features = features(&dir.path().join("map.geojson"));
+    let kharkiv = &features
+        .iter()
+        .find(|f| f["properties"]["name"] == "Kharkiv")
+        .expect("Kharkiv found")["properties"];
+    assert_eq!(kharkiv["mentions"].as_array().unwrap().len(), 50);
+    assert_eq!(kharkiv["mention_count"], 61);
+    assert_eq!(kharkiv["document_count"], 2);
+    assert_eq!(kharkiv["first_date"], "2024-05-17");
+    assert_eq!(kharkiv["last_date"], "2024-06-02");
+    assert_eq!(
+        kharkiv["title"],
+        "Kharkiv (city) — 61 mentions in 2 documents"
+    );
+    let table = std::fs::read_to_string(dir.path().join("mentions.csv")).unwrap();
+    let kharkiv_rows = table
+        .lines()
+        .filter(|l| l.starts_with("gn:706483,"))
+        .count();
+    assert_eq!(kharkiv_rows, 61);
+    assert!(table.starts_with("place_id,name,kind,country,lat,lon,doc,date,start,end,"));
+}

@@ -17,6 +17,7 @@
 mod batch;
 mod claims;
 mod eval;
+mod merge;
 mod places;
 mod refresh;
 mod util;

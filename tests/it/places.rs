@@ -386,3 +386,179 @@ fn a_geojson_validator_accepts_the_map() {
         String::from_utf8_lossy(&result.stdout)
     );
 }
+
+/// The properties every feature carries, with their JSON types ("null"
+/// where a value may be absent): the table in the README's "The map's
+/// properties".
+const PLACE_SCHEMA: &[(&str, &str)] = &[
+    ("type", "string"),
+    ("place_id", "string"),
+    ("name", "string"),
+    ("title", "string"),
+    ("kind", "string"),
+    ("feature_code", "string"),
+    ("country", "string|null"),
+    ("geonameid", "integer|null"),
+    ("population", "integer|null"),
+    ("confidence", "number"),
+    ("outlier", "boolean"),
+    ("mention_count", "integer"),
+    ("document_count", "integer"),
+    ("first_date", "string|null"),
+    ("last_date", "string|null"),
+    ("documents", "array"),
+    ("mentions", "array"),
+    ("marker-color", "string"),
+    ("marker-size", "string"),
+];
+
+const CLAIM_SCHEMA: &[(&str, &str)] = &[
+    ("type", "string"),
+    ("claim", "string"),
+    ("title", "string"),
+    ("value", "number"),
+    ("value_max", "number|null"),
+    ("unit", "string"),
+    ("value_km", "number|null"),
+    ("value_max_km", "number|null"),
+    ("value_km2", "number|null"),
+    ("value_max_km2", "number|null"),
+    ("qualifier", "string|null"),
+    ("qualifier_text", "string|null"),
+    ("bearing", "string|null"),
+    ("bearing_deg", "number|null"),
+    ("measured_bearing_deg", "number|null"),
+    ("measured_km", "number|null"),
+    ("difference_km", "number|null"),
+    ("tolerance_km", "number|null"),
+    ("verdict", "string"),
+    ("verdict_reason", "string"),
+    ("illustrative", "boolean"),
+    ("radius_km", "number|null"),
+    ("text", "string"),
+    ("snippet", "string"),
+    ("doc", "string"),
+    ("start", "integer"),
+    ("end", "integer"),
+    ("date", "string|null"),
+    ("subject", "object|null"),
+    ("reference", "object|null"),
+    ("anchor", "object|null"),
+    ("subject_name", "string|null"),
+    ("subject_place_id", "string|null"),
+    ("reference_name", "string|null"),
+    ("reference_place_id", "string|null"),
+    ("border_of", "string|null"),
+    ("anchor_name", "string|null"),
+    ("anchor_place_id", "string|null"),
+    ("stroke", "string"),
+    ("stroke-width", "integer"),
+    ("stroke-opacity", "number"),
+    ("fill", "string"),
+    ("fill-opacity", "number"),
+];
+
+const MENTION_SCHEMA: &[(&str, &str)] = &[
+    ("doc", "string"),
+    ("start", "integer"),
+    ("end", "integer"),
+    ("text", "string"),
+    ("snippet", "string"),
+    ("date", "string|null"),
+    ("confidence", "number"),
+];
+
+const ROLE_SCHEMA: &[(&str, &str)] = &[
+    ("name", "string"),
+    ("place_id", "string"),
+    ("geonameid", "integer|null"),
+    ("lat", "number"),
+    ("lon", "number"),
+    ("kind", "string"),
+    ("country", "string|null"),
+    ("text", "string"),
+    ("border_of", "string|null"),
+    ("border_lat", "number|null"),
+    ("border_lon", "number|null"),
+];
+
+/// Checks that `object` has exactly the keys of `schema`, each of one of
+/// its types.
+fn conforms(object: &Value, schema: &[(&str, &str)], what: &str) {
+    let map = object
+        .as_object()
+        .unwrap_or_else(|| panic!("{what} is not an object"));
+    let mut keys: Vec<&str> = map.keys().map(String::as_str).collect();
+    let mut want: Vec<&str> = schema.iter().map(|(k, _)| *k).collect();
+    keys.sort_unstable();
+    want.sort_unstable();
+    assert_eq!(keys, want, "{what}'s properties");
+    for (key, types) in schema {
+        let v = &map[*key];
+        let kind = match v {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(n) if n.is_u64() || n.is_i64() => "integer",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        };
+        // An integer is a number too ("value": 30 would do).
+        let ok = types
+            .split('|')
+            .any(|t| t == kind || (t == "number" && kind == "integer"));
+        assert!(ok, "{what}: {key} is {kind}, the schema says {types}");
+    }
+}
+
+/// Two very different runs — the sample corpus, and one short article with
+/// no date, no claim that can be checked and a place with no population —
+/// give features with the same properties of the same types.
+#[test]
+fn every_feature_of_every_run_has_the_documented_properties() {
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("other.txt");
+    std::fs::write(
+        &other,
+        "Russian forces seized over 200 square kilometers near Vovchansk.\n\
+         The drone fell some 10 km from the border, in the Donbas.\n",
+    )
+    .unwrap();
+    let (_d1, corpus) = map_to_file(&root().join("corpus"), &[]);
+    let (_d2, short) = map_to_file(&other, &["--per-document"]);
+    let mut kinds = std::collections::BTreeSet::new();
+    for path in [corpus, short] {
+        let fc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for f in fc["features"].as_array().unwrap() {
+            let p = &f["properties"];
+            match p["type"].as_str() {
+                Some("place") => {
+                    conforms(p, PLACE_SCHEMA, "a place");
+                    for m in p["mentions"].as_array().unwrap() {
+                        conforms(m, MENTION_SCHEMA, "a mention");
+                    }
+                }
+                Some("claim") => {
+                    conforms(p, CLAIM_SCHEMA, "a claim");
+                    for role in ["subject", "reference", "anchor"] {
+                        if !p[role].is_null() {
+                            conforms(&p[role], ROLE_SCHEMA, role);
+                        }
+                    }
+                }
+                other => panic!("a feature of type {other:?}"),
+            }
+            kinds.insert(format!("{}:{}", p["type"], f["geometry"]["type"]));
+        }
+    }
+    // Places, and claims drawn every way or not at all, were all checked.
+    for kind in [
+        "\"place\":\"Point\"",
+        "\"claim\":\"LineString\"",
+        "\"claim\":\"Polygon\"",
+        "\"claim\":null",
+    ] {
+        assert!(kinds.contains(kind), "{kind} in {kinds:?}");
+    }
+}

@@ -31,7 +31,7 @@ pub fn write_claim(
     let mut feature = Object::start(out);
     feature.field(key!("type"), &Plain("Feature"));
     let geometry = feature.key(key!("geometry"));
-    match c.shape {
+    match &c.shape {
         Some(shape) => write_shape(geometry, shape),
         None => geometry.extend_from_slice(b"null"),
     }
@@ -139,13 +139,21 @@ fn write_role(out: &mut Vec<u8>, role: Option<&RoleRecord<'_>>) {
 
 /// Writes a shape as a GeoJSON geometry, rounded to 6 decimals: a
 /// circle's rings from those this thread drew already.
-fn write_shape(out: &mut Vec<u8>, shape: Shape) {
+fn write_shape(out: &mut Vec<u8>, shape: &Shape) {
     let position = |(lat, lon): (f64, f64)| [round6(lon), round6(lat)];
     let mut map = Object::start(out);
-    let out = match shape {
+    let out = match *shape {
         Shape::Point(p) => {
             map.field(key!("type"), &Plain("Point"));
             map.field(key!("coordinates"), &position(p)[..]);
+            return map.end();
+        }
+        Shape::Polygon(ref rings) => {
+            map.field(key!("type"), &Plain("Polygon"));
+            let rings: Vec<Vec<[f64; 2]>> = (rings.iter())
+                .map(|ring| ring.iter().map(|&p| position(p)).collect())
+                .collect();
+            map.field(key!("coordinates"), &rings);
             return map.end();
         }
         Shape::Line(from, to) => {
@@ -216,7 +224,7 @@ mod tests {
             }
             Value::Array(ring)
         };
-        let geometry = match c.shape {
+        let geometry = match c.shape.clone() {
             None => None,
             Some(Shape::Point(p)) => Some(("Point", position(p))),
             Some(Shape::Line(a, b)) => Some(("LineString", json!([position(a), position(b)]))),
@@ -227,6 +235,12 @@ mod tests {
             }) => {
                 let mut rings = vec![ring(center, km, false)];
                 rings.extend(hole_km.map(|km| ring(center, km, true)));
+                Some(("Polygon", Value::Array(rings)))
+            }
+            Some(Shape::Polygon(rings)) => {
+                let rings: Vec<Value> = (rings.into_iter())
+                    .map(|r| Value::Array(r.into_iter().map(position).collect()))
+                    .collect();
                 Some(("Polygon", Value::Array(rings)))
             }
         };
@@ -310,7 +324,7 @@ mod tests {
                     None => 0,
                     Some(Shape::Point(_)) => 1,
                     Some(Shape::Line(..)) => 2,
-                    Some(Shape::Circle { .. }) => 3,
+                    Some(Shape::Circle { .. } | Shape::Polygon(_)) => 3,
                 }] += 1;
             }
         }

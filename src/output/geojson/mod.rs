@@ -15,6 +15,7 @@
 
 mod claim;
 mod place;
+pub mod read;
 mod rings;
 
 use std::sync::Arc;
@@ -25,7 +26,7 @@ use crate::output::spill::Spill;
 use crate::output::writer::{Encode, Encoded, MapWriter, Options, Target};
 
 pub use claim::write_claim;
-pub use place::write_place;
+pub use place::{write_place, write_point};
 
 /// How features are put together in the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

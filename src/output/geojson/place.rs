@@ -69,7 +69,7 @@ impl Json for MentionView<'_> {
 
 /// Writes a GeoJSON point at (`lat`, `lon`): `[lon, lat]`, rounded to 6
 /// decimals.
-fn write_point(out: &mut Vec<u8>, lat: f64, lon: f64) {
+pub fn write_point(out: &mut Vec<u8>, lat: f64, lon: f64) {
     let mut map = Object::start(out);
     map.field(key!("type"), &Plain("Point"));
     map.field(key!("coordinates"), &[round6(lon), round6(lat)][..]);
