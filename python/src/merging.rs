@@ -28,7 +28,10 @@ use crate::errors;
 /// Merging the per-document parts of a run taken in order gives the same
 /// bytes as one `geomention map` over the same documents in the same order.
 #[pyfunction]
-#[pyo3(signature = (maps, output, *, mentions=Some(DEFAULT_LISTED), per_document=false))]
+#[pyo3(
+    signature = (maps, output, *, mentions=Some(DEFAULT_LISTED), per_document=false),
+    text_signature = "(maps, output, *, mentions=50, per_document=False)"
+)]
 pub fn merge(
     py: Python<'_>,
     maps: Vec<PathBuf>,

@@ -134,7 +134,10 @@ impl Geoparser {
     ///     lines state, if any.
     /// mentions: how many mentions each place lists (None: all); the counts
     ///     are exact either way.
-    #[pyo3(signature = (text, *, id="", date=None, mentions=Some(DEFAULT_LISTED)))]
+    #[pyo3(
+        signature = (text, *, id="", date=None, mentions=Some(DEFAULT_LISTED)),
+        text_signature = "(self, text, *, id='', date=None, mentions=50)"
+    )]
     fn map<'py>(
         &self,
         py: Python<'py>,
@@ -217,7 +220,10 @@ impl Geoparser {
     /// mentions: how many mentions each place lists (None: all).
     /// Other arguments and bad rows as in mentions_arrow(); a bad row's
     /// features and geojsonseq are null.
-    #[pyo3(signature = (batch, *, text_col="text", id_col="id", date_col=None, threads=None, mentions=Some(DEFAULT_LISTED)))]
+    #[pyo3(
+        signature = (batch, *, text_col="text", id_col="id", date_col=None, threads=None, mentions=Some(DEFAULT_LISTED)),
+        text_signature = "(self, batch, *, text_col='text', id_col='id', date_col=None, threads=None, mentions=50)"
+    )]
     #[allow(clippy::too_many_arguments)]
     fn map_arrow<'py>(
         &self,
