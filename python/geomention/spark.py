@@ -185,8 +185,11 @@ def write_geojsonseq(docs: DataFrame, path: str, mode: str = "errorifexists") ->
     rows and documents without a feature write nothing.
     """
     # Spark's text writer ends every row with LF; a document's sequence
-    # already ends with one.
-    body = F.expr("substring(geojsonseq, 1, char_length(geojsonseq) - 1)")
+    # already ends with one (after a feature's closing brace, so trimming
+    # line feeds takes off that one). Trimmed from the end, not cut at a
+    # character count: counting the characters of half a gigabyte of
+    # features doubled the time of writing them.
+    body = F.expr("trim(TRAILING '\\n' FROM geojsonseq)")
     mapped = F.col("error").isNull() & (F.col("features") > 0)
     docs.where(mapped).select(body.alias("value")).write.mode(mode).text(path)
 

@@ -10,8 +10,9 @@
 //!
 //! What a document yields is read from the same [`geomention::map::DocumentMap`]
 //! and written by the same GeoJSON writer as in `geomention map`
-//! ([`yields`]); input batches are read into documents by [`rows`] and the
-//! output batches built by [`tables`]. Nothing here finds, resolves or
+//! ([`yields`]); input batches are read into documents by [`rows`], mapped
+//! on one thread or several by [`spread`], and the output batches built
+//! by [`tables`]. Nothing here finds, resolves or
 //! measures places, and nothing here knows Spark: `geomention.spark` is
 //! plain Python over this module.
 

@@ -90,7 +90,7 @@ impl Geoparser {
     #[pyo3(signature = (text))]
     fn mentions<'py>(&self, py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyList>> {
         let doc = document(text, "", None)?;
-        let rows = py.detach(|| self.map_one(doc, |map| mention_rows(map)))?;
+        let rows = py.detach(|| self.map_one(doc, mention_rows))?;
         let list = PyList::empty(py);
         for m in rows {
             list.append(mention_dict(py, &m)?)?;
@@ -115,7 +115,7 @@ impl Geoparser {
         date: Option<&str>,
     ) -> PyResult<Bound<'py, PyList>> {
         let doc = document(text, id, date)?;
-        let features = py.detach(|| self.map_one(doc, |map| claim_features(map)))?;
+        let features = py.detach(|| self.map_one(doc, claim_features))?;
         let features = json_loads(py, &format!("[{}]", features.join(",")))?;
         let list = PyList::empty(py);
         for feature in features.cast::<PyList>()?.iter() {

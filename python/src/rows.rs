@@ -11,9 +11,12 @@
 use std::fmt;
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Date32Type, Int32Type, Int64Type, UInt32Type, UInt64Type};
+use arrow_array::types::{
+    ArrowTimestampType, Date32Type, Int32Type, Int64Type, TimestampMicrosecondType,
+    TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType, UInt32Type, UInt64Type,
+};
 use arrow_array::{Array, RecordBatch};
-use arrow_schema::DataType;
+use arrow_schema::{DataType, TimeUnit};
 
 use geomention::document::{date_field, Document};
 
@@ -197,7 +200,8 @@ impl<'a> Ids<'a> {
 }
 
 /// A date column: text (`YYYY-MM-DD`, or a timestamp that starts with
-/// one; anything else is no date, as in a JSON Lines record) or dates.
+/// one; anything else is no date, as in a JSON Lines record), dates or
+/// timestamps.
 struct Dates<'a>(&'a dyn Array, fn(&dyn Array, usize) -> Option<String>);
 
 impl<'a> Dates<'a> {
@@ -210,11 +214,19 @@ impl<'a> Dates<'a> {
                 let date = a.as_primitive::<Date32Type>().value_as_date(i)?;
                 date_field(&date.to_string())
             },
+            // What pyarrow makes of "2024-05-17" in JSON; an instant with
+            // a time zone is taken on its UTC date.
+            DataType::Timestamp(unit, _) => match unit {
+                TimeUnit::Second => |a, i| timestamp_date::<TimestampSecondType>(a, i),
+                TimeUnit::Millisecond => |a, i| timestamp_date::<TimestampMillisecondType>(a, i),
+                TimeUnit::Microsecond => |a, i| timestamp_date::<TimestampMicrosecondType>(a, i),
+                TimeUnit::Nanosecond => |a, i| timestamp_date::<TimestampNanosecondType>(a, i),
+            },
             found => {
                 return Err(BatchError::Type {
                     column: name.to_string(),
                     found: found.clone(),
-                    expected: "a string or a date",
+                    expected: "a string, a date or a timestamp",
                 })
             }
         };
@@ -227,4 +239,10 @@ impl<'a> Dates<'a> {
         }
         (self.1)(self.0, i)
     }
+}
+
+/// The (UTC) date of row `i` of a timestamp column.
+fn timestamp_date<T: ArrowTimestampType>(a: &dyn Array, i: usize) -> Option<String> {
+    let at = a.as_primitive::<T>().value_as_datetime(i)?;
+    date_field(&at.date().to_string())
 }

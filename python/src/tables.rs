@@ -62,8 +62,11 @@ pub const MENTION_COLUMNS: &[(&str, Kind)] = &[
 ];
 
 /// The columns of a claims batch: `id` and `date`, the properties of a
-/// claim's feature under their own names (but for the ones in
-/// [`CLAIM_PROPERTIES_LEFT_OUT`]), its geometry as GeoJSON text, `error`.
+/// claim's feature under their own names, its geometry as GeoJSON text,
+/// `error`. Left out: the drawing style (simplestyle), the feature type,
+/// the roles as objects (their places' names and ids are columns), and
+/// the document and date (the `id` and `date` columns); the Python tests
+/// hold this list to the claim features.
 pub const CLAIM_COLUMNS: &[(&str, Kind)] = &[
     ("id", Kind::Text),
     ("date", Kind::Text),
@@ -101,23 +104,6 @@ pub const CLAIM_COLUMNS: &[(&str, Kind)] = &[
     ("snippet", Kind::Text),
     ("geometry", Kind::Text),
     ("error", Kind::Text),
-];
-
-/// Claim properties that are no column: the drawing style (simplestyle),
-/// the feature type, the roles as objects (their places' names and ids
-/// are columns), and the document and date (the `id` and `date` columns).
-pub const CLAIM_PROPERTIES_LEFT_OUT: &[&str] = &[
-    "anchor",
-    "reference",
-    "subject",
-    "type",
-    "fill",
-    "fill-opacity",
-    "stroke",
-    "stroke-opacity",
-    "stroke-width",
-    "doc",
-    "date",
 ];
 
 /// The columns of a documents batch: each document's features as

@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -174,28 +175,37 @@ def test_a_geoparser_is_shared_by_threads(gp, corpus):
 
 
 def test_the_gil_is_released_while_text_is_mapped(gp, corpus):
-    text = "\n\n".join(t for _, t in corpus) * 20
-    counted = []
-
-    def count():
-        n = 0
-        while not done.is_set():
-            n += 1
-        counted.append(n)
-
+    # A text that takes a while to map, on a debug build or a release one.
+    text = "\n\n".join(t for _, t in corpus)
+    for _ in range(12):
+        started = time.perf_counter()
+        gp.mentions(text)
+        if time.perf_counter() - started > 0.3:
+            break
+        text = text + "\n\n" + text
+    seen = []
     done = threading.Event()
-    counter = threading.Thread(target=count)
-    gp.mentions(text)  # first-word table warm
-    counter.start()
+
+    def tick():
+        # Python code: it runs only while no other thread holds the GIL.
+        while not done.is_set():
+            seen.append(time.perf_counter())
+            time.sleep(0.001)
+
+    ticker = threading.Thread(target=tick)
+    ticker.start()
+    time.sleep(0.01)
     started = time.perf_counter()
     gp.mentions(text)
-    seconds = time.perf_counter() - started
+    ended = time.perf_counter()
     done.set()
-    counter.join()
-    # Holding the GIL, mapping would leave the counter a switch interval
-    # (5 ms) at most; released, it counts all along.
-    assert seconds > 0.05, "the text maps too fast to tell"
-    assert counted[0] > 10_000, counted
+    ticker.join()
+    # Held, the GIL would let the ticker run only before and after the
+    # call (or once a switch interval, 5 ms, has passed, when the call
+    # returns); released, it ticks all through the middle of it.
+    middle = [t for t in seen if started + (ended - started) * 0.2 < t < ended - (ended - started) * 0.2]
+    assert ended - started > 0.1, "the text maps too fast to tell"
+    assert len(middle) >= 5, (ended - started, len(middle))
 
 
 # Record batches.
@@ -329,6 +339,15 @@ def test_a_large_column_layout_is_read_too(gp):
     )
     (row,) = gp.mentions_arrow(batch, date_col="date").to_pylist()
     assert (row["id"], row["date"], row["name"]) == ("a", "2024-05-18", "Kyiv")
+
+
+def test_a_timestamp_date_column_gives_its_date(gp):
+    # What pyarrow.json makes of {"date": "2024-05-17"}.
+    batch = pa.record_batch(
+        {"id": ["a", "b"], "text": ["Kyiv", "Lviv"],
+         "date": pa.array([datetime(2024, 5, 17), datetime(2024, 5, 18, 23, 59)], pa.timestamp("s"))}
+    )
+    assert [r["date"] for r in gp.mentions_arrow(batch, date_col="date").to_pylist()] == ["2024-05-17", "2024-05-18"]
 
 
 # What a notebook user reads.
