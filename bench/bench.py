@@ -182,6 +182,8 @@ def main():
     ap.add_argument("--spacy-mb", type=int, default=3, help="spaCy runs on the first N MB")
     ap.add_argument("--repeat", type=int, default=3,
                     help="time every match and pipeline run N times and keep the fastest")
+    ap.add_argument("--python", help="a Python with the geomention wheel and pyspark installed: "
+                                     "adds the rows of the Python API and of Spark local[2]")
     args = ap.parse_args()
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
@@ -243,6 +245,8 @@ def main():
         record(("geomention", f"map pipeline, {threads} threads (aggregated geojson)",
                 all_bytes / 1e6, len(all_texts), float("nan"), secs, peak))
         print(f"geomention: matcher {m['seconds']:.2f} s, map {secs:.1f} s (aggregated)", file=sys.stderr)
+        if args.python:
+            python_rounds(args.python, corpus, work, all_bytes, len(all_texts), record)
 
     best = f", best of {args.repeat}" if args.repeat > 1 else ""
     rows = []
@@ -257,6 +261,9 @@ def main():
         s, peak_start, _ = timed([binary, "map", str(empty), "-q", "-o", str(work / "empty.geojson")])
         starts.append(s)
 
+    if args.python:
+        rows += python_load_rows(args.python, work)
+
     flash_mbps = next(r[2] / r[5] for r in rows if r[0] == "flashtext")
     peers = {r[0]: r[2] / r[5] for r in rows if r[0] != "geomention"}
     lines = [
@@ -270,9 +277,17 @@ def main():
             ratio = f"matcher: {geo_match / mbps:.1f}×"
         elif task.startswith("matcher"):
             ratio = ", ".join(f"{mbps / v:.1f}× {k}" for k, v in peers.items())
+        elif task.startswith(("Python API", "Spark")):
+            cli = next(r[2] / r[5] for r in rows if r[1].startswith(f"map pipeline, {threads} threads (geojsonseq)"))
+            ratio = f"{mbps / cli:.2f}× the CLI on {threads} threads (overhead {cli / mbps - 1:.0%})"
+        elif task.startswith("Python:"):
+            ratio = ""
         else:
             ratio = f"{mbps / flash_mbps:.1f}× flashtext matching"
         b = "" if build != build else f"{build:.2f}"
+        if task.startswith("Python:"):
+            lines.append(f"| {tool} | {task} | | | {b} | | | | {peak:.0f} | |")
+            continue
         lines.append(f"| {tool} | {task} | {mb:.1f} | {docs} | {b} | {run:.2f} | {mbps:.2f} | {docs / run:.0f} "
                      f"| {peak:.0f} | {ratio} |")
     lines.append(f"| geomention | start-up (`map` on an empty file), median of 5 | | | | "
@@ -280,6 +295,47 @@ def main():
     table = "\n".join(lines)
     (work / "results.md").write_text(table + "\n")
     print(table)
+
+
+def python_rounds(python, corpus, work, mapped_bytes, docs, record):
+    """One round of the Python rows: the Python API in one process, and
+    Spark local[2] (its JVM start-up apart, as the build/load column)."""
+    here = Path(__file__).resolve().parent
+    out = fresh(work / "python-api.geojsons")
+    _, peak, stdout = timed([python, str(here / "python_api.py"), str(corpus), str(out)])
+    api = json.loads(stdout)
+    assert api["bytes"] == mapped_bytes, (api["bytes"], mapped_bytes)
+    record(("geomention", "Python API, one process (map_arrow on all cores, geojsonseq)",
+            mapped_bytes / 1e6, api["documents"], api["load_seconds"], api["rounds"][0], peak))
+    # Two jobs in one session: the first starts the Python workers (each
+    # loading the gazetteer), the second finds them running, as the
+    # executors of a long-lived cluster are.
+    _, peak, stdout = timed([python, str(here / "spark_local.py"), str(corpus), str(work / "spark-shards"),
+                             "--repeat", "2"])
+    job = json.loads(stdout)
+    first, warm = job["rounds"]
+    record(("geomention", f"Spark local[2], {job['partitions']} partitions (mapInArrow, geojsonseq shards), "
+                          f"workers started", mapped_bytes / 1e6, docs, job["jvm_seconds"], warm, peak))
+    record(("geomention", f"Spark local[2], {job['partitions']} partitions, first job (workers start, "
+                          f"load the gazetteer)", mapped_bytes / 1e6, docs, job["jvm_seconds"], first, peak))
+    print(f"Python API {api['rounds'][0]:.1f} s; Spark {first:.1f} s then {warm:.1f} s "
+          f"(JVM {job['jvm_seconds']:.1f} s)", file=sys.stderr)
+
+
+def python_load_rows(python, work):
+    """What loading the gazetteer costs a Python process: seconds, and the
+    memory it adds (what each Spark executor's Python worker holds)."""
+    code = ("import json, sys; sys.path.insert(0, %r); import python_api as b; import pyarrow, geomention, time;"
+            "r0 = b.rss_mb(); t = time.perf_counter(); geomention.Geoparser(); s = time.perf_counter() - t;"
+            "print(json.dumps([s, b.rss_mb() - r0]))" % str(Path(__file__).resolve().parent))
+    loads = []
+    for _ in range(5):
+        out = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True).stdout
+        loads.append(json.loads(out))
+    seconds = statistics.median(s for s, _ in loads)
+    added = statistics.median(m for _, m in loads)
+    return [("geomention", "Python: gazetteer load (Geoparser(), once per process), median of 5; "
+                           "peak column: memory it adds", 0.0, 0, seconds, float("nan"), added)]
 
 
 if __name__ == "__main__":

@@ -65,3 +65,46 @@ else
   echo "==> cargo test (no ../shared beside the repository: the tests that need it stay ignored)"
   cargo test
 fi
+
+# Python and Spark (python/): the wheel, built by maturin in this
+# workspace's target directory, installed with pyspark, pyarrow and pytest
+# in a virtual environment under build/ (kept while its requirements are
+# unchanged; pip's own cache keeps the downloads), a Java runtime for
+# Spark, then the Python tests, which compare with the binary cargo test
+# built. The wheel is the dev profile's: it reuses what cargo test compiled
+# and maps the tests' few megabytes in seconds (a release wheel, for
+# bench/, took minutes more to build).
+python_tests() {
+  local java_major=0
+  if command -v java >/dev/null 2>&1; then
+    java_major=$(java -version 2>&1 | sed -n 's/.* version "\([0-9]*\).*/\1/p' | head -n1)
+  fi
+  if [ "${java_major:-0}" -lt 17 ]; then
+    echo "==> installing openjdk-17-jre-headless (Spark 4 needs Java 17 or later)"
+    apt_install openjdk-17-jre-headless
+  fi
+  local venv="$ROOT/build/py-venv" reqs="$ROOT/python/tests/requirements.txt"
+  local want
+  want="$(python3 --version 2>&1) $(sha256sum "$reqs" | cut -d' ' -f1)"
+  if [ "$(cat "$venv/.requirements" 2>/dev/null)" != "$want" ]; then
+    echo "==> virtual environment for the Python tests ($venv)"
+    rm -rf "$venv"
+    python3 -m venv "$venv" 2>/dev/null || { apt_install python3-venv; python3 -m venv "$venv"; }
+    "$venv/bin/pip" install --quiet --upgrade pip
+    "$venv/bin/pip" install --quiet -r "$reqs"
+    echo "$want" > "$venv/.requirements"
+  fi
+  local target
+  target=$(cargo metadata --format-version 1 --no-deps |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+  echo "==> building the Python wheel (maturin, dev profile, in $target)"
+  rm -rf "$ROOT/build/wheels"
+  "$venv/bin/maturin" build --quiet -m "$ROOT/python/Cargo.toml" --interpreter "$venv/bin/python" \
+    -o "$ROOT/build/wheels"
+  "$venv/bin/pip" install --quiet --force-reinstall --no-deps "$ROOT"/build/wheels/geomention-*.whl
+  echo "==> Python tests (python/tests: the API, and Spark local[2])"
+  # From the repository's root, so that `import geomention` is the
+  # installed wheel, not python/geomention/ without its extension.
+  GEOMENTION_BIN="$target/debug/geomention" "$venv/bin/python" -m pytest -q -p no:cacheprovider python/tests
+}
+python_tests

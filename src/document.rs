@@ -52,6 +52,13 @@ pub fn stated_date(text: &str) -> Option<String> {
     None
 }
 
+/// The date a date field gives (a JSON Lines field, a DataFrame column):
+/// `YYYY-MM-DD`, or a timestamp that starts with one (`2024-05-17T08:00Z`);
+/// `None` for anything else.
+pub fn date_field(value: &str) -> Option<String> {
+    stated_date(&format!("date {value}"))
+}
+
 fn is_iso_date(s: &str) -> bool {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
@@ -80,6 +87,17 @@ mod tests {
             stated_date("Title\nDate: 2023-01-02\n\nText"),
             Some("2023-01-02".into())
         );
+    }
+
+    #[test]
+    fn a_date_field_is_a_date_or_a_timestamp_that_starts_with_one() {
+        assert_eq!(date_field("2024-05-17"), Some("2024-05-17".into()));
+        assert_eq!(
+            date_field("2024-05-17T08:00:00Z"),
+            Some("2024-05-17".into())
+        );
+        assert_eq!(date_field("17 May 2024"), None);
+        assert_eq!(date_field("2024-05-170"), None);
     }
 
     #[test]

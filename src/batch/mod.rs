@@ -1,7 +1,8 @@
 //! Batch runs over whole corpora: reading inputs ([`read`]), spreading the
 //! pipeline over threads, putting results back in input order, handing
 //! them to a writer ([`crate::output`]), and telling the user how it went
-//! ([`report`]).
+//! ([`report`]); and one document held in memory mapped as a run maps it
+//! ([`map_document`]), for callers that hand documents over one at a time.
 //!
 //! The run is a three-stage pipeline with bounded memory:
 //!
@@ -25,6 +26,7 @@
 //! be put in order, whatever the corpus size. Output order is input order,
 //! so the bytes written do not depend on the number of threads.
 
+mod in_memory;
 pub mod read;
 pub mod report;
 
@@ -33,6 +35,7 @@ use std::ops::ControlFlow;
 use std::panic::AssertUnwindSafe;
 use std::sync::mpsc;
 
+pub use in_memory::map_document;
 pub use read::{
     check_inputs, Input, InvalidUtf8, JsonlFields, Part, Problem, ProblemKind, ReadOptions,
 };
@@ -42,7 +45,9 @@ use crate::error::{Error, Result};
 use crate::gazetteer::Gazetteer;
 use crate::map::{CorpusMap, DocumentMap};
 use crate::output::{Encode, Encoded, MapWriter};
-use crate::pipeline::{Analysis, Geoparser};
+use crate::pipeline::Geoparser;
+
+use in_memory::analyse;
 
 /// How a batch runs.
 #[derive(Debug, Clone)]
@@ -223,21 +228,6 @@ fn finish<'g>(
         Box::new(Finished { map, encoded })
     }))
     .ok()
-}
-
-/// Runs the pipeline on one part, with its mentions' and claims' code-point
-/// offsets counted from the start of the whole document.
-fn analyse(parser: &Geoparser, part: &Part) -> Analysis {
-    let mut analysis = parser.parse(&part.doc);
-    for m in &mut analysis.mentions {
-        m.start += part.char_offset;
-        m.end += part.char_offset;
-    }
-    for c in &mut analysis.claims {
-        c.start += part.char_offset;
-        c.end += part.char_offset;
-    }
-    analysis
 }
 
 /// Takes finished parts back in input order and hands them to the writer;

@@ -23,7 +23,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
-use crate::document::{stated_date, Document};
+use crate::document::{date_field, stated_date, Document};
 
 /// One input argument of a run.
 #[derive(Debug, Clone, PartialEq)]
@@ -437,47 +437,65 @@ impl Reader<'_> {
 
     /// A document whose text is already in memory, cut into parts when
     /// large: `doc` without its text, and the text.
-    fn text_in_memory(&mut self, mut doc: Document, text: String, bytes: u64) -> ControlFlow<()> {
-        let segment = self.options.segment_bytes.max(64);
-        if text.len() <= segment {
-            doc.text = text;
-            return (self.emit)(Event::Part(Part {
-                doc,
-                first: true,
-                last: true,
-                char_offset: 0,
-                bytes,
-            }));
-        }
-        let mut start = 0;
-        let mut char_offset = 0;
-        while start < text.len() {
-            let end = if text.len() - start <= segment {
-                text.len()
-            } else {
-                start + cut_point(&text.as_bytes()[start..start + segment])
-            };
-            let piece = &text[start..end];
-            let last = end == text.len();
-            (self.emit)(Event::Part(Part {
-                doc: Document {
-                    text: piece.to_string(),
-                    ..doc.clone()
-                },
-                first: start == 0,
-                last,
-                char_offset,
-                bytes: if last {
-                    bytes.saturating_sub(start as u64)
-                } else {
-                    piece.len() as u64
-                },
-            }))?;
-            char_offset += piece.chars().count();
-            start = end;
-        }
-        ControlFlow::Continue(())
+    fn text_in_memory(&mut self, doc: Document, text: String, bytes: u64) -> ControlFlow<()> {
+        let emit = &mut self.emit;
+        let segment_bytes = self.options.segment_bytes;
+        parts_in_memory(doc, text, bytes, segment_bytes, &mut |part| {
+            emit(Event::Part(part))
+        })
     }
+}
+
+/// The parts of a document whose text is already in memory: `doc` without
+/// its text, and the text, cut into segments of at most `segment_bytes`
+/// (one part when it is no longer), handed to `emit` in order. `bytes` is
+/// how many input bytes the document accounts for.
+pub(super) fn parts_in_memory(
+    mut doc: Document,
+    text: String,
+    bytes: u64,
+    segment_bytes: usize,
+    emit: &mut dyn FnMut(Part) -> ControlFlow<()>,
+) -> ControlFlow<()> {
+    let segment = segment_bytes.max(64);
+    if text.len() <= segment {
+        doc.text = text;
+        return emit(Part {
+            doc,
+            first: true,
+            last: true,
+            char_offset: 0,
+            bytes,
+        });
+    }
+    let mut start = 0;
+    let mut char_offset = 0;
+    while start < text.len() {
+        let end = if text.len() - start <= segment {
+            text.len()
+        } else {
+            start + cut_point(&text.as_bytes()[start..start + segment])
+        };
+        let piece = &text[start..end];
+        let last = end == text.len();
+        emit(Part {
+            doc: Document {
+                text: piece.to_string(),
+                ..doc.clone()
+            },
+            first: start == 0,
+            last,
+            char_offset,
+            bytes: if last {
+                bytes.saturating_sub(start as u64)
+            } else {
+                piece.len() as u64
+            },
+        })?;
+        char_offset += piece.chars().count();
+        start = end;
+    }
+    ControlFlow::Continue(())
 }
 
 /// What a JSON Lines record gives a document.
@@ -518,9 +536,8 @@ fn record(line: &str, fields: &JsonlFields, at: &str) -> Result<Record, Problem>
         Some(serde_json::Value::Number(n)) => n.to_string(),
         _ => at.to_string(),
     };
-    // "2024-05-17" or a timestamp that starts with one.
     let date = match object.date {
-        Some(serde_json::Value::String(s)) => stated_date(&format!("date {s}")),
+        Some(serde_json::Value::String(s)) => date_field(&s),
         _ => None,
     };
     let string = |v: Option<serde_json::Value>| match v {
