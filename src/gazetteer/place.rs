@@ -142,3 +142,24 @@ pub fn unit_vector(lat: f64, lon: f64) -> [f64; 3] {
     let (la, lo) = (lat.to_radians(), lon.to_radians());
     [la.cos() * lo.cos(), la.cos() * lo.sin(), la.sin()]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_reads_back_from_its_name() {
+        for kind in [
+            PlaceKind::Continent,
+            PlaceKind::Country,
+            PlaceKind::Region,
+            PlaceKind::City,
+            PlaceKind::Poi,
+        ] {
+            assert_eq!(PlaceKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(PlaceKind::from_feature("L", "CONT"), PlaceKind::Continent);
+        assert_eq!(PlaceKind::from_feature("A", "PCLI"), PlaceKind::Country);
+        assert_eq!(PlaceKind::from_feature("L", "RGN"), PlaceKind::Region);
+    }
+}

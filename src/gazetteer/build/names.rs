@@ -257,7 +257,7 @@ fn is_city_state(drafts: &[DraftPlace], members: &[usize], capital: &DraftPlace)
 /// country or region other than its own first-level region ("England" for
 /// the United Kingdom, "Missouri" for a Montana town, but not "New York"
 /// for New York City); a town's alternate that is another town's own name
-/// ("Berea" for Aleppo); and an alternate made of some of the words of
+/// of another country ("Berea" for Aleppo); and an alternate made of some of the words of
 /// the place's own name ("Hall" for Schwäbisch Hall, "Man" for the Isle
 /// of Man). GeoNames' historic and
 /// colloquial names are flagged when the alternate names are read.
@@ -271,7 +271,7 @@ pub(super) fn mark_weak_names(draft: &mut Draft) {
     };
     // Own names of large units, with the places that hold them.
     let mut unit_names: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut town_names: HashSet<String> = HashSet::new();
+    let mut town_names: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, d) in draft.places.iter().enumerate() {
         let unit = matches!(
             d.place.kind,
@@ -281,7 +281,7 @@ pub(super) fn mark_weak_names(draft: &mut Draft) {
             if unit {
                 unit_names.entry(n).or_default().push(i);
             } else if matches!(d.place.kind, PlaceKind::City | PlaceKind::Poi) {
-                town_names.insert(n);
+                town_names.entry(n).or_default().push(i);
             }
         }
     }
@@ -292,10 +292,7 @@ pub(super) fn mark_weak_names(draft: &mut Draft) {
         let own_region = admin1_index
             .get(&(d.place.country.clone(), d.place.admin1.clone()))
             .copied();
-        let own_words: Vec<String> = fold(&d.place.name)
-            .split(' ')
-            .map(str::to_string)
-            .collect();
+        let own_words: Vec<String> = fold(&d.place.name).split(' ').map(str::to_string).collect();
         let town = matches!(d.place.kind, PlaceKind::City | PlaceKind::Poi);
         for (k, (name, flags)) in d.names.iter().enumerate() {
             if flags & (Posting::PREFERRED | Posting::REGION_FORM | Posting::WEAK) != 0 {
@@ -307,7 +304,14 @@ pub(super) fn mark_weak_names(draft: &mut Draft) {
                     h != i && Some(h) != own_region && !is_own_country(&places[h].place, &d.place)
                 })
             });
-            let other_town = town && town_names.contains(&folded);
+            // Another country's town: a town's own name in the same country
+            // is more often a second spelling of one name ("Mykolaiv").
+            let other_town = town
+                && town_names.get(&folded).is_some_and(|holders| {
+                    holders
+                        .iter()
+                        .any(|&h| places[h].place.country != d.place.country)
+                });
             let words: Vec<&str> = folded.split(' ').collect();
             let part_of_own = words.len() < own_words.len()
                 && words.iter().all(|w| own_words.iter().any(|o| o == w));
@@ -325,7 +329,9 @@ pub(super) fn mark_weak_names(draft: &mut Draft) {
 /// region that answers to its country's name ("Texas" is not; a
 /// city-state's one region is) takes nothing from it.
 fn is_own_country(unit: &Place, place: &Place) -> bool {
-    place.kind == PlaceKind::Region && unit.kind == PlaceKind::Country && unit.country == place.country
+    place.kind == PlaceKind::Region
+        && unit.kind == PlaceKind::Country
+        && unit.country == place.country
 }
 
 #[cfg(test)]

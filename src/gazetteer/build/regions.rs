@@ -158,9 +158,11 @@ pub(super) fn add_composite_regions(
             let Some((cc, code)) = member.split_once('.') else {
                 // A whole country.
                 let is_code = member.len() == 2 && member.bytes().all(|b| b.is_ascii_uppercase());
-                if !is_code || !draft.country_rows.iter().any(|c| c.iso == member) {
+                if !is_code {
                     return Err(Error::format(path, n, format!("bad member {member:?}")));
                 }
+                // A country this build does not keep (`--country UA`) adds
+                // nothing; a region with no member kept is left out.
                 if let Some(c) = draft
                     .places
                     .iter()
