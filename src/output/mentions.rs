@@ -5,7 +5,7 @@
 //!
 //! Rows are written as documents are done, so memory does not grow with
 //! the corpus. Columns: place_id, name, kind, country, lat, lon, doc,
-//! date, start, end, text, snippet, confidence.
+//! date, start, end, text, snippet, confidence, demonym.
 
 use std::path::Path;
 
@@ -37,7 +37,7 @@ impl TableFormat {
     }
 }
 
-const COLUMNS: [&str; 13] = [
+const COLUMNS: [&str; 14] = [
     "place_id",
     "name",
     "kind",
@@ -51,6 +51,7 @@ const COLUMNS: [&str; 13] = [
     "text",
     "snippet",
     "confidence",
+    "demonym",
 ];
 
 /// Writes every mention of every document to a table.
@@ -112,6 +113,7 @@ impl<T: Target> MapWriter for MentionsWriter<T> {
                             &m.text,
                             snippet,
                             &m.confidence.to_string(),
+                            if m.demonym { "true" } else { "false" },
                         ];
                         csv.write_record(row).map_err(|e| csv_error(csv, e))?;
                         continue;
@@ -135,6 +137,7 @@ impl<T: Target> MapWriter for MentionsWriter<T> {
                 let country = Some(place.country.as_str()).filter(|c| !c.is_empty());
                 props.field(key!("country"), &country);
                 props.field(key!("date"), &doc.date);
+                props.field(key!("demonym"), &m.demonym);
                 props.field(key!("doc"), &doc.id);
                 props.field(key!("end"), &m.end);
                 props.field(key!("kind"), &Plain(place.kind.as_str()));

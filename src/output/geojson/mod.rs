@@ -364,6 +364,7 @@ mod tests {
                             text: &m.text,
                             snippet: s,
                             confidence: m.confidence,
+                            demonym: m.demonym,
                         })
                         .collect(),
                 };
