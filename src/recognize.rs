@@ -236,6 +236,13 @@ const PERSON_TITLES: &[&str] = &[
     "pvt",
     "det",
     "chief",
+    "president",
+    "chancellor",
+    "premier",
+    "king",
+    "queen",
+    "prince",
+    "pope",
 ];
 
 /// Words after a name that make it a street ("Memphis Street", "Dublin

@@ -62,7 +62,11 @@ const REGION_CUE_ON_OTHER: f64 = -2.0;
 /// A bare name shared by a first-level region and a city inside it means
 /// the city ("Kharkiv", the oblast's seat): taken from the region (about
 /// 3.3 factors of ten). A namesake town elsewhere takes nothing from the
-/// region: "California" is the state, not a village in Pennsylvania.
+/// region: "California" is the state, not a village in Pennsylvania;
+/// "Ontario" the province, not the Californian city. Measured: taking
+/// half as much from such regions cost LGL 0.007 of accuracy at 161 km
+/// (Georgia, Ontario); it would have kept Manchester, alone in a
+/// sentence of BBC copy, from going to Jamaica's parish of that name.
 const BARE_NAME_REGION_PENALTY: f64 = 1.5;
 /// The name is a weak one for the place (historic, colloquial, another
 /// place's own name, a part of its own: see [`Posting::WEAK`]): taken

@@ -292,6 +292,12 @@ pub(super) fn mark_weak_names(draft: &mut Draft) {
         let own_region = admin1_index
             .get(&(d.place.country.clone(), d.place.admin1.clone()))
             .copied();
+        // The own names of the place's first-level region: "New York" is
+        // New York City's, whatever village abroad is also called so.
+        let region_names: Vec<String> = own_region
+            .filter(|&r| r != i)
+            .map(|r| own(&places[r]))
+            .unwrap_or_default();
         let own_words: Vec<String> = fold(&d.place.name).split(' ').map(str::to_string).collect();
         let town = matches!(d.place.kind, PlaceKind::City | PlaceKind::Poi);
         for (k, (name, flags)) in d.names.iter().enumerate() {
@@ -299,6 +305,9 @@ pub(super) fn mark_weak_names(draft: &mut Draft) {
                 continue;
             }
             let folded = fold(name);
+            if region_names.contains(&folded) {
+                continue;
+            }
             let other_unit = unit_names.get(&folded).is_some_and(|holders| {
                 holders.iter().any(|&h| {
                     h != i && Some(h) != own_region && !is_own_country(&places[h].place, &d.place)
