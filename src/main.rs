@@ -17,6 +17,7 @@ use geomention::output::html::{Basemap, PageOptions, Tiles, MAX_MAP_BYTES};
 use geomention::output::mentions::{MentionsWriter, TableFormat, WithTable};
 use geomention::output::{self, Destination, Format};
 use geomention::pipeline::Geoparser;
+use geomention::recognize::RecognizeOptions;
 #[cfg(feature = "refresh")]
 use geomention::refresh::{self, FileStatus};
 use geomention::resolve::ResolveOptions;
@@ -195,7 +196,29 @@ struct MapArgs {
     #[arg(long, value_name = "X", default_value_t = ResolveOptions::default().min_confidence)]
     min_confidence: f64,
     #[command(flatten)]
+    demonyms: DemonymArgs,
+    #[command(flatten)]
     gazetteer: GazetteerArgs,
+}
+
+/// Whether nationality words are mentions of their country.
+#[derive(clap::Args)]
+struct DemonymArgs {
+    /// Map nationality words ("Russian troops", "Israelis") to their
+    /// country, each mention marked "demonym": true (the default).
+    #[arg(long, overrides_with = "no_demonyms")]
+    demonyms: bool,
+    /// Map only names of places, not nationality words.
+    #[arg(long, overrides_with = "demonyms")]
+    no_demonyms: bool,
+}
+
+impl DemonymArgs {
+    fn options(&self) -> RecognizeOptions {
+        RecognizeOptions {
+            demonyms: !self.no_demonyms,
+        }
+    }
 }
 
 #[derive(clap::Args)]
@@ -326,6 +349,8 @@ struct EvalArgs {
     /// Evaluate only the first N articles.
     #[arg(long, value_name = "N")]
     limit: Option<usize>,
+    #[command(flatten)]
+    demonyms: DemonymArgs,
     #[command(flatten)]
     gazetteer: GazetteerArgs,
 }
@@ -739,7 +764,8 @@ fn map(args: MapArgs) -> Result<Status> {
         min_confidence: args.min_confidence,
         ..Default::default()
     };
-    let parser = Geoparser::with_options(gaz, resolve);
+    let parser =
+        Geoparser::with_options(gaz, resolve).with_recognize_options(args.demonyms.options());
     let options = RunOptions {
         threads: args.threads,
         per_document,
@@ -845,7 +871,7 @@ fn load_for_process(dir: Option<&std::path::Path>) -> Result<&'static Gazetteer>
 
 fn evaluate(args: EvalArgs) -> Result<Status> {
     let gaz = load_for_process(args.gazetteer.gazetteer.as_deref())?;
-    let parser = Geoparser::new(gaz);
+    let parser = Geoparser::new(gaz).with_recognize_options(args.demonyms.options());
     let options = EvalOptions {
         limit: args.limit,
         misses: args.errors,

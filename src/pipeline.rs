@@ -9,7 +9,7 @@ use crate::claims::{self, Claim};
 use crate::document::Document;
 use crate::gazetteer::Gazetteer;
 use crate::matcher::{FirstWords, Matcher};
-use crate::recognize::recognize;
+use crate::recognize::{recognize_with, RecognizeOptions};
 use crate::resolve::{resolve, ResolveOptions, ResolvedMention};
 
 /// What geomention finds in one document.
@@ -26,6 +26,7 @@ pub struct Geoparser<'g> {
     /// The matcher's first-word table, filled as texts need it.
     first_words: FirstWords,
     options: ResolveOptions,
+    recognize: RecognizeOptions,
 }
 
 /// How a geoparser holds its gazetteer.
@@ -46,7 +47,15 @@ impl<'g> Geoparser<'g> {
             gazetteer: Held::Borrowed(gazetteer),
             first_words: FirstWords::new(),
             options,
+            recognize: RecognizeOptions::default(),
         }
+    }
+
+    /// The same geoparser, recognizing with `options` (whether nationality
+    /// words are mentions of their country, ...).
+    pub fn with_recognize_options(mut self, options: RecognizeOptions) -> Self {
+        self.recognize = options;
+        self
     }
 
     pub fn gazetteer(&self) -> &Gazetteer {
@@ -60,14 +69,24 @@ impl<'g> Geoparser<'g> {
     pub fn mentions(&self, text: &str) -> Vec<ResolvedMention> {
         let gazetteer = self.gazetteer();
         let spans = Matcher::with_table(gazetteer, &self.first_words).find(text);
-        let mentions = recognize(text, &spans, gazetteer);
+        let mentions = recognize_with(text, &spans, gazetteer, self.recognize);
         resolve(text, &mentions, gazetteer, &self.options)
     }
 
     /// Places and claims of a document.
     pub fn parse(&self, doc: &Document) -> Analysis {
-        let mentions = self.mentions(&doc.text);
+        let mut mentions = self.mentions(&doc.text);
         let claims = claims::extract(doc, &mentions, self.gazetteer());
+        // A name a stated distance read as another of its places is that
+        // place throughout the document: one spelling, one meaning.
+        for (text, from, to) in claims.iter().flat_map(|c| &c.rechosen) {
+            for m in mentions
+                .iter_mut()
+                .filter(|m| m.place == *from && m.text == *text)
+            {
+                m.place = *to;
+            }
+        }
         Analysis { mentions, claims }
     }
 }
@@ -80,6 +99,7 @@ impl Geoparser<'static> {
             gazetteer: Held::Shared(gazetteer),
             first_words: FirstWords::new(),
             options,
+            recognize: RecognizeOptions::default(),
         }
     }
 }

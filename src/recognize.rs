@@ -5,8 +5,12 @@
 //! is part of a longer proper name ("Xi Jinping"); month and weekday names are
 //! dates. Whether a frequent English word ("March", "West") is meant as a
 //! place is left to the resolver, which knows how big the place is.
+//!
+//! With [`RecognizeOptions::demonyms`], a nationality adjective or noun
+//! ("Russian troops", "the Chinese government", "Israelis") is a mention of
+//! its country too, marked as such ([`Mention::demonym`]).
 
-use crate::gazetteer::{Gazetteer, Posting};
+use crate::gazetteer::{Gazetteer, PlaceIdx, Posting};
 use crate::matcher::NameSpan;
 use crate::text::sentence::is_sentence_initial;
 use crate::text::{next_capital_or_non_ascii, with_lowercase};
@@ -30,6 +34,26 @@ pub struct Mention {
     /// Found by sound rather than spelling ("Kubyansk" for Kupiansk): weak
     /// evidence that the resolver accepts only near the document's other places.
     pub fuzzy: bool,
+    /// A nationality word ("Russian", "Israelis") standing for its country.
+    pub demonym: bool,
+    /// Right after "the": "the White House", "the Kremlin" name buildings
+    /// and institutions; a town is seldom written so.
+    pub after_the: bool,
+}
+
+/// What recognition looks for besides the names of places.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecognizeOptions {
+    /// Nationality adjectives and nouns ("Russian troops", "Israelis") are
+    /// mentions of their country.
+    pub demonyms: bool,
+}
+
+impl Default for RecognizeOptions {
+    /// Demonyms on: see the README ("Demonyms") for why a map wants them.
+    fn default() -> Self {
+        RecognizeOptions { demonyms: true }
+    }
 }
 
 /// Months and weekdays: a closed class of capitalized words that are dates.
@@ -212,6 +236,13 @@ const PERSON_TITLES: &[&str] = &[
     "pvt",
     "det",
     "chief",
+    "president",
+    "chancellor",
+    "premier",
+    "king",
+    "queen",
+    "prince",
+    "pope",
 ];
 
 /// Words after a name that make it a street ("Memphis Street", "Dublin
@@ -254,10 +285,15 @@ mod cue {
     pub const SPEECH: u16 = 1 << 5;
     pub const PERSON_TITLE: u16 = 1 << 6;
     pub const STREET: u16 = 1 << 7;
+    pub const ORGANISATION: u16 = 1 << 8;
 }
 
+/// Words after a place's name that make it an organisation's name ("the
+/// Kyiv School of Economics", "Dynamo Kyiv" aside, "Lviv FC").
+const ORGANISATION_HEADS: &[&str] = &["school", "university", "academy", "college", "club", "fc"];
+
 /// Every list of [`cue`] words, with its bit.
-const CUE_LISTS: [(&[&str], u16); 8] = [
+const CUE_LISTS: [(&[&str], u16); 9] = [
     (CALENDAR, cue::CALENDAR),
     (REGION_WORDS, cue::REGION),
     (SETTLEMENT_WORDS, cue::SETTLEMENT),
@@ -266,6 +302,7 @@ const CUE_LISTS: [(&[&str], u16); 8] = [
     (SPEECH_VERBS, cue::SPEECH),
     (PERSON_TITLES, cue::PERSON_TITLE),
     (STREET_WORDS, cue::STREET),
+    (ORGANISATION_HEADS, cue::ORGANISATION),
 ];
 
 /// The lists of [`cue`] words, read once into one table, keyed by the
@@ -417,8 +454,19 @@ fn is_address(token: &str) -> bool {
 /// it is left to resolution, which refuses a small town alone in a text.
 const NAME_PART_MAX_ZIPF: f32 = 3.5;
 
-/// Chooses, among overlapping names, the mentions of places.
+/// Chooses, among overlapping names, the mentions of places, with the
+/// default [`RecognizeOptions`].
 pub fn recognize(text: &str, spans: &[NameSpan], gazetteer: &Gazetteer) -> Vec<Mention> {
+    recognize_with(text, spans, gazetteer, RecognizeOptions::default())
+}
+
+/// Chooses, among overlapping names, the mentions of places.
+pub fn recognize_with(
+    text: &str,
+    spans: &[NameSpan],
+    gazetteer: &Gazetteer,
+    options: RecognizeOptions,
+) -> Vec<Mention> {
     let addresses = address_ranges(text);
     let headline_lines = headline_line_starts(text);
     let lexicon = gazetteer.lexicon();
@@ -457,6 +505,15 @@ pub fn recognize(text: &str, spans: &[NameSpan], gazetteer: &Gazetteer) -> Vec<M
         if cues(surface) & cue::CALENDAR != 0 {
             continue;
         }
+        if options.demonyms {
+            // "English" is the nationality, not the town in Indiana.
+            // "Sri Lankan", where "Sri" alone is a name too.
+            if let Some((e, country)) = demonym_at(text, span.byte_start, end, gazetteer) {
+                covered_until = e;
+                out.push(demonym_mention(text, span.byte_start, e, country));
+                continue;
+            }
+        }
         let before = &text[..span.byte_start];
         let after = &text[end..];
         let prev = previous_word(before);
@@ -493,11 +550,17 @@ pub fn recognize(text: &str, spans: &[NameSpan], gazetteer: &Gazetteer) -> Vec<M
             continue;
         }
         // "the Xinhua news agency", "the Anadolu Agency": an agency named
-        // after a place is an organisation, not a mention of the place.
+        // after a place is an organisation, not a mention of the place; so
+        // is a school, club or academy ("the Kyiv School of Economics",
+        // "Lviv FC"), which may be anywhere ("Harbin Institute" and "Kyiv
+        // Post" keep their city: institutes and papers name where they are).
         if single_word
             && (starts_with_ignore_case(after, "news agency")
                 || starts_with_ignore_case(after, "agency"))
         {
+            continue;
+        }
+        if next_capitalized && next_is(cue::ORGANISATION) {
             continue;
         }
         let big_place = candidates
@@ -523,8 +586,14 @@ pub fn recognize(text: &str, spans: &[NameSpan], gazetteer: &Gazetteer) -> Vec<M
         // "Xi Jinping", "President Vladimir": the end of a longer proper name.
         let prev_cues = prev.map_or(0, cues);
         if let Some(p) = prev {
+            // A word that is no English word, no given name and no
+            // nationality is a name even at the start of a sentence
+            // ("Shakhtar Donetsk played in Lviv": the club, not the city).
+            let unknown_word = lexicon.word_frequency(p) == 0.0
+                && !lexicon.is_first_name(p)
+                && lexicon.demonym_country(p).is_none();
             let p_is_name_part = p.starts_with(char::is_uppercase)
-                && !is_sentence_initial(&before[..before.len() - p.len() - 1])
+                && (unknown_word || !is_sentence_initial(&before[..before.len() - p.len() - 1]))
                 && prev_cues & cue::GEO_MODIFIER == 0
                 && !is_place_name(gazetteer, p)
                 && (lexicon.word_frequency(p) < NAME_PART_MAX_ZIPF || lexicon.is_first_name(p));
@@ -541,8 +610,10 @@ pub fn recognize(text: &str, spans: &[NameSpan], gazetteer: &Gazetteer) -> Vec<M
             // "Belgorod’s regional governor": the region named after the city.
             candidates.extend(gazetteer.lookup(&format!("{surface} region")));
         }
+        // "the port city Odesa", "the city of Sumy"; a capitalized "City"
+        // or "Town" is the start of a longer name ("City Hall").
         let city_cue = prev.is_some_and(|p| {
-            prev_cues & cue::SETTLEMENT != 0
+            (prev_cues & cue::SETTLEMENT != 0 && !p.starts_with(char::is_uppercase))
                 || (p.eq_ignore_ascii_case("of") && settlement_before_of(before))
         });
         covered_until = end;
@@ -560,14 +631,17 @@ pub fn recognize(text: &str, spans: &[NameSpan], gazetteer: &Gazetteer) -> Vec<M
                 0.0
             },
             fuzzy: false,
+            demonym: false,
+            after_the: prev.is_some_and(|p| p.eq_ignore_ascii_case("the"))
+                && acts_alone(next, next_cues),
         });
     }
-    add_sound_alikes(text, &addresses, gazetteer, &mut out);
+    add_unlisted_names(text, &addresses, gazetteer, options, &mut out);
     out
 }
 
 fn is_country(gazetteer: &Gazetteer, p: Posting) -> bool {
-    gazetteer.facts(p.place()).kind == crate::gazetteer::PlaceKind::Country
+    gazetteer.facts(p.place()).kind.is_country_or_larger()
 }
 
 fn is_first_level(gazetteer: &Gazetteer, p: Posting) -> bool {
@@ -662,13 +736,85 @@ fn word_end(text: &str, start: usize, word_char: impl Fn(char) -> bool) -> usize
     text.len()
 }
 
-/// Capitalized words that the gazetteer does not know but that sound like a
-/// town it does: "Kubyansk" is Kupiansk after a round trip through Arabic.
-/// Only unknown proper-noun shapes mid-sentence are tried.
-fn add_sound_alikes(
+/// Whether a name followed by `next` (the word right after it, if one
+/// space away) stands as the head of its phrase: before a verb of speech
+/// or a small verb ("the Kremlin said", "the White House has"), or before
+/// punctuation; not before a noun it modifies ("the Vovchansk outskirts").
+fn acts_alone(next: Option<&str>, next_cues: u16) -> bool {
+    const SMALL_VERBS: &[&str] = &[
+        "has",
+        "had",
+        "have",
+        "is",
+        "was",
+        "will",
+        "would",
+        "did",
+        "does",
+        "denied",
+        "declined",
+        "announced",
+        "confirmed",
+        "warned",
+        "urged",
+        "rejected",
+    ];
+    match next {
+        None => true,
+        Some(w) => next_cues & cue::SPEECH != 0 || SMALL_VERBS.contains(&w),
+    }
+}
+
+/// A nationality word at `start..end` standing for `country`.
+fn demonym_mention(text: &str, start: usize, end: usize, country: PlaceIdx) -> Mention {
+    Mention {
+        byte_start: start,
+        byte_end: end,
+        text: text[start..end].to_string(),
+        candidates: vec![Posting::new(country, Posting::PREFERRED)],
+        region_cue: false,
+        city_cue: false,
+        sentence_initial: false,
+        word_frequency: 0.0,
+        fuzzy: false,
+        demonym: true,
+        after_the: false,
+    }
+}
+
+/// The longest nationality word at a capitalized word `s..i` of `text`:
+/// one, two or three words ("Russian", "Sri Lankan", "Papua New Guinean"),
+/// each capitalized, one space apart; its end and its country.
+fn demonym_at(text: &str, s: usize, i: usize, gazetteer: &Gazetteer) -> Option<(usize, PlaceIdx)> {
+    let lexicon = gazetteer.lexicon();
+    let mut ends = [i; 3];
+    let mut n = 1;
+    while n < ends.len() {
+        let Some(next) = text[ends[n - 1]..].strip_prefix(' ') else {
+            break;
+        };
+        if !next.starts_with(char::is_uppercase) {
+            break;
+        }
+        ends[n] = word_end(text, ends[n - 1] + 1, char::is_alphabetic);
+        n += 1;
+    }
+    ends[..n].iter().rev().find_map(|&e| {
+        let country = lexicon.demonym_country(&text[s..e])?;
+        Some((e, gazetteer.country(country)?))
+    })
+}
+
+/// Capitalized words that the gazetteer does not know: nationality words
+/// standing for their country (when [`RecognizeOptions::demonyms`]), and
+/// words that sound like a town it does: "Kubyansk" is Kupiansk after a
+/// round trip through Arabic (only unknown proper-noun shapes mid-sentence
+/// are tried for those). One walk from capital to capital finds both.
+fn add_unlisted_names(
     text: &str,
     addresses: &[(usize, usize)],
     gazetteer: &Gazetteer,
+    options: RecognizeOptions,
     out: &mut Vec<Mention>,
 ) {
     let lexicon = gazetteer.lexicon();
@@ -688,6 +834,15 @@ fn add_sound_alikes(
         }
         if mentions.peek().is_some_and(|m| m.byte_start < i) {
             continue; // already a mention
+        }
+        if options.demonyms && !in_ranges(addresses, s) {
+            if let Some((end, country)) = demonym_at(text, s, i, gazetteer) {
+                if mentions.peek().is_none_or(|m| m.byte_start >= end) {
+                    found.push(demonym_mention(text, s, end, country));
+                    next = end;
+                    continue;
+                }
+            }
         }
         if in_ranges(addresses, s)
             || is_sentence_initial(&text[..s])
@@ -709,6 +864,8 @@ fn add_sound_alikes(
                 sentence_initial: false,
                 word_frequency: 0.0,
                 fuzzy: true,
+                demonym: false,
+                after_the: false,
             });
         }
     }
@@ -879,6 +1036,29 @@ mod tests {
             true,
         ),
         ("Storms hit Northern Virginia overnight.", "Virginia", true),
+        // Issue 18, point 7: a school or a club named after a city is an
+        // organisation, wherever it plays; a palace is not a district.
+        (
+            "Economists at the Kyiv School of Economics published a survey.",
+            "Kyiv",
+            false,
+        ),
+        (
+            "Shakhtar Donetsk played its home game in Lviv.",
+            "Donetsk",
+            false,
+        ),
+        (
+            "Fans watched Shakhtar Donetsk beat Zorya in Lviv.",
+            "Donetsk",
+            false,
+        ),
+        ("Shelling hit Donetsk again.", "Donetsk", true),
+        (
+            "The Élysée said on Monday that talks would resume.",
+            "Élysée",
+            false,
+        ),
     ];
 
     #[test]
@@ -893,6 +1073,25 @@ mod tests {
             let places = resolve(sentence, &mentions, &g, &ResolveOptions::default());
             let found = places.iter().any(|m| m.byte_start == at && m.text == name);
             assert_eq!(found, mapped, "{name} in {sentence:?}: {places:?}");
+        }
+    }
+
+    /// Issue 18, point 7: buildings that stand for governments move no
+    /// place onto the map.
+    #[test]
+    fn seats_of_government_are_not_places() {
+        use crate::resolve::{resolve, ResolveOptions};
+        let g = Gazetteer::embedded().expect("the built-in gazetteer loads");
+        let matcher = crate::matcher::Matcher::new(&g);
+        for sentence in [
+            "The Kremlin denied the report.",
+            "The Pentagon said the drills would continue.",
+            "Downing Street declined to comment.",
+            "The White House said talks were under way.",
+        ] {
+            let mentions = recognize(sentence, &matcher.find(sentence), &g);
+            let places = resolve(sentence, &mentions, &g, &ResolveOptions::default());
+            assert!(places.is_empty(), "{sentence:?}: {places:?}");
         }
     }
 

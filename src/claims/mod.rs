@@ -16,8 +16,10 @@
 //! - [`shape`] says how a claim is drawn, as unrounded geometry (writers,
 //!   in [`crate::output`], turn it into their format).
 //!
-//! A number is a claim only with a unit of length or area; a distance also
-//! needs a relation word after it ("from", "off", "outside", "into", "away",
+//! A number is a claim only with a unit of length or area, and a distance
+//! is not one after "by" (a winning margin: "won by 12 metres from
+//! Kenya's champion") or "the" (a race: "the 10,000 metres"); a distance
+//! also needs a relation word after it ("from", "off", "outside", "into", "away",
 //! "apart", or a direction and "of"): "a span of 1,080 metres." states a
 //! size, not where something is. Durations, counts, percentages, years and
 //! money have no such unit and are never claims.
@@ -60,7 +62,7 @@ pub mod units;
 pub mod window;
 
 use crate::document::Document;
-use crate::gazetteer::{Gazetteer, PlaceKind};
+use crate::gazetteer::{Gazetteer, PlaceIdx, PlaceKind};
 use crate::resolve::ResolvedMention;
 
 pub use check::{Check, Verdict};
@@ -134,6 +136,12 @@ pub struct Claim {
     /// The nearest point of the reference border to the subject (lat, lon).
     pub border_point: Option<(f64, f64)>,
     pub check: Check,
+    /// Names this claim read as another of their places than resolution
+    /// chose, because the distance holds only for that one: (the name as
+    /// written, the place chosen, the place read). The pipeline moves the
+    /// document's mentions of the name to the place read.
+    #[serde(skip)]
+    pub rechosen: Vec<(String, PlaceIdx, PlaceIdx)>,
 }
 
 impl Claim {
@@ -315,6 +323,7 @@ fn claim(reader: &Reader, q: &Quantity, read: Reading) -> Claim {
         anchor: read.anchor,
         border_point: None,
         check: Check::unverifiable(""),
+        rechosen: Vec::new(),
     }
 }
 
@@ -366,6 +375,16 @@ fn read_distance(
         // "a 30-km buffer zone" describes a thing, it does not place one.
         return None;
     }
+    let before = reader
+        .view()
+        .back(q.first, 1)
+        .and_then(|k| reader.view().get(k))
+        .filter(|t| t.kind == tokens::TokenKind::Word);
+    if before.is_some_and(|t| t.lower == "by" || t.lower == "the") {
+        // "won by 12 metres from Kenya's champion" is a margin, "fourth in
+        // the 10,000 metres" a race: sport, not where anything is.
+        return None;
+    }
     let (relation, bearing, after) = relation_at(reader.view(), q.next, q.qualifier)?;
     let (subject, reference, end) = match relation {
         Relation::From | Relation::Into => {
@@ -399,7 +418,11 @@ fn read_distance(
     })
 }
 
-/// Measures a claim on the map and sets its verdict.
+/// Measures a claim on the map and sets its verdict. When the places
+/// resolution chose do not make the distance hold but other places of the
+/// same names that the document allows do ([`Role::alternatives`]), the
+/// claim is read with those, and says so in its reason; when none do, the
+/// chosen places' verdict stands.
 fn measure(claim: &mut Claim, gazetteer: &Gazetteer) {
     if claim.kind == ClaimKind::Area {
         claim.check = Check::unverifiable(
@@ -415,45 +438,122 @@ fn measure(claim: &mut Claim, gazetteer: &Gazetteer) {
         });
         return;
     };
-    let s = gazetteer.place(subject.place);
+    let chosen = measure_pair(claim, gazetteer, subject.place, reference.place);
+    let holds = matches!(&chosen, Ok((c, _)) if c.verdict == Verdict::Consistent);
+    if !holds {
+        if let Some((s, r, check, border)) = namesakes_that_hold(claim, gazetteer) {
+            let (subject, reference) = (subject.clone(), reference.clone());
+            let mut read = Vec::new();
+            for (role, place) in [(&subject, s), (&reference, r)] {
+                if place != role.place {
+                    let p = gazetteer.place(place);
+                    read.push(format!("{} as {} ({})", role.text, p.name, p.country));
+                    claim.rechosen.push((role.text.clone(), role.place, place));
+                }
+            }
+            claim.check = Check {
+                reason: format!(
+                    "read {}, the one of the places the text allows that the distance fits: {}",
+                    read.join(" and "),
+                    check.reason
+                ),
+                ..check
+            };
+            claim.border_point = border;
+            if let Some(role) = claim.subject.as_mut() {
+                role.place = s;
+            }
+            if let Some(role) = claim.reference.as_mut() {
+                role.place = r;
+            }
+            return;
+        }
+    }
+    match chosen {
+        Ok((check, border)) => {
+            claim.check = check;
+            claim.border_point = border;
+        }
+        Err(reason) => claim.check = Check::unverifiable(reason),
+    }
+}
+
+/// The first pair of other places of the subject's and the reference's
+/// names (likeliest first) that makes the claim hold, with its check; none
+/// for a distance stated as a lower bound only.
+#[allow(clippy::type_complexity)]
+fn namesakes_that_hold(
+    claim: &Claim,
+    gazetteer: &Gazetteer,
+) -> Option<(PlaceIdx, PlaceIdx, Check, Option<(f64, f64)>)> {
+    let (subject, reference) = (claim.subject.as_ref()?, claim.reference.as_ref()?);
+    if matches!(claim.qualifier, Some(Qualifier::Over | Qualifier::AtLeast)) {
+        // "more than 150 km" holds for any namesake far enough away: it
+        // cannot tell them apart.
+        return None;
+    }
+    let subjects: Vec<PlaceIdx> = std::iter::once(subject.place)
+        .chain(subject.alternatives.iter().copied())
+        .collect();
+    let references: Vec<PlaceIdx> = if reference.border_of.is_some() {
+        vec![reference.place]
+    } else {
+        std::iter::once(reference.place)
+            .chain(reference.alternatives.iter().copied())
+            .collect()
+    };
+    let mut pairs: Vec<(usize, usize)> = (0..subjects.len())
+        .flat_map(|i| (0..references.len()).map(move |j| (i, j)))
+        .filter(|&p| p != (0, 0))
+        .collect();
+    pairs.sort_by_key(|&(i, j)| (i + j, i));
+    pairs.into_iter().find_map(|(i, j)| {
+        let (s, r) = (subjects[i], references[j]);
+        if s == r {
+            return None;
+        }
+        let (check, border) = measure_pair(claim, gazetteer, s, r).ok()?;
+        (check.verdict == Verdict::Consistent).then_some((s, r, check, border))
+    })
+}
+
+/// The check of `claim` read with `subject` and `reference` as its
+/// places, and the border point measured to; or why it cannot be measured.
+fn measure_pair(
+    claim: &Claim,
+    gazetteer: &Gazetteer,
+    subject: PlaceIdx,
+    reference: PlaceIdx,
+) -> Result<(Check, Option<(f64, f64)>), String> {
+    let s = gazetteer.place(subject);
     if s.kind != PlaceKind::City && s.kind != PlaceKind::Poi {
-        claim.check =
-            Check::unverifiable(format!("the subject is a {}, not a point", s.kind.as_str()));
-        return;
+        return Err(format!("the subject is a {}, not a point", s.kind.as_str()));
     }
     let from = (s.lat, s.lon);
-    let (to, bearing_from) = match &reference.border_of {
+    let border_of = claim.reference.as_ref().and_then(|r| r.border_of.as_ref());
+    let (to, border) = match border_of {
         Some(iso) => {
-            let outlines = match gazetteer.outlines() {
-                Ok(o) => o,
-                Err(e) => {
-                    claim.check = Check::unverifiable(format!("no country outlines: {e}"));
-                    return;
-                }
-            };
-            let Some(b) = outlines.nearest_border_point(iso, s.lat, s.lon) else {
-                claim.check = Check::unverifiable(format!("no outline for {iso}"));
-                return;
-            };
-            claim.border_point = Some((b.lat, b.lon));
-            ((b.lat, b.lon), (b.lat, b.lon))
+            let outlines = gazetteer
+                .outlines()
+                .map_err(|e| format!("no country outlines: {e}"))?;
+            let b = outlines
+                .nearest_border_point(iso, s.lat, s.lon)
+                .ok_or_else(|| format!("no outline for {iso}"))?;
+            ((b.lat, b.lon), Some((b.lat, b.lon)))
         }
         None => {
-            let r = gazetteer.place(reference.place);
+            let r = gazetteer.place(reference);
             if r.kind != PlaceKind::City && r.kind != PlaceKind::Poi {
-                claim.check = Check::unverifiable(format!(
+                return Err(format!(
                     "the reference is a {}: distances to it run to its edge, which the gazetteer does not have",
                     r.kind.as_str()
                 ));
-                return;
             }
-            ((r.lat, r.lon), (r.lat, r.lon))
+            ((r.lat, r.lon), None)
         }
     };
     let measured = check::geodesic_km(from, to);
-    let measured_bearing = claim
-        .bearing
-        .map(|_| check::azimuth_deg(bearing_from, from));
+    let measured_bearing = claim.bearing.map(|_| check::azimuth_deg(to, from));
     let stated = check::Stated {
         km: claim.value_km(),
         max_km: claim.value_max_km(),
@@ -461,7 +561,7 @@ fn measure(claim: &mut Claim, gazetteer: &Gazetteer) {
         qualifier: claim.qualifier,
         bearing: claim.bearing,
     };
-    claim.check = check::verdict(&stated, measured, measured_bearing);
+    Ok((check::verdict(&stated, measured, measured_bearing), border))
 }
 
 #[cfg(test)]
@@ -650,6 +750,13 @@ mod tests {
             ("A Russian official described Kherson as more than 150 km from Odesa.", Some("Kherson"), "Odesa"),
             ("Russian forces were now about 10.5 kilometers from the city of Sumy.", None, "Sumy"),
             ("Ukraine says the front line now runs 20-30 km from Kramatorsk.", None, "Kramatorsk"),
+            // Issue 18, point 8: a long appositive with a relative clause
+            // of its own, and "south from".
+            ("Odesa, a port of about a million people that has been struck by drones almost nightly, lies some 440 km south from Kyiv.", Some("Odesa"), "Kyiv"),
+            // Point 10: the land around a place is the place.
+            ("Shelling hit the Vovchansk outskirts, about 5 km from the Russian border.", Some("Vovchansk"), "Russia"),
+            ("The Sumy area lies some 30 km from the Russian border.", Some("Sumy"), "Russia"),
+            ("Drones struck the Kupiansk district, 100 km from the Kharkiv outskirts.", Some("Kupyansk"), "Kharkiv"),
         ];
         for &(text, subject, reference) in table {
             let got = claims(text);
@@ -667,9 +774,49 @@ mod tests {
             "Kyiv asked for $1.5 billion during a two-day visit to Brussels.",
             "Russia holds 14 border villages near Kharkiv, 18 months on.",
             "A 30-km buffer zone around Kharkiv was announced in 2024.",
+            // Issue 18, point 11: sport is not geography, even beside a country.
+            "Running for Ukraine, she finished fourth in the 10,000 metres in Rome.",
+            "She won the 5km in Lviv by 12 metres from Kenya's champion.",
+            "Mudryk's 30-metre strike gave Ukraine the lead against Poland.",
         ] {
             assert_eq!(claims(text), Vec::new(), "{text}");
         }
+    }
+
+    /// Issue 18, point 9: when the context allows other places of a name,
+    /// the distance chooses among them, and says so; a distance that fits
+    /// none stays inconsistent.
+    #[test]
+    fn a_stated_distance_chooses_between_namesakes() {
+        let Some(g) = gazetteer() else { return };
+        let text = "Polls closed across New Hampshire. In Lebanon, about 5 miles south of Hanover, turnout was high.";
+        let analysis = Geoparser::new(g).parse(&Document::new("t", text));
+        let c = &analysis.claims[0];
+        let place = |r: &Option<Role>| g.place(r.as_ref().unwrap().place);
+        assert_eq!(c.check.verdict, Verdict::Consistent, "{:?}", c.check);
+        assert_eq!(
+            (
+                place(&c.subject).country.as_str(),
+                place(&c.subject).admin1.as_str()
+            ),
+            ("US", "NH")
+        );
+        assert_eq!(place(&c.reference).admin1, "NH");
+        assert!(
+            c.check.reason.starts_with("read Lebanon as Lebanon (US)"),
+            "{}",
+            c.check.reason
+        );
+        // The map follows the reading: Lebanon is the town, not the country.
+        let lebanon = analysis
+            .mentions
+            .iter()
+            .find(|m| m.text == "Lebanon")
+            .unwrap();
+        assert_eq!(g.place(lebanon.place).country, "US");
+
+        let got = claims("Polls closed across New Hampshire. In Lebanon, about 50 miles south of Hanover, turnout was high.");
+        assert_ne!(got[0].3, Verdict::Consistent);
     }
 
     #[test]

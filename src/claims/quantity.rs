@@ -453,7 +453,8 @@ pub fn quantity_at(text: &str, tokens: &View, i: usize) -> Option<Quantity> {
 /// How a distance is related to what follows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Relation {
-    /// "from X", "off X", "outside X", "north of X", "within 2 miles of X".
+    /// "from X", "off X", "outside X", "north of X", "south from X",
+    /// "within 2 miles of X".
     From,
     /// "into X", "inside X": measured from X's edge inwards.
     Into,
@@ -497,7 +498,8 @@ pub fn relation_at(
             }
         }
         let bearing = direction(&name)?;
-        if word(j) == Some("of") {
+        // "north of Kyiv", "some 440 km south from Kyiv"
+        if matches!(word(j), Some("of" | "from")) {
             return Some((Relation::From, Some(bearing), j + 1));
         }
         return None;

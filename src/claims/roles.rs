@@ -4,7 +4,8 @@
 //! The reading is structural and stays inside one clause, so that a wrong
 //! guess is rare and a missing one is honest (an unverifiable claim rather
 //! than a wrong verdict):
-//! - subject: the place the quantity is attached to: "Vovchansk lies 10 km",
+//! - subject: the place the quantity is attached to, or the land around it
+//!   ("the Vovchansk outskirts lie 3 km"): "Vovchansk lies 10 km",
 //!   "Kupiansk, about 100 km", "Harbin, the capital of Heilongjiang province,
 //!   lies 510 km" (an appositive is skipped when a main verb follows it),
 //!   "Sudzha, the Russian border town about 45 km", "described Kherson as 150
@@ -40,7 +41,15 @@ pub struct Role {
     pub text: String,
     /// The role is this country's border (ISO 3166-1 alpha-2).
     pub border_of: Option<String>,
+    /// Other places the name could be, as resolution left them
+    /// ([`ResolvedMention::alternatives`]): a distance may settle it.
+    #[serde(skip)]
+    pub alternatives: Vec<PlaceIdx>,
 }
+
+/// An appositive between a subject and its verb is at most this many
+/// tokens long.
+const APPOSITIVE_REACH: usize = 40;
 
 /// Words between a place and its distance that do not change the subject.
 const LINKS: &[&str] = &[
@@ -135,6 +144,19 @@ const NP_STOPS: &[&str] = &[
     "have",
     "had",
 ];
+/// Words after a place's name that name the land around it, not another
+/// place: "the Vovchansk outskirts", "the Kupiansk district", "the Sumy
+/// area" are where Vovchansk, Kupiansk and Sumy are.
+const AREA_WORDS: &[&str] = &[
+    "outskirts",
+    "suburbs",
+    "environs",
+    "vicinity",
+    "area",
+    "district",
+    "basin",
+    "countryside",
+];
 const ANCHOR_PREPOSITIONS: &[&str] = &[
     "in", "of", "around", "near", "across", "inside", "within", "outside",
 ];
@@ -155,6 +177,11 @@ impl<'a> Names<'a> {
         let mut starts = Vec::with_capacity(mentions.len());
         let mut ends = Vec::with_capacity(mentions.len());
         for (i, m) in mentions.iter().enumerate() {
+            // A nationality word is read as such ("the Russian border"),
+            // never as a subject ("Russian forces were 10 km from Sumy").
+            if m.demonym {
+                continue;
+            }
             // "The city" resolved as a place is an anaphor, not a name.
             if m.text
                 .get(..4)
@@ -273,6 +300,21 @@ impl<'a> Reader<'a> {
         at_offset(&self.names.ends, t.end).map(|i| &self.names.mentions[i])
     }
 
+    /// The mention whose name ends at token `k`, or whose name and an area
+    /// word ("the Vovchansk outskirts") do, as a role.
+    fn role_ending(&self, k: usize) -> Option<Role> {
+        if let Some(m) = self.mention_ending(k) {
+            return Some(self.role(m));
+        }
+        if !self.word(k).is_some_and(|w| AREA_WORDS.contains(&w)) {
+            return None;
+        }
+        let m = self.back(k, 1).and_then(|p| self.mention_ending(p))?;
+        let mut role = self.role(m);
+        role.text = self.text[m.byte_start..self.view[k].end].to_string();
+        Some(role)
+    }
+
     /// The token after the last token of mention `m` starting at `k`.
     fn after_mention(&self, k: usize, m: &ResolvedMention) -> usize {
         let mut j = k;
@@ -287,6 +329,7 @@ impl<'a> Reader<'a> {
             place: m.place,
             text: m.text.clone(),
             border_of: None,
+            alternatives: m.alternatives.clone(),
         }
     }
 
@@ -355,6 +398,7 @@ impl<'a> Reader<'a> {
             place: m.place,
             text: self.span_text(k, k + 2),
             border_of: None,
+            alternatives: Vec::new(),
         })
     }
 
@@ -403,22 +447,21 @@ impl<'a> Reader<'a> {
             }
             return None;
         }
-        if let Some(m) = self.mention_ending(prev) {
-            return Some(self.role(m));
+        if let Some(role) = self.role_ending(prev) {
+            return Some(role);
         }
         if self.view[prev].is_punct(&[',']) {
             // "Sumy, about 130 km south-west of Kursk, lies 30 km": both are Sumy.
             if let Some((_, _, subject)) = previous_ends_at(prev) {
                 return subject.cloned();
             }
-            let before_comma = self.back(prev, 1).and_then(|p| self.mention_ending(p));
+            let before_comma = self.back(prev, 1).and_then(|p| self.role_ending(p));
             let appositive = self.appositive_head(prev);
-            let m = if finite && !relative {
+            return if finite && !relative {
                 appositive.or(before_comma)
             } else {
                 before_comma.or(appositive)
             };
-            return m.map(|m| self.role(m));
         }
         // "Sudzha, the Russian border town about 45 km"
         let mut j = prev;
@@ -439,16 +482,18 @@ impl<'a> Reader<'a> {
     }
 
     /// "X, <appositive>, ..." where `comma` is the closing comma: the place
-    /// right before the opening comma.
-    fn appositive_head(&self, comma: usize) -> Option<&'a ResolvedMention> {
+    /// right before the opening comma. The appositive may be long, with a
+    /// relative clause of its own ("Odesa, a port of about a million people
+    /// that has been struck by drones almost nightly, lies ...").
+    fn appositive_head(&self, comma: usize) -> Option<Role> {
         let mut j = comma;
-        for _ in 0..25 {
+        for _ in 0..APPOSITIVE_REACH {
             if self.clause_starts(j) {
                 return None;
             }
             j -= 1;
             if self.view[j].is_punct(&[',']) {
-                return self.back(j, 1).and_then(|p| self.mention_ending(p));
+                return self.back(j, 1).and_then(|p| self.role_ending(p));
             }
         }
         None
@@ -466,6 +511,9 @@ impl<'a> Reader<'a> {
                 let mut end = self.after_mention(j, m);
                 let mut role = self.role(m);
                 let place = self.gazetteer.place(m.place);
+                if self.word(end).is_some_and(|w| AREA_WORDS.contains(&w)) {
+                    end += 1; // "from the Kupiansk district"
+                }
                 if place.kind == PlaceKind::Country {
                     // "10 km from Russia", "Russia's border": measured to its border.
                     role.border_of = Some(place.country.clone());
@@ -506,6 +554,7 @@ impl<'a> Reader<'a> {
                         place,
                         text: self.span_text(first, j + 2),
                         border_of: Some(country),
+                        alternatives: Vec::new(),
                     },
                     j + 2,
                 ));
@@ -528,6 +577,7 @@ impl<'a> Reader<'a> {
                         place: m.place,
                         text: self.span_text(first, end),
                         border_of: Some(place.country.clone()),
+                        alternatives: Vec::new(),
                     },
                     end,
                 ));

@@ -14,7 +14,12 @@ pub const REQUIRED_FILES: &[&str] = &[
 ];
 
 /// Files a gazetteer directory may have; used when present.
-/// `composite_regions.tsv` and `SOURCES.md` are embedded so that
-/// `gazetteer refresh` can carry them into gazetteers built from the
-/// built-in one.
-pub const OPTIONAL_FILES: &[&str] = &["sounds.fst", "composite_regions.tsv", "SOURCES.md"];
+/// `composite_regions.tsv`, `adminPoints.txt` and `SOURCES.md` are
+/// embedded so that `gazetteer refresh` can carry them into gazetteers
+/// built from the built-in one.
+pub const OPTIONAL_FILES: &[&str] = &[
+    "sounds.fst",
+    "composite_regions.tsv",
+    "adminPoints.txt",
+    "SOURCES.md",
+];

@@ -8,6 +8,11 @@
 use super::lines::{count_lines, lines, split_tab};
 use crate::text::with_lowercase;
 
+/// A word not in the list that ends in "s" counts as the plural of its
+/// singular only when the singular is this frequent (Zipf 3.5): "farmers"
+/// is, "Wales" (for "wale") is not.
+const PLURAL_SINGULAR_MIN_ZIPF: f32 = 3.5;
+
 /// English words and given names, used to tell place names from ordinary
 /// words ("March", "West") and from people ("Vladimir Putin").
 #[derive(Debug, Default)]
@@ -23,7 +28,18 @@ pub struct Lexicon {
 impl Lexicon {
     /// The Zipf frequency of `word` as an English word (0 when it is not one).
     pub fn word_frequency(&self, word: &str) -> f32 {
-        with_lowercase(word, |lower| self.common_words.get(lower).copied()).unwrap_or(0.0)
+        with_lowercase(word, |lower| {
+            self.common_words.get(lower).copied().or_else(|| {
+                // A plural the dictionary does not list ("farmers"): the
+                // singular's frequency, when that is a frequent word.
+                let singular = lower.strip_suffix('s').filter(|s| s.len() >= 4)?;
+                self.common_words
+                    .get(singular)
+                    .copied()
+                    .filter(|&z| z >= PLURAL_SINGULAR_MIN_ZIPF)
+            })
+        })
+        .unwrap_or(0.0)
     }
 
     /// True when `word` is a known given name.

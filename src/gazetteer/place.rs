@@ -12,6 +12,8 @@ pub type PlaceIdx = u32;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PlaceKind {
+    /// A continent (GeoNames feature code `CONT`).
+    Continent,
     Country,
     Region,
     City,
@@ -21,6 +23,7 @@ pub enum PlaceKind {
 impl PlaceKind {
     pub fn as_str(self) -> &'static str {
         match self {
+            PlaceKind::Continent => "continent",
             PlaceKind::Country => "country",
             PlaceKind::Region => "region",
             PlaceKind::City => "city",
@@ -28,9 +31,18 @@ impl PlaceKind {
         }
     }
 
+    /// A country or a continent: a place whose point is a label, not where
+    /// things happen, so it pulls no namesake near it and is never an
+    /// outlier.
+    pub fn is_country_or_larger(self) -> bool {
+        matches!(self, PlaceKind::Continent | PlaceKind::Country)
+    }
+
     /// The kind of a GeoNames feature class and code.
     pub fn from_feature(class: &str, code: &str) -> PlaceKind {
-        if code.starts_with("PCL") || code == "TERR" {
+        if code == "CONT" {
+            PlaceKind::Continent
+        } else if code.starts_with("PCL") || code == "TERR" {
             PlaceKind::Country
         } else if class == "A" || code.starts_with("RGN") || code == "AREA" {
             PlaceKind::Region
@@ -45,6 +57,7 @@ impl PlaceKind {
     /// The kind the output names `s` ([`PlaceKind::as_str`]).
     pub fn parse(s: &str) -> Option<PlaceKind> {
         Some(match s {
+            "continent" => PlaceKind::Continent,
             "country" => PlaceKind::Country,
             "region" => PlaceKind::Region,
             "city" => PlaceKind::City,
@@ -128,4 +141,25 @@ impl Rank {
 pub fn unit_vector(lat: f64, lon: f64) -> [f64; 3] {
     let (la, lo) = (lat.to_radians(), lon.to_radians());
     [la.cos() * lo.cos(), la.cos() * lo.sin(), la.sin()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_reads_back_from_its_name() {
+        for kind in [
+            PlaceKind::Continent,
+            PlaceKind::Country,
+            PlaceKind::Region,
+            PlaceKind::City,
+            PlaceKind::Poi,
+        ] {
+            assert_eq!(PlaceKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(PlaceKind::from_feature("L", "CONT"), PlaceKind::Continent);
+        assert_eq!(PlaceKind::from_feature("A", "PCLI"), PlaceKind::Country);
+        assert_eq!(PlaceKind::from_feature("L", "RGN"), PlaceKind::Region);
+    }
 }

@@ -20,6 +20,12 @@ impl Posting {
     pub const REGION_FORM: u32 = 1 << 30;
     /// The name is an upper-case abbreviation ("US", "UK") that only matches upper-case text.
     pub const ABBREVIATION: u32 = 1 << 29;
+    /// A weak name of the place: historic or colloquial (as GeoNames flags
+    /// them), the own name of another place ("Berea" for Aleppo, "England"
+    /// for the United Kingdom), or a part of its own name ("Hall" for
+    /// Schwäbisch Hall). Resolution weighs it below an own name and wants
+    /// context for it.
+    pub const WEAK: u32 = 1 << 28;
 
     pub fn new(place: PlaceIdx, flags: u32) -> Self {
         debug_assert!(place <= Self::PLACE_MASK);

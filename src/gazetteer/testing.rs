@@ -107,6 +107,21 @@ impl TinyGazetteer {
         self
     }
 
+    /// A continent (GeoNames feature code `CONT`), placed at `at`.
+    pub(crate) fn continent(mut self, name: &str, population: u64, at: (f64, f64)) -> Self {
+        let id = self.next_id();
+        self.geoname_row(id, name, "L", "CONT", "", "", population, at);
+        self
+    }
+
+    /// A historic name (GeoNames' isHistoric flag) of the place added last.
+    pub(crate) fn formerly_named(mut self, name: &str) -> Self {
+        let row = self.alternates.lines().count() + 1;
+        self.alternates
+            .push_str(&format!("{row}\t{}\ten\t{name}\t\t\t\t1\t\t\n", self.last));
+        self
+    }
+
     /// An English word, with its Zipf frequency (about 7 for "the", 3 for
     /// rare words).
     pub(crate) fn word(mut self, word: &str, zipf: f32) -> Self {

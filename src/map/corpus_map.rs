@@ -46,6 +46,7 @@ struct Mention {
     start: usize,
     end: usize,
     confidence: f64,
+    demonym: bool,
 }
 
 /// What the corpus says of one place.
@@ -139,6 +140,7 @@ impl<'p> CorpusMap<'p> {
                     start: m.start,
                     end: m.end,
                     confidence: m.confidence,
+                    demonym: m.demonym,
                 });
             }
             e.confidence = e.confidence.max(p.confidence);
@@ -180,6 +182,7 @@ impl<'p> CorpusMap<'p> {
                 start: m.start,
                 end: m.end,
                 confidence: m.confidence,
+                demonym: m.demonym,
             });
         }
         e.confidence = e.confidence.max(v.confidence);
@@ -247,6 +250,7 @@ impl<'p> CorpusMap<'p> {
                     text: s(m.text),
                     snippet: s(m.snippet),
                     confidence: m.confidence,
+                    demonym: m.demonym,
                 })
                 .collect(),
         }

@@ -69,6 +69,8 @@ pub struct MentionRecord {
     pub snippet: u32,
     /// In [0, 1].
     pub confidence: f64,
+    /// A nationality word standing for the country ("Russian troops").
+    pub demonym: bool,
 }
 
 impl<'p> DocumentMap<'p> {
@@ -133,6 +135,7 @@ impl<'p> DocumentMap<'p> {
                 text: m.text,
                 snippet,
                 confidence: m.confidence,
+                demonym: m.demonym,
             });
         }
         for c in analysis.claims {
@@ -196,6 +199,7 @@ impl<'p> DocumentMap<'p> {
                     text: &m.text,
                     snippet: self.snippet(m.snippet),
                     confidence: m.confidence,
+                    demonym: m.demonym,
                 })
                 .collect(),
         })

@@ -65,6 +65,8 @@ pub struct MentionView<'a> {
     /// The sentence, on one line.
     pub snippet: &'a str,
     pub confidence: f64,
+    /// A nationality word standing for the country ("Russian troops").
+    pub demonym: bool,
 }
 
 #[cfg(test)]

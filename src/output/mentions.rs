@@ -5,7 +5,7 @@
 //!
 //! Rows are written as documents are done, so memory does not grow with
 //! the corpus. Columns: place_id, name, kind, country, lat, lon, doc,
-//! date, start, end, text, snippet, confidence.
+//! date, start, end, text, snippet, confidence, demonym.
 
 use std::path::Path;
 
@@ -39,7 +39,7 @@ impl TableFormat {
     }
 }
 
-const COLUMNS: [&str; 13] = [
+const COLUMNS: [&str; 14] = [
     "place_id",
     "name",
     "kind",
@@ -53,6 +53,7 @@ const COLUMNS: [&str; 13] = [
     "text",
     "snippet",
     "confidence",
+    "demonym",
 ];
 
 /// Writes every mention of every document to a table.
@@ -102,6 +103,7 @@ impl<T: Target> MapWriter for MentionsWriter<T> {
                     text: &m.text,
                     snippet: doc.snippet(m.snippet),
                     confidence: m.confidence,
+                    demonym: m.demonym,
                 };
                 self.rows += 1;
                 match &mut self.sink {
@@ -136,7 +138,7 @@ impl<T: Target> MapWriter for MentionsWriter<T> {
 }
 
 /// A mention's row, in the order of [`COLUMNS`].
-fn csv_row(place: &Place, m: &MentionView) -> [String; 13] {
+fn csv_row(place: &Place, m: &MentionView) -> [String; 14] {
     [
         place.place_id.clone(),
         place.name.clone(),
@@ -151,6 +153,7 @@ fn csv_row(place: &Place, m: &MentionView) -> [String; 13] {
         m.text.to_string(),
         m.snippet.to_string(),
         m.confidence.to_string(),
+        m.demonym.to_string(),
     ]
 }
 
@@ -166,6 +169,7 @@ fn point_record(out: &mut Vec<u8>, place: &Place, m: &MentionView) {
     let country = Some(place.country.as_str()).filter(|c| !c.is_empty());
     props.field(key!("country"), &country);
     props.field(key!("date"), &m.date);
+    props.field(key!("demonym"), &m.demonym);
     props.field(key!("doc"), m.doc);
     props.field(key!("end"), &m.end);
     props.field(key!("kind"), &Plain(place.kind.as_str()));

@@ -16,6 +16,7 @@ pub fn marker_color(kind: PlaceKind, outlier: bool) -> &'static str {
 /// The colour of a kind of place.
 pub fn kind_color(kind: PlaceKind) -> &'static str {
     match kind {
+        PlaceKind::Continent => "#b15928",
         PlaceKind::Country => "#6a3d9a",
         PlaceKind::Region => "#1f78b4",
         PlaceKind::City => "#e31a1c",
@@ -29,7 +30,7 @@ pub const OUTLIER: &str = "#999999";
 /// simplestyle's marker size for a kind of place.
 pub fn marker_size(kind: PlaceKind) -> &'static str {
     match kind {
-        PlaceKind::Country => "large",
+        PlaceKind::Continent | PlaceKind::Country => "large",
         PlaceKind::Region => "medium",
         _ => "small",
     }

@@ -423,6 +423,7 @@ fn fallback_dir(options: &Options, staging: &Path) -> Result<PathBuf> {
     for name in [
         "countries.geojson",
         "composite_regions.tsv",
+        "adminPoints.txt",
         "SOURCES.md",
         "lexicon/common_words.tsv",
         "lexicon/first_names.txt",

@@ -14,7 +14,7 @@ use foldhash::{HashMap, HashMapExt};
 
 use super::chords::{Points, UnitVec};
 use super::group::Group;
-use crate::gazetteer::{Gazetteer, PlaceFacts, PlaceIdx, PlaceKind, Rank};
+use crate::gazetteer::{Gazetteer, PlaceFacts, PlaceIdx, PlaceKind, Posting, Rank};
 
 /// A group whose name has more candidates than this is scored on the most
 /// likely ones only ("Springfield" has dozens); the rest could not win.
@@ -33,6 +33,8 @@ pub(super) struct Candidate {
     pub(super) region: usize,
     /// Lies in a place named right after its mention ("Paris, Texas").
     pub(super) contained: bool,
+    /// The name is a weak one for this place ([`crate::gazetteer::Posting::WEAK`]).
+    pub(super) weak: bool,
 }
 
 /// Every candidate of a document in one flat list, a group's together.
@@ -95,6 +97,7 @@ impl Candidates {
                     country: countries.slot(place.country),
                     region: regions.slot(place.region),
                     contained,
+                    weak: posting.has(Posting::WEAK) && !posting.has(Posting::PREFERRED),
                 });
                 units.push(&place.unit);
             }
@@ -121,6 +124,27 @@ impl Candidates {
     /// The rows of group `g`.
     pub(super) fn range(&self, g: usize) -> Range<usize> {
         self.first[g]..self.ends[g]
+    }
+}
+
+/// Drops, from a name that is the own name of a continent, country or
+/// region, the places for which it is only a weak name: "England" is the
+/// region, not the United Kingdom that lists it; "Africa" the continent,
+/// not a Tunisian town that does; "Berea" a district of Lesotho or a town
+/// of Ohio before it is Aleppo's ancient name.
+pub(super) fn drop_weak_rivals(groups: &mut [Group], gazetteer: &Gazetteer) {
+    for group in groups.iter_mut() {
+        let owned_by_a_unit = group.candidates.iter().any(|p| {
+            let f = gazetteer.facts(p.place());
+            p.has(Posting::PREFERRED)
+                && (f.kind.is_country_or_larger()
+                    || (f.kind == PlaceKind::Region && f.rank != Rank::Adm2))
+        });
+        if owned_by_a_unit {
+            group
+                .candidates
+                .retain(|p| p.has(Posting::PREFERRED) || !p.has(Posting::WEAK));
+        }
     }
 }
 

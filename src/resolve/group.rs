@@ -17,7 +17,7 @@ use crate::text::fold;
 
 /// A word this frequent in English (Zipf scale: 4 is ten in a million
 /// words) reads as an ordinary word wherever it stands: "West", "March".
-pub(super) const VERY_COMMON_WORD_ZIPF: f32 = 4.0;
+const VERY_COMMON_WORD_ZIPF: f32 = 4.0;
 
 /// A word this frequent (about three in a million words) reads as an
 /// ordinary word at the start of a sentence, where its capital says
@@ -36,6 +36,8 @@ pub(super) struct Group {
     pub(super) word_frequency: f32,
     /// Found by sound, not spelling.
     pub(super) fuzzy: bool,
+    /// Every mention comes right after "the" ("the White House").
+    pub(super) after_the: bool,
     /// The candidates of the places named right after a mention of this
     /// group and a comma ("Paris, Texas"), if any are.
     pub(super) containers: Option<Vec<Posting>>,
@@ -65,6 +67,7 @@ pub(super) fn group_by_spelling(mentions: &[Mention]) -> (Vec<Group>, Vec<usize>
                 weak_evidence: true,
                 word_frequency: m.word_frequency,
                 fuzzy: m.fuzzy,
+                after_the: true,
                 containers: None,
             });
             groups.len() - 1
@@ -77,6 +80,7 @@ pub(super) fn group_by_spelling(mentions: &[Mention]) -> (Vec<Group>, Vec<usize>
         let weak = m.sentence_initial && m.word_frequency >= COMMON_AT_SENTENCE_START_ZIPF
             || m.word_frequency >= VERY_COMMON_WORD_ZIPF;
         group.weak_evidence &= weak;
+        group.after_the &= m.after_the;
     }
     (groups, group_of)
 }

@@ -25,9 +25,9 @@ mod chords;
 mod group;
 mod score;
 
-use candidates::{keep_likeliest, Candidate, Candidates};
+use candidates::{drop_weak_rivals, keep_likeliest, Candidate, Candidates};
 use chords::{arc_km, Chords, MAX_CACHED_CHORDS};
-use group::{group_by_spelling, note_containers, Group, VERY_COMMON_WORD_ZIPF};
+use group::{group_by_spelling, note_containers, Group};
 use score::{rank_in_context, Ranking};
 
 use crate::gazetteer::{Gazetteer, PlaceIdx, PlaceKind};
@@ -47,6 +47,14 @@ pub struct ResolvedMention {
     pub confidence: f64,
     /// Far from every other place of the document.
     pub outlier: bool,
+    /// A nationality word standing for its country ("Russian troops").
+    pub demonym: bool,
+    /// The other places the name could be that the document's context
+    /// does not rule out, likeliest first (see [`ALTERNATIVE_MARGIN`]):
+    /// a stated distance may settle between them ("Lebanon, 5 miles south
+    /// of Hanover" in a New Hampshire story).
+    #[serde(skip)]
+    pub alternatives: Vec<PlaceIdx>,
 }
 
 /// Tunable thresholds of resolution.
@@ -67,6 +75,13 @@ impl Default for ResolveOptions {
     }
 }
 
+/// A candidate scoring at most this much below the chosen one is kept as
+/// an alternative (about 6.7 factors of ten in population): a country
+/// against a small town of its name in a text about the town's state.
+pub const ALTERNATIVE_MARGIN: f64 = 3.0;
+/// At most this many alternatives are kept per mention.
+const MAX_ALTERNATIVES: usize = 6;
+
 // What deciding asks of a choice before it is believed.
 
 /// Deciding repeats at most this often. Each pass can only refuse more
@@ -86,6 +101,11 @@ const COMMON_WORD_MIN_POPULATION: u64 = 20_000;
 /// A sound-alike spelling ("Kubyansk") is believed only within this many
 /// km of another place of the text, in the same country.
 const SOUND_ALIKE_NEIGHBOUR_KM: f64 = 150.0;
+/// A name that reads as an ordinary word this often (Zipf 4.7: "West",
+/// "Southern", "Upper") names a first-level region only when the text
+/// says so; rarer ones ("Michigan", 4.54, a card game to the dictionary)
+/// are names.
+const ORDINARY_WORD_REGION_ZIPF: f32 = 4.7;
 /// A village smaller than this ...
 const HAMLET_POPULATION: u64 = 5_000;
 /// ... needs another place of the text within this many km, or words
@@ -123,6 +143,7 @@ pub fn resolve(
         return resolve(text, &named, gazetteer, options);
     }
     let (mut groups, group_of) = group_by_spelling(mentions);
+    drop_weak_rivals(&mut groups, gazetteer);
     note_containers(text, mentions, &group_of, &mut groups);
     let mut priors = score::priors(&groups, gazetteer);
     keep_likeliest(&mut groups, &mut priors);
@@ -130,7 +151,10 @@ pub fn resolve(
     let mut chords = Chords::new(points, groups.len(), MAX_CACHED_CHORDS);
     let ranking = rank_in_context(&groups, &table, &mut chords);
     let kept = decide_until_stable(&groups, &table, &ranking, chords, gazetteer, options);
-    emit(text, mentions, &groups, &kept)
+    let alternatives: Vec<Vec<PlaceIdx>> = (0..groups.len())
+        .map(|g| alternatives_of(&table, &ranking, g))
+        .collect();
+    emit(text, mentions, &groups, &kept, &alternatives)
 }
 
 /// Decides, per group, whether its choice is a place at all, and how sure
@@ -151,7 +175,7 @@ fn decide_until_stable(
         .map(|g| ranking.confidence(table, g))
         .collect();
     for (g, &i) in chosen.iter().enumerate() {
-        if table.rows[i].kind != PlaceKind::Country {
+        if !table.rows[i].kind.is_country_or_larger() {
             chords.anchor(g, table.rows[i].place, i);
         }
     }
@@ -209,14 +233,22 @@ fn decide(
     // distances, and each one's country supports the others there.
     let mut anchors: Vec<(usize, usize)> = Vec::new();
     let mut in_country = vec![0usize; doc.countries];
+    // The first-level regions chosen: a village in one of them is not
+    // alone ("Robotyne, in Ukraine's Zaporizhzhia region").
+    let mut regions_named: Vec<usize> = Vec::new();
     for (g, &i) in doc.chosen.iter().enumerate() {
         if !alive[g] {
             continue;
         }
-        if doc.cands[i].kind != PlaceKind::Country {
+        if !doc.cands[i].kind.is_country_or_larger() {
             anchors.push((g, doc.chords.start(g)));
         }
         in_country[doc.cands[i].country] += 1;
+        if doc.cands[i].kind == PlaceKind::Region
+            && doc.cands[i].rank == crate::gazetteer::Rank::Adm1
+        {
+            regions_named.push(doc.cands[i].region);
+        }
     }
     let mut kept: Vec<Option<Kept>> = vec![None; groups.len()];
     for (g, group) in groups.iter().enumerate() {
@@ -227,8 +259,10 @@ fn decide(
         let place_idx = cand.place;
         let place = gazetteer.facts(place_idx);
         let pop = place.population;
-        let big = matches!(place.kind, PlaceKind::Country | PlaceKind::Region)
-            || pop >= LARGE_PLACE_POPULATION;
+        let big = matches!(
+            place.kind,
+            PlaceKind::Continent | PlaceKind::Country | PlaceKind::Region
+        ) || pop >= LARGE_PLACE_POPULATION;
         let supported = group.city_cue || group.region_cue || group.has_container();
         if group.weak_evidence && !big && !supported {
             continue; // "March", "West": ordinary words, small namesakes
@@ -243,7 +277,7 @@ fn decide(
         // Another live group in the same country (this one is live, so
         // it is counted once itself).
         let country_support = in_country[cand.country] > 1;
-        if group.word_frequency >= VERY_COMMON_WORD_ZIPF
+        if group.word_frequency >= ORDINARY_WORD_REGION_ZIPF
             && place.kind == PlaceKind::Region
             && !supported
             && !country_support
@@ -263,16 +297,39 @@ fn decide(
         if group.fuzzy && !(country_support && close_company) {
             continue; // a sound-alike needs a neighbour to be believed
         }
+        let region_named = place.kind == PlaceKind::City && regions_named.contains(&cand.region);
         if place.kind == PlaceKind::City
             && pop < HAMLET_POPULATION
             && !supported
+            && !region_named
             && near.is_none_or(|d| d > HAMLET_COMPANY_KM)
         {
             continue; // a hamlet with no company is more likely a word or a name
         }
+        if group.after_the
+            && place.kind == PlaceKind::City
+            && (pop < LARGE_PLACE_POPULATION || cand.weak)
+            && !supported
+        {
+            // "the White House said": a building, not a town of the name
+            // nor Casablanca, which has it as another name.
+            continue;
+        }
+        if cand.weak && group.word_frequency >= COMMON_WORD_ZIPF && !supported {
+            continue; // "an Outstanding Young Man" is not the Isle of Man
+        }
+        if cand.weak
+            && !big
+            && !supported
+            && !region_named
+            && !country_support
+            && near.is_none_or(|d| d > HAMLET_COMPANY_KM)
+        {
+            continue; // "Hall": a weak name wants context
+        }
         let confidence = doc.confidence[g];
-        let others = anchors.len() - usize::from(place.kind != PlaceKind::Country);
-        let outlier = place.kind != PlaceKind::Country
+        let others = anchors.len() - usize::from(!place.kind.is_country_or_larger());
+        let outlier = !place.kind.is_country_or_larger()
             && others >= OUTLIER_MIN_OTHERS
             && near.is_some_and(|d| d > options.outlier_km);
         if outlier && pop < LONE_OUTLIER_MIN_POPULATION && !country_support {
@@ -299,12 +356,30 @@ fn decide(
     kept
 }
 
+/// The candidates of group `g` other than its choice that score within
+/// [`ALTERNATIVE_MARGIN`] of it, best first.
+fn alternatives_of(table: &Candidates, ranking: &Ranking, g: usize) -> Vec<PlaceIdx> {
+    let range = table.range(g);
+    if range.len() <= 1 {
+        return Vec::new();
+    }
+    let chosen = ranking.row(table, g);
+    let best = ranking.scores[chosen];
+    let mut rows: Vec<usize> = range
+        .filter(|&i| i != chosen && ranking.scores[i] >= best - ALTERNATIVE_MARGIN)
+        .collect();
+    rows.sort_by(|&a, &b| ranking.scores[b].total_cmp(&ranking.scores[a]));
+    rows.truncate(MAX_ALTERNATIVES);
+    rows.into_iter().map(|i| table.rows[i].place).collect()
+}
+
 /// One resolved mention per member of every kept group, in text order.
 fn emit(
     text: &str,
     mentions: &[Mention],
     groups: &[Group],
     kept: &[Option<Kept>],
+    alternatives: &[Vec<PlaceIdx>],
 ) -> Vec<ResolvedMention> {
     let mut out = Vec::new();
     for (g, group) in groups.iter().enumerate() {
@@ -327,6 +402,8 @@ fn emit(
                 place,
                 confidence: (confidence * 1000.0).round() / 1000.0,
                 outlier,
+                demonym: m.demonym,
+                alternatives: alternatives[g].clone(),
             });
         }
     }
@@ -520,6 +597,149 @@ mod tests {
         );
     }
 
+    /// Issue 18, point 3: without context the larger unit wins a name it
+    /// shares with a small town elsewhere, and the country a text is about
+    /// settles a name two regions share. Three families of namesakes.
+    #[test]
+    fn the_higher_level_unit_wins_a_bare_name_and_the_country_settles_it() {
+        let g = TinyGazetteer::new()
+            .country("US", "United States", 330_000_000, (39.8, -98.6))
+            .region("US.CA", "California", 39_000_000, (37.25, -119.75))
+            .region("US.PA", "Pennsylvania", 13_000_000, (40.9, -77.7))
+            .town("California", "PPL", "US.PA", 6_000, (40.07, -79.89))
+            .country("AU", "Australia", 26_000_000, (-25.0, 135.0))
+            .region("AU.07", "Victoria", 6_500_000, (-37.0, 144.0))
+            .town("Melbourne", "PPLA", "AU.07", 4_900_000, (-37.81, 144.96))
+            .country("CA", "Canada", 38_000_000, (60.1, -113.6))
+            .region("CA.02", "British Columbia", 5_000_000, (53.9, -124.9))
+            .town("Victoria", "PPLA", "CA.02", 290_000, (48.43, -123.37))
+            .country("PK", "Pakistan", 220_000_000, (30.0, 70.0))
+            .region("PK.04", "Punjab", 110_000_000, (30.9, 72.6))
+            .country("IN", "India", 1_300_000_000, (22.0, 79.0))
+            .region("IN.23", "Punjab", 28_000_000, (30.9, 75.4))
+            .build();
+        assert_eq!(
+            places(&g, "A new law passed in California."),
+            pairs(&[("California", "California, US")])
+        );
+        assert_eq!(
+            places(
+                &g,
+                "Australia declared an emergency as fires burned across Victoria."
+            ),
+            pairs(&[("Australia", "Australia, AU"), ("Victoria", "Victoria, AU")])
+        );
+        assert_eq!(
+            places(
+                &g,
+                "In British Columbia, ferries to Victoria were cancelled."
+            ),
+            pairs(&[
+                ("British Columbia", "British Columbia, CA"),
+                ("Victoria", "Victoria, CA")
+            ])
+        );
+        assert_eq!(
+            places(
+                &g,
+                "Floods in Punjab, India's breadbasket, destroyed crops."
+            ),
+            pairs(&[("Punjab", "Punjab, IN"), ("India", "India, IN")])
+        );
+        assert_eq!(
+            places(&g, "Pakistan said floods in Punjab destroyed crops."),
+            pairs(&[("Pakistan", "Pakistan, PK"), ("Punjab", "Punjab, PK")])
+        );
+    }
+
+    /// Issue 18, points 2, 4 and 12: a place's own name beats a name it
+    /// has only as another place's, a historic name, or a part of its own.
+    #[test]
+    fn an_own_name_beats_another_places_variant_name() {
+        let g = TinyGazetteer::new()
+            .continent("Africa", 1_100_000_000, (7.19, 21.09))
+            .country("TN", "Tunisia", 12_000_000, (34.0, 9.0))
+            .town("Mahdia", "PPLA", "TN.15", 60_000, (35.5, 11.06))
+            .also_named("Africa")
+            .country("SY", "Syria", 21_000_000, (35.0, 38.0))
+            .town("Aleppo", "PPLA", "SY.09", 2_000_000, (36.2, 37.16))
+            .formerly_named("Berea")
+            .country("US", "United States", 330_000_000, (39.8, -98.6))
+            .region("US.OH", "Ohio", 11_700_000, (40.25, -83.0))
+            .town("Berea", "PPL", "US.OH", 19_000, (41.37, -81.85))
+            .town("Cleveland", "PPLA2", "US.OH", 370_000, (41.5, -81.7))
+            .region("US.MO", "Missouri", 6_200_000, (38.25, -92.5))
+            .region("US.MI", "Michigan", 10_000_000, (44.25, -85.5))
+            .town("Milan", "PPL", "US.MI", 6_000, (42.09, -83.68))
+            .also_named("Farmers")
+            .region("US.MT", "Montana", 1_100_000, (47.0, -109.5))
+            .town("Bozeman", "PPL", "US.MT", 53_000, (45.68, -111.04))
+            .also_named("Missouri")
+            .country("DE", "Germany", 83_000_000, (51.5, 10.5))
+            .town("Schwäbisch Hall", "PPLA3", "DE.01", 40_000, (49.11, 9.74))
+            .also_named("Hall")
+            .country("GB", "United Kingdom", 66_000_000, (54.76, -2.7))
+            .also_named("England")
+            .region("GB.ENG", "England", 56_000_000, (52.16, -0.70))
+            .region("GB.SCT", "Scotland", 5_400_000, (56.0, -4.0))
+            .word("farmer", 4.2)
+            .word("michigan", 4.54)
+            .word("hall", 5.0)
+            .build();
+        assert_eq!(
+            places(&g, "Leaders from Africa met in Tunisia."),
+            pairs(&[("Africa", "Africa, "), ("Tunisia", "Tunisia, TN")])
+        );
+        assert_eq!(
+            places(&g, "He moved from Berea to Cleveland."),
+            pairs(&[("Berea", "Berea, US"), ("Cleveland", "Cleveland, US")])
+        );
+        assert_eq!(places(&g, "Protesters gathered outside City Hall."), []);
+        assert_eq!(
+            places(&g, "The governor of Michigan spoke on Tuesday."),
+            pairs(&[("Michigan", "Michigan, US")])
+        );
+        assert_eq!(
+            places(&g, "Farmers in Missouri lost crops to the flood."),
+            pairs(&[("Missouri", "Missouri, US")])
+        );
+        assert_eq!(
+            places(&g, "Officials in England and Scotland agreed."),
+            pairs(&[("England", "England, GB"), ("Scotland", "Scotland, GB")])
+        );
+        // With its context a historic name is still the place.
+        assert_eq!(
+            places(
+                &g,
+                "Fighting in Syria reached Berea, which the Greeks founded."
+            ),
+            pairs(&[("Syria", "Syria, SY"), ("Berea", "Aleppo, SY")])
+        );
+    }
+
+    /// Issue 18, point 6: a village alone is refused, but not when the
+    /// text names its region beside it.
+    #[test]
+    fn a_village_with_its_region_named_is_not_alone() {
+        let g = TinyGazetteer::new()
+            .country("UA", "Ukraine", 41_000_000, (49.0, 32.0))
+            .region("UA.26", "Zaporizhzhia Oblast", 1_600_000, (47.5, 35.8))
+            .town("Robotyne", "PPL", "UA.26", 500, (47.45, 35.84))
+            .build();
+        assert_eq!(places(&g, "Fighting continued around Robotyne."), []);
+        assert_eq!(
+            places(
+                &g,
+                "Fighting continued around Robotyne, in Ukraine's Zaporizhzhia Oblast."
+            ),
+            pairs(&[
+                ("Robotyne", "Robotyne, UA"),
+                ("Ukraine", "Ukraine, UA"),
+                ("Zaporizhzhia Oblast", "Zaporizhzhia Oblast, UA")
+            ])
+        );
+    }
+
     #[test]
     fn a_mention_without_candidates_is_left_out() {
         let g = Gazetteer::embedded().expect("the built-in gazetteer loads");
@@ -534,6 +754,8 @@ mod tests {
             sentence_initial: true,
             word_frequency: 0.0,
             fuzzy: false,
+            demonym: false,
+            after_the: false,
         };
         let nowhere = Mention {
             byte_start: 12,

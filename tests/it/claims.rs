@@ -361,6 +361,7 @@ fn border_claims_measure_to_the_pinned_border_points() {
         ("01_kharkiv_distances.txt", 416, "RU", 5.5, 50.339829, 36.935123),
         ("05_sumy_kursk_border.txt", 286, "RU", 27.7, 51.16445, 34.74935),
         ("05_sumy_kursk_border.txt", 871, "PL", 57.0, 50.242323, 23.534906),
+        ("06_namesakes_and_sport.txt", 331, "RU", 5.5, 50.339829, 36.935123),
     ];
     let mut found = Vec::new();
     for (doc, _) in articles() {

@@ -443,6 +443,15 @@ fn full_refresh_builds_a_gazetteer_map_can_use() {
     assert!(env
         .map("Shelling hit Kharkiv overnight.")
         .contains(&"Kharkiv".to_string()));
+    // cities500 has no rows of countries: their GeoNames points come from
+    // the gazetteer replaced, which carries them (adminPoints.txt).
+    let places = std::fs::read_to_string(env.gazetteer().join("places.tsv")).unwrap();
+    let russia = places
+        .lines()
+        .find(|l| l.starts_with("gn:2017370\t"))
+        .expect("Russia is a place");
+    assert!(russia.contains("\t60.00000\t100.00000\t"), "{russia}");
+    assert!(env.gazetteer().join("adminPoints.txt").is_file());
 }
 
 #[test]

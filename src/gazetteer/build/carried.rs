@@ -27,6 +27,14 @@ pub(super) fn copy_carried_files(sources: &Sources, out: &Path) -> Result<()> {
     ] {
         std::fs::copy(&from, out.join(name)).map_err(|e| Error::io(&from, e))?;
     }
+    if let Some(path) = sources
+        .geonames
+        .iter()
+        .find(|p| p.ends_with(super::inputs::ADMIN_POINTS))
+    {
+        std::fs::copy(path, out.join(super::inputs::ADMIN_POINTS))
+            .map_err(|e| Error::io(path, e))?;
+    }
     if let Some(path) = &sources.composite_regions {
         std::fs::copy(path, out.join("composite_regions.tsv")).map_err(|e| Error::io(path, e))?;
     }

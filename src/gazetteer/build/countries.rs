@@ -25,26 +25,33 @@ pub(super) fn read_outlines(path: &Path) -> Result<Outlines> {
 /// placed, or makes the country's own GeoNames row, when it was kept as a
 /// place, the country.
 pub(super) fn add_countries(draft: &mut Draft, outlines: &Outlines) {
+    let mut derived: Vec<(&str, String)> = Vec::new();
     for c in &draft.country_rows {
         let point = draft
             .country_points
             .get(&c.iso)
-            .map(|&(lat, lon, ref code)| (lat, lon, code.clone()))
+            .map(|&(lat, lon, ref code)| (lat, lon, code.clone(), None))
             .or_else(|| {
                 outlines
                     .representative_point(&c.iso)
-                    .map(|(lat, lon)| (lat, lon, "PCLI".into()))
+                    .map(|(lat, lon)| (lat, lon, "PCLI".into(), Some("outline")))
             })
             .or_else(|| {
                 draft
                     .places
                     .iter()
                     .find(|d| d.place.country == c.iso && d.place.feature_code == "PPLC")
-                    .map(|d| (d.place.lat, d.place.lon, "PCLI".into()))
+                    .map(|d| (d.place.lat, d.place.lon, "PCLI".into(), Some("capital")))
             });
-        let Some((lat, lon, code)) = point else {
+        let Some((lat, lon, code, rule)) = point else {
             continue;
         };
+        if let Some(rule) = rule {
+            let id = c
+                .geonameid
+                .map_or(format!("country:{}", c.iso), |g| format!("gn:{g}"));
+            derived.push((rule, id));
+        }
         if let Some(g) = c.geonameid {
             if let Some(&i) = draft.by_geonameid.get(&g) {
                 // A PCL row kept as a place already: make it the country.
@@ -70,5 +77,8 @@ pub(super) fn add_countries(draft: &mut Draft, outlines: &Outlines) {
             },
             names: vec![(c.name.clone(), Posting::PREFERRED)],
         });
+    }
+    for (rule, id) in derived {
+        draft.derived(rule, &id);
     }
 }

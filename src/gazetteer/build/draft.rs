@@ -55,4 +55,18 @@ pub(super) struct Draft {
     pub(super) by_geonameid: HashMap<u32, usize>,
     /// Where each first-level region made a place is in `places`.
     pub(super) admin1_index: HashMap<Admin1Key, usize>,
+    /// The places whose point is not GeoNames' own, by the rule that
+    /// placed them: flagged in the manifest.
+    pub(super) derived_points: BTreeMap<String, Vec<String>>,
+}
+
+impl Draft {
+    /// Notes that the place `place_id` was placed by `rule`, not at a
+    /// GeoNames point.
+    pub(super) fn derived(&mut self, rule: &str, place_id: &str) {
+        self.derived_points
+            .entry(rule.to_string())
+            .or_default()
+            .push(place_id.to_string());
+    }
 }

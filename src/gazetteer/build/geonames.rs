@@ -117,6 +117,7 @@ pub(super) fn read_places(draft: &mut Draft, tables: &[PathBuf], filters: &Filte
                     false
                 }
                 ("L", "RGN" | "RGNE" | "RGNH") => alternates.split(',').count() >= 8,
+                ("L", "CONT") => true,
                 _ => false,
             };
             if !keep || draft.by_geonameid.contains_key(&geonameid) {

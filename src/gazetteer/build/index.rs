@@ -22,11 +22,15 @@ use crate::text::fold;
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct BuildReport {
     pub places: usize,
+    pub continents: usize,
     pub countries: usize,
     pub regions: usize,
     pub cities: usize,
     pub names: usize,
     pub postings: usize,
+    /// The places not at a GeoNames point of their own, by the rule that
+    /// placed them (`outline`, `capital`, `towns`, `members`): their ids.
+    pub derived_points: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// Towns smaller than this get no sound key: a garbled spelling is only
@@ -85,6 +89,7 @@ pub(super) fn write_index(drafts: &[DraftPlace], out: &Path) -> Result<BuildRepo
         places.push_str(&place_row(&d.place));
         places.push('\n');
         match d.place.kind {
+            PlaceKind::Continent => report.continents += 1,
             PlaceKind::Country => report.countries += 1,
             PlaceKind::Region => report.regions += 1,
             PlaceKind::City => report.cities += 1,

@@ -30,11 +30,19 @@ pub struct Sources {
     pub documentation: Option<PathBuf>,
 }
 
-/// Names GeoNames gives its geoname-table dumps.
+/// The geoname-table rows of countries, first- and second-level units
+/// and continents (feature classes A and L) with GeoNames' own points, for
+/// builds from extracts that have only populated places (`cities500.txt`).
+/// A gazetteer carries it, so that a refresh from such an extract keeps
+/// the points; the rows of a full dump, read after it, replace its own.
+pub const ADMIN_POINTS: &str = "adminPoints.txt";
+
+/// Names GeoNames gives its geoname-table dumps, and [`ADMIN_POINTS`].
 fn is_geoname_table(name: &str) -> bool {
     let stem = name.strip_suffix(".txt").unwrap_or("");
     stem.starts_with("cities") && stem[6..].chars().all(|c| c.is_ascii_digit())
         || stem == "allCountries"
+        || name == ADMIN_POINTS
         || (stem.len() == 2 && stem.chars().all(|c| c.is_ascii_uppercase()))
 }
 
@@ -75,6 +83,17 @@ impl Sources {
         }
         if s.geonames.is_empty() {
             return Err(missing("cities*.txt, XX.txt or allCountries.txt"));
+        }
+        // Read first, so that a full dump's own rows of the same units
+        // replace these points.
+        s.geonames.sort_by_key(|p| !p.ends_with(ADMIN_POINTS));
+        if !s.geonames.iter().any(|p| p.ends_with(ADMIN_POINTS)) {
+            if let Some(p) = fallback
+                .map(|d| d.join(ADMIN_POINTS))
+                .filter(|p| p.is_file())
+            {
+                s.geonames.insert(0, p);
+            }
         }
         let find = |name: &str| -> Option<PathBuf> {
             [Some(dir), fallback]
@@ -123,6 +142,7 @@ mod tests {
             "cities500.txt",
             "cities15000.txt",
             "allCountries.txt",
+            "adminPoints.txt",
             "UA.txt",
         ] {
             assert!(is_geoname_table(n), "{n}");

@@ -19,6 +19,12 @@
 //!   also the name of its seat or of a town that news means far more often;
 //! - a country is placed at its GeoNames row when there is one, else at the
 //!   centroid of its largest Natural Earth polygon;
+//! - a composite region is placed at the spherical mean of its members'
+//!   points (first-level regions, or whole countries for the regions news
+//!   names across borders: "the Middle East", "the Balkans");
+//! - every place placed by one of these rules rather than at a GeoNames
+//!   point of its own is listed under `counts.derived_points` in the
+//!   manifest, by rule;
 //! - a region named after its capital also answers to "<capital> region",
 //!   "<capital> oblast" and "<capital> province" in every Latin spelling of the
 //!   capital ("Kharkov Region"), unless the region is a city-state (Kyiv City).
@@ -94,9 +100,11 @@ pub fn build(
         regions::add_composite_regions(&mut draft, path, filters)?;
     }
 
+    names::mark_weak_names(&mut draft);
     index::order(&mut draft);
     std::fs::create_dir_all(out.join("lexicon")).map_err(|e| Error::io(out, e))?;
-    let report = index::write_index(&draft.places, out)?;
+    let mut report = index::write_index(&draft.places, out)?;
+    report.derived_points = std::mem::take(&mut draft.derived_points);
     carried::copy_carried_files(sources, out)?;
     manifest::write_manifest(sources, filters, &report, provenance, out)?;
 

@@ -50,6 +50,9 @@ pub(super) fn add_alternate_names(
             }
             let flags = if lang == "abbr" || (f.get(5) == Some(&"1") && f[3].len() <= 3) {
                 Posting::ABBREVIATION
+            } else if f.get(6) == Some(&"1") || f.get(7) == Some(&"1") {
+                // isColloquial, isHistoric: "Berea" for Aleppo.
+                Posting::WEAK
             } else {
                 0
             };
@@ -247,6 +250,97 @@ fn is_city_state(drafts: &[DraftPlace], members: &[usize], capital: &DraftPlace)
     }
     distances.sort_by(f64::total_cmp);
     distances[(distances.len() * 9 / 10).min(distances.len() - 1)] < 60.0
+}
+
+/// Flags as [`Posting::WEAK`] the alternate names that name another place
+/// more properly: a place's alternate that is the own name of a continent,
+/// country or region other than its own first-level region ("England" for
+/// the United Kingdom, "Missouri" for a Montana town, but not "New York"
+/// for New York City); a town's alternate that is another town's own name
+/// of another country ("Berea" for Aleppo); and an alternate made of some of the words of
+/// the place's own name ("Hall" for Schwäbisch Hall, "Man" for the Isle
+/// of Man). GeoNames' historic and
+/// colloquial names are flagged when the alternate names are read.
+pub(super) fn mark_weak_names(draft: &mut Draft) {
+    let own = |d: &DraftPlace| {
+        d.names
+            .iter()
+            .filter(|(_, f)| f & Posting::PREFERRED != 0)
+            .map(|(n, _)| fold(n))
+            .collect::<Vec<String>>()
+    };
+    // Own names of large units, with the places that hold them.
+    let mut unit_names: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut town_names: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, d) in draft.places.iter().enumerate() {
+        let unit = matches!(
+            d.place.kind,
+            PlaceKind::Continent | PlaceKind::Country | PlaceKind::Region
+        ) && d.place.feature_code != "ADM2";
+        for n in own(d) {
+            if unit {
+                unit_names.entry(n).or_default().push(i);
+            } else if matches!(d.place.kind, PlaceKind::City | PlaceKind::Poi) {
+                town_names.entry(n).or_default().push(i);
+            }
+        }
+    }
+    let admin1_index = &draft.admin1_index;
+    let places = &draft.places;
+    let mut marks: Vec<(usize, usize)> = Vec::new();
+    for (i, d) in places.iter().enumerate() {
+        let own_region = admin1_index
+            .get(&(d.place.country.clone(), d.place.admin1.clone()))
+            .copied();
+        // The own names of the place's first-level region: "New York" is
+        // New York City's, whatever village abroad is also called so.
+        let region_names: Vec<String> = own_region
+            .filter(|&r| r != i)
+            .map(|r| own(&places[r]))
+            .unwrap_or_default();
+        let own_words: Vec<String> = fold(&d.place.name).split(' ').map(str::to_string).collect();
+        let town = matches!(d.place.kind, PlaceKind::City | PlaceKind::Poi);
+        for (k, (name, flags)) in d.names.iter().enumerate() {
+            if flags & (Posting::PREFERRED | Posting::REGION_FORM | Posting::WEAK) != 0 {
+                continue;
+            }
+            let folded = fold(name);
+            if region_names.contains(&folded) {
+                continue;
+            }
+            let other_unit = unit_names.get(&folded).is_some_and(|holders| {
+                holders.iter().any(|&h| {
+                    h != i && Some(h) != own_region && !is_own_country(&places[h].place, &d.place)
+                })
+            });
+            // Another country's town: a town's own name in the same country
+            // is more often a second spelling of one name ("Mykolaiv").
+            let other_town = town
+                && town_names.get(&folded).is_some_and(|holders| {
+                    holders
+                        .iter()
+                        .any(|&h| places[h].place.country != d.place.country)
+                });
+            let words: Vec<&str> = folded.split(' ').collect();
+            let part_of_own = words.len() < own_words.len()
+                && words.iter().all(|w| own_words.iter().any(|o| o == w));
+            if other_unit || other_town || part_of_own {
+                marks.push((i, k));
+            }
+        }
+    }
+    for (i, k) in marks {
+        draft.places[i].names[k].1 |= Posting::WEAK;
+    }
+}
+
+/// True when `unit` is the country that the region `place` lies in: a
+/// region that answers to its country's name ("Texas" is not; a
+/// city-state's one region is) takes nothing from it.
+fn is_own_country(unit: &Place, place: &Place) -> bool {
+    place.kind == PlaceKind::Region
+        && unit.kind == PlaceKind::Country
+        && unit.country == place.country
 }
 
 #[cfg(test)]

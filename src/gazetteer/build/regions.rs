@@ -28,6 +28,7 @@ pub(super) fn add_admin1_places(draft: &mut Draft) {
                 .push(i);
         }
     }
+    let mut derived = Vec::new();
     for ((cc, code), (name, geonameid)) in &draft.admin1_rows {
         let key = (cc.clone(), code.clone());
         let in_region = members.get(&key).map(Vec::as_slice).unwrap_or(&[]);
@@ -35,7 +36,8 @@ pub(super) fn add_admin1_places(draft: &mut Draft) {
             .iter()
             .filter_map(|&i| draft.places[i].place.population)
             .sum();
-        let (lat, lon, population) = match draft.admin1_points.get(&key) {
+        let own = draft.admin1_points.get(&key);
+        let (lat, lon, population) = match own {
             Some(&(lat, lon, pop)) => (lat, lon, if pop > 0 { pop } else { summed }),
             None => match extent_centre(
                 in_region
@@ -51,13 +53,17 @@ pub(super) fn add_admin1_places(draft: &mut Draft) {
                 continue;
             }
         }
+        let place_id = geonameid.map_or(format!("adm1:{cc}.{code}"), |g| format!("gn:{g}"));
+        if own.is_none() {
+            derived.push(place_id.clone());
+        }
         draft.admin1_index.insert(key, draft.places.len());
         if let Some(g) = geonameid {
             draft.by_geonameid.insert(*g, draft.places.len());
         }
         draft.places.push(DraftPlace {
             place: Place {
-                place_id: geonameid.map_or(format!("adm1:{cc}.{code}"), |g| format!("gn:{g}")),
+                place_id,
                 geonameid: *geonameid,
                 name: name.clone(),
                 kind: PlaceKind::Region,
@@ -71,11 +77,15 @@ pub(super) fn add_admin1_places(draft: &mut Draft) {
             names: vec![(name.clone(), Posting::PREFERRED)],
         });
     }
+    for id in derived {
+        draft.derived("towns", &id);
+    }
 }
 
 /// Adds a place for every second-level unit with a GeoNames point or a
 /// town inside it.
 pub(super) fn add_admin2_places(draft: &mut Draft) {
+    let mut derived = Vec::new();
     for ((cc, a1, a2), (name, geonameid)) in &draft.admin2_rows {
         let key = (cc.clone(), a1.clone(), a2.clone());
         let towns = draft
@@ -84,7 +94,8 @@ pub(super) fn add_admin2_places(draft: &mut Draft) {
             .map(Vec::as_slice)
             .unwrap_or(&[]);
         let summed: u64 = towns.iter().map(|t| t.2).sum();
-        let (lat, lon, population) = match draft.admin2_points.get(&key) {
+        let own = draft.admin2_points.get(&key);
+        let (lat, lon, population) = match own {
             Some(&(lat, lon, pop)) => (lat, lon, if pop > 0 { pop } else { summed }),
             None => match extent_centre(towns.iter().map(|t| (t.0, t.1))) {
                 Some((lat, lon)) => (lat, lon, summed),
@@ -94,12 +105,16 @@ pub(super) fn add_admin2_places(draft: &mut Draft) {
         if geonameid.is_some_and(|g| draft.by_geonameid.contains_key(&g)) {
             continue;
         }
+        let place_id = geonameid.map_or(format!("adm2:{cc}.{a1}.{a2}"), |g| format!("gn:{g}"));
+        if own.is_none() {
+            derived.push(place_id.clone());
+        }
         if let Some(g) = geonameid {
             draft.by_geonameid.insert(*g, draft.places.len());
         }
         draft.places.push(DraftPlace {
             place: Place {
-                place_id: geonameid.map_or(format!("adm2:{cc}.{a1}.{a2}"), |g| format!("gn:{g}")),
+                place_id,
                 geonameid: *geonameid,
                 name: name.clone(),
                 kind: PlaceKind::Region,
@@ -113,9 +128,13 @@ pub(super) fn add_admin2_places(draft: &mut Draft) {
             names: vec![(name.clone(), Posting::PREFERRED)],
         });
     }
+    for id in derived {
+        draft.derived("towns", &id);
+    }
 }
 
-/// Adds the composite regions of `path` (unions of first-level regions),
+/// Adds the composite regions of `path` (unions of first-level regions,
+/// or of whole countries, whose members are ISO codes: "the Balkans"),
 /// each at the spherical mean of its members' points.
 pub(super) fn add_composite_regions(
     draft: &mut Draft,
@@ -134,9 +153,26 @@ pub(super) fn add_composite_regions(
         let mut points = Vec::new();
         let mut population = 0;
         let mut country = String::new();
+        let mut countries = 0;
         for member in f[3].split('|').filter(|m| !m.is_empty()) {
             let Some((cc, code)) = member.split_once('.') else {
-                return Err(Error::format(path, n, format!("bad member {member:?}")));
+                // A whole country.
+                let is_code = member.len() == 2 && member.bytes().all(|b| b.is_ascii_uppercase());
+                if !is_code {
+                    return Err(Error::format(path, n, format!("bad member {member:?}")));
+                }
+                // A country this build does not keep (`--country UA`) adds
+                // nothing; a region with no member kept is left out.
+                if let Some(c) = draft
+                    .places
+                    .iter()
+                    .find(|d| d.place.kind == PlaceKind::Country && d.place.country == member)
+                {
+                    points.push((c.place.lat, c.place.lon));
+                    population += c.place.population.unwrap_or(0);
+                    countries += 1;
+                }
+                continue;
             };
             if !filters.keeps_country(cc) {
                 continue;
@@ -170,6 +206,13 @@ pub(super) fn add_composite_regions(
                 .filter(|s| !s.is_empty())
                 .map(|s| (s.to_string(), 0)),
         );
+        if countries > 1 {
+            // Across borders: in no one country.
+            country.clear();
+        } else if countries == 1 && country.is_empty() {
+            country = f[3].split('|').next().unwrap_or_default().to_string();
+        }
+        draft.derived("members", &f[0]);
         draft.places.push(DraftPlace {
             place: Place {
                 place_id: f[0].clone(),

@@ -378,6 +378,7 @@ mod tests {
                             text: &m.text,
                             snippet: s,
                             confidence: m.confidence,
+                            demonym: m.demonym,
                         })
                         .collect(),
                 };

@@ -58,6 +58,7 @@ impl Json for MentionView<'_> {
         let mut map = Object::start(out);
         map.field(key!("confidence"), &self.confidence);
         map.field(key!("date"), &self.date);
+        map.field(key!("demonym"), &self.demonym);
         map.field(key!("doc"), self.doc);
         map.field(key!("end"), &self.end);
         map.field(key!("snippet"), self.snippet);
@@ -130,7 +131,7 @@ pub(super) mod tests {
             .map(|m| {
                 json!({
                     "doc": m.doc, "start": m.start, "end": m.end, "text": m.text,
-                    "snippet": m.snippet, "confidence": m.confidence, "date": m.date,
+                    "snippet": m.snippet, "confidence": m.confidence, "date": m.date, "demonym": m.demonym,
                 })
             })
             .collect();
@@ -171,6 +172,7 @@ pub(super) mod tests {
             PlaceKind::Country,
             PlaceKind::Region,
             PlaceKind::Poi,
+            PlaceKind::Continent,
         ];
         Place {
             place_id: format!("gn:{s}"),
@@ -205,6 +207,7 @@ pub(super) mod tests {
                         end: i * 1000 + k,
                         snippet: AWKWARD[(k + i) % AWKWARD.len()],
                         text: AWKWARD[(k + i + 1) % AWKWARD.len()],
+                        demonym: i % 2 == 1,
                     })
                     .collect::<Vec<_>>();
                 let view = PlaceView {

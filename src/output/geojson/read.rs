@@ -75,6 +75,7 @@ impl PlaceFeature {
                     text: &m.text,
                     snippet: &m.snippet,
                     confidence: m.confidence,
+                    demonym: m.demonym,
                 })
                 .collect(),
         }
@@ -91,6 +92,9 @@ pub struct Mention {
     pub text: String,
     pub snippet: String,
     pub confidence: f64,
+    /// Absent in maps written before mentions said so: not a demonym.
+    #[serde(default)]
+    pub demonym: bool,
 }
 
 #[derive(Deserialize)]
@@ -369,6 +373,7 @@ impl Grouper<'_, '_> {
                         text: m.text,
                         snippet,
                         confidence: m.confidence,
+                        demonym: m.demonym,
                     });
                 }
                 doc.places.push(DocumentPlace {
