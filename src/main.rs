@@ -468,6 +468,11 @@ enum GazetteerCommand {
         /// Print the manifest as JSON instead.
         #[arg(long)]
         json: bool,
+        /// Also check every file against the SHA-256 its manifest records,
+        /// the name index against the postings, and every country outline
+        /// (exit status 2 and the damaged file named when one fails).
+        #[arg(long)]
+        verify: bool,
     },
 }
 
@@ -571,9 +576,11 @@ fn run(cli: Cli) -> Result<Status> {
         }
         #[cfg(feature = "refresh")]
         Command::Gazetteer(GazetteerCommand::Refresh(args)) => refresh(args),
-        Command::Gazetteer(GazetteerCommand::Info { gazetteer, json }) => {
-            gazetteer_info(gazetteer, json)
-        }
+        Command::Gazetteer(GazetteerCommand::Info {
+            gazetteer,
+            json,
+            verify,
+        }) => gazetteer_info(gazetteer, json, verify),
     }
 }
 
@@ -598,6 +605,9 @@ fn gazetteer_build(
         None => serde_json::json!({}),
     };
     let report = build::build_and_install(&sources, &filters, &into, provenance)?;
+    for w in &report.warnings {
+        eprintln!("geomention: warning: {w}");
+    }
     eprintln!(
         "built {}: {} places ({} countries, {} regions, {} cities), {} names",
         into.display(),
@@ -610,6 +620,12 @@ fn gazetteer_build(
     Ok(Status::Done)
 }
 
+/// A failed write to standard output (a closed pipe ends the run quietly:
+/// see `main`).
+fn stdout_error(e: std::io::Error) -> geomention::Error {
+    geomention::Error::io("<stdout>", e)
+}
+
 fn gazetteer_lookup(name: &str, gazetteer: GazetteerArgs) -> Result<Status> {
     let gaz = load_for_process(gazetteer.gazetteer.as_deref())?;
     let mut found: Vec<_> = gaz.lookup(name);
@@ -618,9 +634,11 @@ fn gazetteer_lookup(name: &str, gazetteer: GazetteerArgs) -> Result<Status> {
         eprintln!("geomention: no place is called {name:?}");
         return Ok(Status::Partial);
     }
+    let mut out = std::io::stdout().lock();
     for p in found {
         let place = gaz.place(p.place());
-        println!(
+        writeln!(
+            out,
             "{}\t{}\t{}\t{}\t{}\t{:.5}\t{:.5}\t{}",
             place.place_id,
             place.name,
@@ -630,22 +648,30 @@ fn gazetteer_lookup(name: &str, gazetteer: GazetteerArgs) -> Result<Status> {
             place.lat,
             place.lon,
             place.population.map(|v| v.to_string()).unwrap_or_default()
-        );
+        )
+        .map_err(stdout_error)?;
     }
+    out.flush().map_err(stdout_error)?;
     Ok(Status::Done)
 }
 
-fn gazetteer_info(gazetteer: GazetteerArgs, json: bool) -> Result<Status> {
+fn gazetteer_info(gazetteer: GazetteerArgs, json: bool, verify: bool) -> Result<Status> {
     let selection = Selection::choose(gazetteer.gazetteer.as_deref());
     let gaz = Gazetteer::load(&selection)?;
-    if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(gaz.manifest()).unwrap_or_default()
-        );
-    } else {
-        print!("{}", info::describe(&gaz, &selection));
+    if verify {
+        eprintln!("{}", info::describe_verified(&gaz.verify()?));
     }
+    let text = if json {
+        let mut manifest = serde_json::to_string_pretty(gaz.manifest()).unwrap_or_default();
+        manifest.push('\n');
+        manifest
+    } else {
+        info::describe(&gaz, &selection)
+    };
+    let mut out = std::io::stdout().lock();
+    (out.write_all(text.as_bytes()))
+        .and_then(|()| out.flush())
+        .map_err(stdout_error)?;
     // Dropping a quarter of a million places at exit gives nothing back.
     std::mem::forget(gaz);
     Ok(Status::Done)

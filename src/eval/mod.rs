@@ -406,7 +406,11 @@ pub fn evaluate_articles(
 /// Reads a gold file and evaluates the pipeline on it.
 pub fn evaluate(parser: &Geoparser, gold: &Path, options: &EvalOptions) -> Result<Report> {
     let articles = read_gold(gold, options.limit)?;
-    Ok(evaluate_articles(parser, &articles, options))
+    let report = evaluate_articles(parser, &articles, options);
+    match parser.gazetteer().damage() {
+        Some(damage) => Err(damage),
+        None => Ok(report),
+    }
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
+use super::verify::Verified;
 use super::{build::sibling, Gazetteer, Selection};
 
 /// The account of `gazetteer`, chosen as `selection` says.
@@ -97,11 +98,36 @@ pub fn describe(gazetteer: &Gazetteer, selection: &Selection) -> String {
             );
         }
     }
+    if let Some(files) = m.get("files").and_then(Value::as_object) {
+        let _ = writeln!(out, "files:");
+        for (name, f) in files {
+            let _ = writeln!(
+                out,
+                "  {:<24} {:>12} bytes  sha256 {}",
+                name,
+                f.get("size").and_then(Value::as_u64).unwrap_or(0),
+                f.get("sha256").and_then(Value::as_str).unwrap_or("?")
+            );
+        }
+    }
+    // The ids are in the manifest; a count per rule is what a reader wants.
+    if let Some(rules) =
+        (m.get("counts").and_then(|c| c.get("derived_points"))).and_then(Value::as_object)
+    {
+        let counts: Vec<String> = (rules.iter())
+            .map(|(rule, ids)| format!("{rule} {}", ids.as_array().map_or(0, Vec::len)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "points not GeoNames' own: {} (ids in manifest.json)",
+            counts.join(", ")
+        );
+    }
     // Anything else a builder recorded (for example the versions of the
     // packages the shipped gazetteer was extracted from).
     if let Some(obj) = m.as_object() {
         const SHOWN: &[&str] = &[
-            "format", "built_at", "builder", "counts", "filters", "refresh", "inputs",
+            "format", "built_at", "builder", "counts", "filters", "refresh", "inputs", "files",
         ];
         for (k, v) in obj.iter().filter(|(k, _)| !SHOWN.contains(&k.as_str())) {
             let _ = writeln!(out, "{k}: {v}");
@@ -120,4 +146,20 @@ pub fn describe(gazetteer: &Gazetteer, selection: &Selection) -> String {
         );
     }
     out
+}
+
+/// What `gazetteer info --verify` found, in one line.
+pub fn describe_verified(v: &Verified) -> String {
+    let files = if v.files == 0 {
+        "manifest.json records no checksums of its files (built before they were \
+         kept): their structure alone was checked"
+            .to_string()
+    } else {
+        format!("{} files match the SHA-256 manifest.json records", v.files)
+    };
+    format!(
+        "verified: {files}; {} names lead to their places, {} sound keys to theirs; \
+         {} country outlines read",
+        v.names, v.sounds, v.outlines
+    )
 }

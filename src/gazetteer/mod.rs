@@ -12,6 +12,7 @@
 //! | `lexicon.rs` | the English [`Lexicon`] |
 //! | `locate.rs` | which gazetteer to use and why: [`Selection`], [`Reason`], [`Origin`], the built-in copy |
 //! | `load.rs` | reading a gazetteer's files and checking they fit together |
+//! | `verify.rs` | the sizes and checksums `manifest.json` records, and [`Gazetteer::verify`] |
 //! | `places_tsv.rs` | the `places.tsv` reader and row writer |
 //! | `lines.rs` | cutting the text tables into lines quickly |
 //!
@@ -44,6 +45,7 @@ pub mod outlines;
 mod place;
 mod places_tsv;
 mod posting;
+pub mod verify;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -87,14 +89,29 @@ impl Gazetteer {
     }
 
     /// The postings list stored at `offset` (a value of [`Gazetteer::names`]).
+    ///
+    /// Loading checked that the lists fit in the file and point at places,
+    /// and [`Gazetteer::verify`] that every name leads to a list; an
+    /// offset that does not (an index that is not the one the postings
+    /// were written with) gives no place rather than a wrong one or a
+    /// panic.
     pub fn postings_at(&self, offset: u64) -> impl Iterator<Item = Posting> + '_ {
-        let at = offset as usize;
-        let count = if at < self.postings.len() / 4 {
+        let words = self.postings.len() / 4;
+        let at = usize::try_from(offset).unwrap_or(usize::MAX);
+        let count = if at < words {
             self.word(at) as usize
         } else {
             0
         };
-        (0..count).map(move |k| Posting(self.word(at + 1 + k)))
+        let count = if count < words - at.min(words) {
+            count
+        } else {
+            0
+        };
+        let places = self.places.len();
+        (0..count)
+            .map(move |k| Posting(self.word(at + 1 + k)))
+            .filter(move |p| (p.place() as usize) < places)
     }
 
     /// The places a (folded or unfolded) name refers to.
@@ -114,6 +131,7 @@ impl Gazetteer {
         self.sounds
             .as_ref()?
             .get(key.as_bytes())
+            .filter(|&v| v < self.places.len() as u64)
             .map(|v| v as PlaceIdx)
     }
 
@@ -151,8 +169,9 @@ impl Gazetteer {
         &self.lexicon
     }
 
-    /// The country outlines, indexed on first use (only claims about
-    /// borders need them), each country parsed when first asked about.
+    /// The country outlines, indexed when the gazetteer loaded, each
+    /// country parsed when first asked about (only claims about borders
+    /// need them).
     pub fn outlines(&self) -> Result<&Outlines> {
         self.outlines
             .get_or_init(|| Outlines::index(self.outlines_source.clone()))
@@ -161,6 +180,23 @@ impl Gazetteer {
                 path: self.origin.to_string().into(),
                 message: format!("countries.geojson: {e}"),
             })
+    }
+
+    /// Damage found in the gazetteer's files after it loaded: outlines
+    /// are read when a border is first measured, and a country's
+    /// coordinates when it is, so a damaged `countries.geojson` may show
+    /// only then. A measurement that met it says so in its claim; a run
+    /// asks here before it commits its output, and fails rather than
+    /// hand over claims the damage made unverifiable.
+    pub fn damage(&self) -> Option<Error> {
+        let message = match self.outlines.get()? {
+            Err(e) => e.clone(),
+            Ok(outlines) => outlines.damage()?,
+        };
+        Some(Error::Gazetteer {
+            path: self.origin.to_string().into(),
+            message: format!("countries.geojson is damaged: {message}"),
+        })
     }
 
     /// The build manifest: sources, dates, counts and checksums.

@@ -2,7 +2,7 @@
 //! measurements made on them: the nearest point of a country's border, a
 //! country's representative point, and whether a point lies inside it.
 //!
-//! The file is indexed, not parsed, when outlines are first needed: one
+//! The file is indexed, not parsed, when the gazetteer loads: one
 //! pass finds each feature's country code and where its coordinates lie,
 //! and a country's coordinates are parsed the first time that country is
 //! asked about. A run that checks distances to two or three borders parses
@@ -32,6 +32,9 @@ pub struct Outlines {
     /// (to 1e-5°): a corpus asks about the same towns and borders again and
     /// again, and one search walks every edge of a country.
     nearest: Mutex<HashMap<(String, i64, i64), Option<BorderPoint>>>,
+    /// The first country whose coordinates did not read, and why (see
+    /// [`Outlines::damage`]).
+    damaged: OnceLock<String>,
 }
 
 /// One country of [`Outlines`]: where its geometries lie in the source,
@@ -178,6 +181,7 @@ impl Outlines {
             source,
             countries,
             nearest: Mutex::default(),
+            damaged: OnceLock::new(),
         })
     }
 
@@ -212,9 +216,23 @@ impl Outlines {
             .map_err(Clone::clone)
     }
 
-    /// The parsed country `iso2`, if it has an outline that reads.
+    /// The parsed country `iso2`, if it has an outline that reads. One
+    /// that does not is recorded as damage.
     fn country(&self, iso2: &str) -> Option<&Shape> {
-        self.shape(self.countries.get(iso2)?).ok()
+        match self.shape(self.countries.get(iso2)?) {
+            Ok(shape) => Some(shape),
+            Err(e) => {
+                let _ = self.damaged.set(format!("the outline of {iso2}: {e}"));
+                None
+            }
+        }
+    }
+
+    /// The first country asked about whose coordinates did not read, and
+    /// why: the file is damaged, though its index read (only
+    /// [`Outlines::parse`] reads every country at once).
+    pub fn damage(&self) -> Option<String> {
+        self.damaged.get().cloned()
     }
 
     /// The country codes that have an outline.

@@ -17,6 +17,7 @@
 mod batch;
 mod claims;
 mod eval;
+mod gazetteer;
 mod gpkg;
 mod html;
 mod merge;

@@ -58,6 +58,9 @@ pub(super) struct Draft {
     /// The places whose point is not GeoNames' own, by the rule that
     /// placed them: flagged in the manifest.
     pub(super) derived_points: BTreeMap<String, Vec<String>>,
+    /// What a stage left out and the user should hear of (a composite
+    /// region whose members the sources lack).
+    pub(super) warnings: Vec<String>,
 }
 
 impl Draft {

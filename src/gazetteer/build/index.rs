@@ -18,7 +18,7 @@ use crate::gazetteer::places_tsv::place_row;
 use crate::gazetteer::{Place, PlaceKind, Posting, PLACES_HEADER};
 use crate::text::fold;
 
-/// Counts of what a build wrote.
+/// Counts of what a build wrote, and what it left out.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct BuildReport {
     pub places: usize,
@@ -31,6 +31,10 @@ pub struct BuildReport {
     /// The places not at a GeoNames point of their own, by the rule that
     /// placed them (`outline`, `capital`, `towns`, `members`): their ids.
     pub derived_points: std::collections::BTreeMap<String, Vec<String>>,
+    /// What the sources lacked and the build left out, one line each
+    /// (not part of the manifest's counts).
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 /// Towns smaller than this get no sound key: a garbled spelling is only

@@ -6,19 +6,17 @@
 //! This file writes and reads that record; it does not decide what a
 //! build reads or keeps.
 
-use std::io::Read;
 use std::path::Path;
-
-use sha2::{Digest, Sha256};
 
 use super::index::BuildReport;
 use super::inputs::{Filters, Sources};
-use super::tsv::open;
 use crate::error::{Error, Result};
+use crate::gazetteer::verify::{self, sha256_file};
 
-/// Writes `manifest.json` into `out`: the build's inputs with their
-/// checksums, `filters`, the counts of `report`, and the keys of
-/// `provenance` (a JSON object) merged in.
+/// Writes `manifest.json` into `out`, the last file of a build: the
+/// build's inputs with their checksums, `filters`, the counts of
+/// `report`, the size and SHA-256 of every file of the gazetteer (see
+/// [`verify`]), and the keys of `provenance` (a JSON object) merged in.
 pub(super) fn write_manifest(
     sources: &Sources,
     filters: &Filters,
@@ -58,6 +56,8 @@ pub(super) fn write_manifest(
             m.insert(k, v);
         }
     }
+    // After the provenance, which may not stand in for it.
+    manifest[verify::FILES_KEY] = verify::record(out)?;
     let text =
         serde_json::to_string_pretty(&manifest).map_err(|e| Error::Invalid(e.to_string()))?;
     std::fs::write(out.join("manifest.json"), text + "\n").map_err(|e| Error::io(out, e))?;
@@ -74,22 +74,4 @@ pub fn read_provenance(path: &Path) -> Result<serde_json::Value> {
         return Err(Error::format(path, 1, "expected a JSON object"));
     }
     Ok(value)
-}
-
-/// Size and SHA-256 (hex) of a file, read as a stream.
-pub fn sha256_file(path: &Path) -> Result<(u64, String)> {
-    let mut f = open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    let mut size = 0u64;
-    loop {
-        let n = f.read(&mut buf).map_err(|e| Error::io(path, e))?;
-        if n == 0 {
-            break;
-        }
-        size += n as u64;
-        hasher.update(&buf[..n]);
-    }
-    let digest = hasher.finalize();
-    Ok((size, digest.iter().map(|b| format!("{b:02x}")).collect()))
 }

@@ -45,8 +45,8 @@
 //! | `manifest.rs` | `manifest.json`: inputs, checksums, counts, provenance |
 //!
 //! `draft.rs` holds the shared state, `tsv.rs` the reader of tab-separated
-//! rows the stages share, and `install.rs` the swap of a finished
-//! gazetteer into place.
+//! rows the stages share, `install.rs` the swap of a finished gazetteer
+//! into place, and `lock.rs` the lock a writer holds on its destination.
 //!
 //! [`Draft`]: draft::Draft
 
@@ -57,6 +57,7 @@ mod geonames;
 mod index;
 mod inputs;
 mod install;
+mod lock;
 mod manifest;
 mod names;
 mod regions;
@@ -68,10 +69,12 @@ use crate::error::{Error, Result};
 use crate::gazetteer::Gazetteer;
 use draft::Draft;
 
+pub use crate::gazetteer::verify::sha256_file;
 pub use index::BuildReport;
 pub use inputs::{Filters, Sources};
 pub use install::{install, sibling, staging_beside};
-pub use manifest::{read_provenance, sha256_file};
+pub use lock::{lock, WriteLock};
+pub use manifest::read_provenance;
 
 /// Builds a gazetteer from `sources` into the directory `out`, which must
 /// not exist yet, and checks that it loads. `provenance` is merged into the
@@ -105,23 +108,27 @@ pub fn build(
     std::fs::create_dir_all(out.join("lexicon")).map_err(|e| Error::io(out, e))?;
     let mut report = index::write_index(&draft.places, out)?;
     report.derived_points = std::mem::take(&mut draft.derived_points);
+    report.warnings = std::mem::take(&mut draft.warnings);
     carried::copy_carried_files(sources, out)?;
     manifest::write_manifest(sources, filters, &report, provenance, out)?;
 
-    // A gazetteer that does not load is never handed over.
-    Gazetteer::open(out)?;
+    // A gazetteer that does not load, or whose files do not read back as
+    // written, is never handed over.
+    Gazetteer::open(out)?.verify()?;
     Ok(report)
 }
 
 /// Builds into a temporary directory beside `dest`, then swaps it in: the
 /// previous gazetteer is kept as `<dest>.previous` until the next build, and
-/// `dest` is never left half-written.
+/// `dest` is never left half-written. Fails at once when another build or
+/// refresh is writing `dest` (see [`lock`]).
 pub fn build_and_install(
     sources: &Sources,
     filters: &Filters,
     dest: &Path,
     provenance: serde_json::Value,
 ) -> Result<BuildReport> {
+    let _lock = lock(dest)?;
     let staging = staging_beside(dest, ".geomention-build-")?;
     let fresh = staging.path().join("gazetteer");
     let report = build(sources, filters, &fresh, provenance)?;

@@ -149,7 +149,7 @@ pub(super) fn add_composite_regions(
         rows.push((n, f.iter().map(|s| s.to_string()).collect()));
         Ok(())
     })?;
-    for (n, f) in rows {
+    'rows: for (n, f) in rows {
         let mut points = Vec::new();
         let mut population = 0;
         let mut country = String::new();
@@ -185,11 +185,17 @@ pub(super) fn add_composite_regions(
                 if draft.admin1_rows.contains_key(&key) {
                     continue;
                 }
-                return Err(Error::format(
-                    path,
-                    n,
-                    format!("unknown first-level region {member:?}"),
+                // One the sources do not list at all (a trimmed
+                // admin1CodesASCII.txt): the region would be placed
+                // without part of itself, so it is left out, and said so.
+                draft.warnings.push(format!(
+                    "{}:{n}: composite region {} ({}) left out: its member {member} is not \
+                     in admin1CodesASCII.txt",
+                    path.display(),
+                    f[1],
+                    f[0]
                 ));
+                continue 'rows;
             };
             points.push((draft.places[i].place.lat, draft.places[i].place.lon));
             population += draft.places[i].place.population.unwrap_or(0);
