@@ -17,10 +17,14 @@
 //!    `<dest>.previous`.
 //!
 //! Any failure before step 5 leaves the gazetteer in use untouched: nothing
-//! is written outside the staging directory until then. Country outlines,
-//! composite regions and the lexicon are not in GeoNames; they are carried
-//! over from the gazetteer being replaced (or the one named with
-//! `--gazetteer`, or the built-in one).
+//! is written outside the staging directory until then, but for downloads
+//! in progress, kept in `<dest>.downloads/` to be resumed. Two refreshes
+//! never write one gazetteer at once: each holds [`build::lock`] on it
+//! from start to end, and the second fails at once, saying so.
+//!
+//! Country outlines, composite regions and the lexicon are not in
+//! GeoNames; they are carried over from the gazetteer being replaced (or
+//! the one named with `--gazetteer`, or the built-in one).
 
 pub mod download;
 pub mod plan;
@@ -36,7 +40,7 @@ use serde_json::{json, Value};
 use crate::error::{Error, Result};
 use crate::gazetteer::build::{self, BuildReport, Filters, Sources};
 use crate::gazetteer::{self, Selection};
-use download::{Downloader, Fetched, HttpOptions, Validators};
+use download::{Downloader, Fetched, HttpOptions, Partial, Validators};
 use plan::DumpFile;
 
 /// GeoNames' dump directory.
@@ -127,7 +131,8 @@ pub struct Report {
     pub files: Vec<(String, FileStatus)>,
     /// `None` when everything was unchanged and nothing was rebuilt.
     pub built: Option<BuildReport>,
-    /// Things that went wrong after the new gazetteer was in place.
+    /// What the build left out (see [`BuildReport::warnings`]), and what
+    /// went wrong after the new gazetteer was in place.
     pub warnings: Vec<String>,
 }
 
@@ -147,6 +152,7 @@ struct Obtained {
 /// Runs a refresh as `options` say.
 pub fn refresh(options: &Options) -> Result<Report> {
     let dest = &options.into;
+    let _lock = build::lock(dest)?;
     let files = plan::plan(&options.filters, options.min_population);
     let old_manifest = read_manifest(dest);
     let staging = build::staging_beside(dest, ".geomention-refresh-")?;
@@ -211,30 +217,43 @@ pub fn refresh(options: &Options) -> Result<Report> {
             "downloads": obtained.iter().map(|o| o.record.clone()).collect::<Vec<_>>(),
         }
     });
+    // A file taken from the built-in gazetteer is named so, and a dump
+    // file by its URL or path, not by the staging copy about to vanish.
+    let built_in = staging.path().join("built-in");
+    let name = |path: PathBuf| -> PathBuf {
+        if let Some(l) = labels.get(&path) {
+            return PathBuf::from(l.as_str());
+        }
+        match path.strip_prefix(&built_in) {
+            Ok(rest) => Path::new("built-in gazetteer").join(rest),
+            Err(_) => path,
+        }
+    };
     let fresh = staging.path().join("gazetteer");
-    let report = build::build(&sources, &options.filters, &fresh, provenance).map_err(|e| {
-        // Name the dump file, not the staging copy that is about to vanish.
-        match e {
+    let report =
+        build::build(&sources, &options.filters, &fresh, provenance).map_err(|e| match e {
             Error::Format {
                 path,
                 line,
                 message,
             } => Error::Format {
-                path: labels
-                    .get(&path)
-                    .map_or(path, |l| PathBuf::from(l.as_str())),
+                path: name(path),
                 line,
                 message,
             },
             other => other,
-        }
-    })?;
+        })?;
     build::install(&fresh, dest)?;
 
     // Keep fresh downloads for the next conditional request. A failure here
     // costs a full download next time, nothing more.
     let cache = build::sibling(dest, "downloads");
-    let mut warnings = Vec::new();
+    let copy = format!("{}", built_in.display());
+    let mut warnings: Vec<String> = report
+        .warnings
+        .iter()
+        .map(|w| w.replace(&copy, "built-in gazetteer"))
+        .collect();
     for o in &obtained {
         let Some(keep) = &o.keep_as else { continue };
         let kept = keep
@@ -316,6 +335,9 @@ fn fetch_all(
             validators,
             old_record,
             staging.join("downloads").join(&file.remote),
+            Partial {
+                data: cache.join(format!("{}.part", file.remote)),
+            },
         ));
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -327,8 +349,10 @@ fn fetch_all(
     runtime.block_on(async move {
         futures_util::stream::iter(jobs)
             .map(
-                |(file, url, cached, validators, old_record, to)| async move {
-                    let fetched = downloader.fetch(&url, &to, validators.as_ref()).await?;
+                |(file, url, cached, validators, old_record, to, partial)| async move {
+                    let fetched = downloader
+                        .fetch(&url, &to, validators.as_ref(), Some(&partial))
+                        .await?;
                     Ok::<_, Error>(match fetched {
                         Fetched::NotModified => Obtained {
                             label: url.to_string(),

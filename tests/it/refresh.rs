@@ -15,7 +15,7 @@ use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 
-use crate::util::{fixture, geomention};
+use crate::util::{fixture, geomention_process};
 
 // ---------------------------------------------------------------- fixtures
 
@@ -108,8 +108,15 @@ enum Fault {
     Status(StatusCode),
     /// Sends this many bytes of the body, announced in full, then drops the connection.
     DropAfter(usize),
+    /// As `DropAfter`, once; then behaves.
+    DropOnce(usize),
     /// Answers 503 this many times before behaving.
     FailTimes(usize),
+    /// Answers a request for part of the file with that part, but says it
+    /// is part of a longer file.
+    WrongRange,
+    /// Waits this long before answering.
+    Stall(std::time::Duration),
 }
 
 #[derive(Default)]
@@ -122,6 +129,12 @@ struct State {
     not_modified: HashMap<String, usize>,
     /// Every request, by file.
     requests: HashMap<String, usize>,
+    /// The first byte asked for by each request for part of a file, by file.
+    ranges: HashMap<String, Vec<u64>>,
+    /// Requests answered with part of a file (206), by file.
+    partial: HashMap<String, usize>,
+    /// Requests held back by a stall, by file.
+    stalled: HashMap<String, usize>,
 }
 
 #[derive(Clone)]
@@ -149,7 +162,24 @@ impl Server {
                 let listener = tokio::net::TcpListener::from_std(listener).unwrap();
                 let app = axum::Router::new().fallback(move |uri: Uri, headers: HeaderMap| {
                     let state = shared.clone();
-                    async move { answer(&state, &uri, &headers) }
+                    async move {
+                        let name = uri.path().trim_start_matches("/dump/").to_string();
+                        let stall = {
+                            let mut s = state.lock().unwrap();
+                            match s.faults.get(&name) {
+                                Some(Fault::Stall(d)) => {
+                                    let d = *d;
+                                    *s.stalled.entry(name).or_default() += 1;
+                                    Some(d)
+                                }
+                                _ => None,
+                            }
+                        };
+                        if let Some(d) = stall {
+                            tokio::time::sleep(d).await;
+                        }
+                        answer(&state, &uri, &headers)
+                    }
                 });
                 axum::serve(listener, app).await.unwrap();
             });
@@ -185,6 +215,23 @@ impl Server {
 
     fn requests(&self, name: &str) -> usize {
         *self.state.lock().unwrap().requests.get(name).unwrap_or(&0)
+    }
+
+    fn ranges(&self, name: &str) -> Vec<u64> {
+        let s = self.state.lock().unwrap();
+        s.ranges.get(name).cloned().unwrap_or_default()
+    }
+
+    fn partial_answers(&self, name: &str) -> usize {
+        *self.state.lock().unwrap().partial.get(name).unwrap_or(&0)
+    }
+
+    fn stalled(&self, name: &str) -> usize {
+        *self.state.lock().unwrap().stalled.get(name).unwrap_or(&0)
+    }
+
+    fn clear_fault(&self, name: &str) {
+        self.state.lock().unwrap().faults.remove(name);
     }
 }
 
@@ -240,12 +287,54 @@ fn answer(state: &Mutex<State>, uri: &Uri, headers: &HeaderMap) -> Response {
     }
     *s.bodies.entry(name.clone()).or_default() += 1;
     let builder = Response::builder()
-        .header(header::ETAG, tag)
+        .header(header::ETAG, tag.clone())
         .header(header::LAST_MODIFIED, "Tue, 25 Nov 2025 01:23:45 GMT")
         .header(header::CONTENT_TYPE, "application/zip")
-        .header(header::CONTENT_LENGTH, body.len());
-    if let Some(Fault::DropAfter(n)) = s.faults.get(&name) {
-        let head = Bytes::from(body[..*n].to_vec());
+        .header(header::ACCEPT_RANGES, "bytes");
+    // "Range: bytes=N-", honoured when If-Range names this version.
+    let text = |h| {
+        headers
+            .get(h)
+            .and_then(|v: &header::HeaderValue| v.to_str().ok())
+    };
+    let from = text(header::RANGE).and_then(|r| {
+        r.strip_prefix("bytes=")?
+            .strip_suffix('-')?
+            .parse::<usize>()
+            .ok()
+    });
+    if let Some(from) = from {
+        s.ranges.entry(name.clone()).or_default().push(from as u64);
+        let current = text(header::IF_RANGE).is_none_or(|v| v == tag);
+        if current && from < body.len() {
+            *s.partial.entry(name.clone()).or_default() += 1;
+            let total = match s.faults.get(&name) {
+                Some(Fault::WrongRange) => body.len() + 7,
+                _ => body.len(),
+            };
+            return builder
+                .status(StatusCode::PARTIAL_CONTENT)
+                .header(
+                    header::CONTENT_RANGE,
+                    format!("bytes {from}-{}/{total}", body.len() - 1),
+                )
+                .header(header::CONTENT_LENGTH, body.len() - from)
+                .body(Body::from(body[from..].to_vec()))
+                .unwrap();
+        }
+    }
+    let builder = builder.header(header::CONTENT_LENGTH, body.len());
+    let drop_after = match s.faults.get(&name) {
+        Some(Fault::DropAfter(n)) => Some(*n),
+        Some(Fault::DropOnce(n)) => {
+            let n = *n;
+            s.faults.remove(&name);
+            Some(n)
+        }
+        _ => None,
+    };
+    if let Some(n) = drop_after {
+        let head = Bytes::from(body[..n].to_vec());
         let parts: Vec<Result<Bytes, std::io::Error>> = vec![
             Ok(head),
             Err(std::io::Error::other(
@@ -281,9 +370,30 @@ impl Env {
         self.tmp.path().join("gaz")
     }
 
+    /// `gazetteer refresh` from `server` into the test's gazetteer, with
+    /// no retries, as a process to start and stop.
+    fn refresh_process(&self, server: &Server) -> std::process::Command {
+        let mut c = self.process();
+        c.args([
+            "gazetteer",
+            "refresh",
+            "--source",
+            &server.base,
+            "--allow-http",
+        ])
+        .args(["--retries", "0", "--into"])
+        .arg(self.gazetteer());
+        c
+    }
+
     /// The binary with a private data directory and no proxy.
     fn cmd(&self) -> Command {
-        let mut c = geomention();
+        Command::from_std(self.process())
+    }
+
+    /// [`Env::cmd`] as a plain process.
+    fn process(&self) -> std::process::Command {
+        let mut c = geomention_process();
         c.env("XDG_DATA_HOME", self.tmp.path().join("data"));
         for v in [
             "HTTP_PROXY",
@@ -682,4 +792,174 @@ fn info_shows_the_refreshed_gazetteer_in_the_data_directory() {
     );
     assert!(text.contains("etag \""), "{text}");
     assert!(text.contains("places:  "), "{text}");
+}
+
+/// The download record of `file` in the manifest.
+fn download_record(m: &serde_json::Value, file: &str) -> serde_json::Value {
+    m["refresh"]["downloads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["file"] == file)
+        .unwrap_or_else(|| panic!("no download record of {file}"))
+        .clone()
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[test]
+fn interrupted_download_resumes_where_it_stopped_in_the_next_run() {
+    let env = Env::new();
+    let files = dump(&geonames("cities500.txt"));
+    let whole = files["alternateNamesV2.zip"].clone();
+    let half = whole.len() / 2;
+    let server = Server::start(files);
+    server.fault("alternateNamesV2.zip", Fault::DropOnce(half));
+    let failed = env.refresh(&server, &[]).failure();
+    assert!(
+        stderr(&failed).contains(&format!("connection lost after {half} bytes")),
+        "{}",
+        stderr(&failed)
+    );
+    assert!(!env.gazetteer().exists());
+    env.refresh(&server, &[]).success();
+    assert_eq!(server.ranges("alternateNamesV2.zip"), vec![half as u64]);
+    assert_eq!(server.partial_answers("alternateNamesV2.zip"), 1);
+    let record = download_record(&env.manifest(), "alternateNamesV2.zip");
+    assert_eq!(record["sha256"], sha256_hex(&whole));
+    assert_eq!(record["size"], whole.len());
+    // Nothing of the download is left to resume from.
+    let cache = env.tmp.path().join("gaz.downloads");
+    assert!(!cache.join("alternateNamesV2.zip.part").exists());
+    assert!(!cache.join("alternateNamesV2.zip.part.json").exists());
+}
+
+#[test]
+fn a_retry_resumes_a_dropped_download() {
+    let env = Env::new();
+    let files = dump(&geonames("cities500.txt"));
+    let whole = files["cities500.zip"].clone();
+    let server = Server::start(files);
+    server.fault("cities500.zip", Fault::DropOnce(200));
+    env.refresh(&server, &["--retries", "1"]).success();
+    assert_eq!(server.ranges("cities500.zip"), vec![200]);
+    let record = download_record(&env.manifest(), "cities500.zip");
+    assert_eq!(record["sha256"], sha256_hex(&whole));
+}
+
+#[test]
+fn a_file_that_changed_since_the_interruption_is_fetched_whole() {
+    let env = Env::new();
+    let server = Server::start(dump(&as_artemivsk(&geonames("cities500.txt"))));
+    server.fault("cities500.zip", Fault::DropOnce(200));
+    env.refresh(&server, &[]).failure();
+    // GeoNames publishes a new file before the next run.
+    let new = cities_zip(&geonames("cities500.txt"));
+    server.set("cities500.zip", new.clone());
+    env.refresh(&server, &[]).success();
+    assert_eq!(server.ranges("cities500.zip"), vec![200]);
+    assert_eq!(server.partial_answers("cities500.zip"), 0);
+    let record = download_record(&env.manifest(), "cities500.zip");
+    assert_eq!(record["sha256"], sha256_hex(&new));
+    assert!(env
+        .map("Fighting near Bakhmut.")
+        .contains(&"Bakhmut".to_string()));
+}
+
+#[test]
+fn a_part_of_a_file_of_another_length_is_refused_and_the_file_fetched_whole() {
+    let env = Env::new();
+    let files = dump(&geonames("cities500.txt"));
+    let whole = files["cities500.zip"].clone();
+    let server = Server::start(files);
+    server.fault("cities500.zip", Fault::DropOnce(200));
+    env.refresh(&server, &[]).failure();
+    server.fault("cities500.zip", Fault::WrongRange);
+    env.refresh(&server, &[]).success();
+    assert_eq!(server.partial_answers("cities500.zip"), 1);
+    // Asked for the rest, refused the answer, asked for all of it.
+    assert_eq!(server.requests("cities500.zip"), 3);
+    let record = download_record(&env.manifest(), "cities500.zip");
+    assert_eq!(record["sha256"], sha256_hex(&whole));
+}
+
+#[test]
+fn a_second_refresh_is_refused_while_the_first_writes() {
+    let env = Env::new();
+    let server = Server::start(dump(&geonames("cities500.txt")));
+    server.fault(
+        "countryInfo.txt",
+        Fault::Stall(std::time::Duration::from_secs(3)),
+    );
+    let mut first = env.refresh_process(&server).spawn().unwrap();
+    let waited = std::time::Instant::now();
+    while server.stalled("countryInfo.txt") == 0 {
+        assert!(
+            waited.elapsed().as_secs() < 60,
+            "the first refresh never asked"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let second = env.refresh(&server, &[]).failure();
+    assert!(
+        stderr(&second).contains("another `geomention gazetteer refresh` or `build` is writing"),
+        "{}",
+        stderr(&second)
+    );
+    assert!(first.wait().unwrap().success());
+    assert!(env.gazetteer().join("manifest.json").is_file());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_killed_refresh_leaves_no_lock_behind() {
+    let env = Env::new();
+    let server = Server::start(dump(&geonames("cities500.txt")));
+    server.fault(
+        "countryInfo.txt",
+        Fault::Stall(std::time::Duration::from_secs(30)),
+    );
+    let mut first = env.refresh_process(&server).spawn().unwrap();
+    let waited = std::time::Instant::now();
+    while server.stalled("countryInfo.txt") == 0 {
+        assert!(waited.elapsed().as_secs() < 60, "the refresh never asked");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    first.kill().unwrap(); // SIGKILL: no chance to clean up
+    first.wait().unwrap();
+    server.clear_fault("countryInfo.txt");
+    env.refresh(&server, &[]).success();
+}
+
+#[test]
+fn a_composite_region_whose_member_is_missing_is_left_out_with_a_warning() {
+    let env = Env::new();
+    let server = Server::start(dump(&geonames("cities500.txt")));
+    // A trimmed admin1CodesASCII.txt without Luhansk Oblast (UA.14), one
+    // of the two members of Donbas.
+    let trimmed: String = geonames("admin1CodesASCII.txt")
+        .lines()
+        .filter(|l| !l.starts_with("UA.14\t"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    server.set("admin1CodesASCII.txt", trimmed.into_bytes());
+    let done = env.refresh(&server, &[]).success();
+    let err = stderr(&done);
+    assert!(
+        err.contains("warning: ")
+            && err.contains(
+                "built-in gazetteer/composite_regions.tsv:2: composite region Donbas \
+                 (rgn:donbas) left out: its member UA.14"
+            ),
+        "{err}"
+    );
+    let places = std::fs::read_to_string(env.gazetteer().join("places.tsv")).unwrap();
+    assert!(!places.contains("\tDonbas\t"));
+    assert!(places.contains("\tCrimea\t"));
 }
