@@ -192,6 +192,10 @@ struct MapArgs {
     /// Documents longer than this are mapped in segments (tests use a small one).
     #[arg(long, hide = true, default_value_t = ReadOptions::default().segment_bytes)]
     segment_bytes: usize,
+    /// JSON Lines lines longer than this are reported and skipped unread
+    /// (bytes, or with a K, M or G suffix: 512M).
+    #[arg(long, value_name = "BYTES", default_value = "256M", value_parser = parse_bytes)]
+    max_line_bytes: usize,
     /// Drop mentions resolved with less confidence than this (0-1).
     #[arg(long, value_name = "X", default_value_t = ResolveOptions::default().min_confidence)]
     min_confidence: f64,
@@ -397,6 +401,22 @@ fn parse_listed(s: &str) -> std::result::Result<Listed, String> {
     s.parse()
         .map(|n| Listed(Some(n)))
         .map_err(|_| format!("expected a number of mentions or \"all\", found {s:?}"))
+}
+
+/// `--max-line-bytes`: a number of bytes, with an optional binary K, M or G.
+fn parse_bytes(s: &str) -> std::result::Result<usize, String> {
+    let (digits, shift) = match s.as_bytes().last().map(u8::to_ascii_uppercase) {
+        Some(b'K') => (&s[..s.len() - 1], 10),
+        Some(b'M') => (&s[..s.len() - 1], 20),
+        Some(b'G') => (&s[..s.len() - 1], 30),
+        _ => (s, 0),
+    };
+    digits
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_mul(1 << shift))
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("expected a number of bytes such as 1048576 or 256M, found {s:?}"))
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -810,6 +830,7 @@ fn map(args: MapArgs) -> Result<Status> {
                 url: args.url_field,
             },
             segment_bytes: args.segment_bytes,
+            max_line_bytes: args.max_line_bytes,
         },
     };
     let summary = batch::run(&parser, &inputs, writer, &options)?;
@@ -970,6 +991,17 @@ mod tests {
     #[test]
     fn the_command_line_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn byte_counts_take_binary_suffixes() {
+        assert_eq!(parse_bytes("100"), Ok(100));
+        assert_eq!(parse_bytes("256M"), Ok(256 << 20));
+        assert_eq!(parse_bytes("2k"), Ok(2048));
+        assert_eq!(parse_bytes("1G"), Ok(1 << 30));
+        for bad in ["", "M", "0", "-1", "1.5M", "99999999999999999999G"] {
+            assert!(parse_bytes(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -27,12 +27,12 @@
 //! so the bytes written do not depend on the number of threads.
 
 mod in_memory;
+mod panics;
 pub mod read;
 pub mod report;
 
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
-use std::panic::AssertUnwindSafe;
 use std::sync::mpsc;
 
 pub use in_memory::map_document;
@@ -101,8 +101,8 @@ impl Batch {
 
 /// A finished part, or a problem, in its place in input order.
 enum Done<'g> {
-    /// `None` if mapping the part panicked.
-    Part(Part, Option<Box<Finished<'g>>>),
+    /// What mapping the part made, or what it panicked with.
+    Part(Part, Result<Box<Finished<'g>>, String>),
     Problem(Problem),
 }
 
@@ -201,7 +201,14 @@ pub fn run(
             });
         });
         drop(done_tx);
-        let result = write_in_order(done_rx, &token_tx, writer, options, &mut reporter);
+        let result = write_in_order(
+            done_rx,
+            &token_tx,
+            writer,
+            parser.gazetteer(),
+            options,
+            &mut reporter,
+        );
         // Dropping the token sender stops the reader if the writer failed.
         drop(token_tx);
         result
@@ -210,15 +217,15 @@ pub fn run(
 }
 
 /// Runs the pipeline on one part, makes its map and runs the writer's
-/// encoder on it. `None` if it panicked: one document's bug must not end a
-/// batch of millions.
+/// encoder on it. A panic comes back as its message: one document's bug
+/// must not end a batch of millions.
 fn finish<'g>(
     parser: &'g Geoparser<'_>,
     part: &Part,
     per_document: bool,
     encoder: Option<&dyn Encode>,
-) -> Option<Box<Finished<'g>>> {
-    std::panic::catch_unwind(AssertUnwindSafe(|| {
+) -> Result<Box<Finished<'g>>, String> {
+    panics::catch(|| {
         let analysis = analyse(parser, part);
         let map = DocumentMap::new(&part.doc, analysis, parser.gazetteer(), part.first);
         let whole = part.first && part.last;
@@ -226,16 +233,17 @@ fn finish<'g>(
             .filter(|_| whole || !per_document)
             .map(|e| e.encode(&map));
         Box::new(Finished { map, encoded })
-    }))
-    .ok()
+    })
 }
 
 /// Takes finished parts back in input order and hands them to the writer;
-/// returns the number of features written.
+/// returns the number of features written. The output is not committed
+/// when the gazetteer turned out damaged while the run used it.
 fn write_in_order(
     done: mpsc::Receiver<(u64, Vec<Done>)>,
     tokens: &mpsc::SyncSender<()>,
     mut writer: Box<dyn MapWriter + '_>,
+    gazetteer: &Gazetteer,
     options: &RunOptions,
     reporter: &mut report::Reporter,
 ) -> Result<usize> {
@@ -258,12 +266,13 @@ fn write_in_order(
                     Done::Part(part, finished) => (part, finished),
                 };
                 reporter.advance(part.bytes, part.last);
-                let Finished { map, encoded } = *finished.unwrap_or_else(|| {
+                let Finished { map, encoded } = *finished.unwrap_or_else(|panic| {
                     reporter.problem(&Problem {
                         location: part.doc.id.clone(),
                         kind: ProblemKind::Failed,
                         detail: format!(
-                            "internal error while mapping the part from code point {}",
+                            "internal error while mapping the part from code point {} \
+                             (a bug; please report it): {panic}",
                             part.char_offset
                         ),
                     });
@@ -301,6 +310,9 @@ fn write_in_order(
             }
         }
     }
+    if let Some(damage) = gazetteer.damage() {
+        return Err(damage);
+    }
     writer.finish(corpus.as_ref())
 }
 
@@ -325,5 +337,79 @@ pub fn bench_match(gazetteer: &Gazetteer, texts: &[String]) -> MatchBench {
         bytes: texts.iter().map(String::len).sum(),
         spans,
         seconds: started.elapsed().as_secs_f64(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gazetteer::testing::TinyGazetteer;
+    use crate::output::{self, Format};
+
+    /// The GeoJSON encoder, except on a document whose text says "boom".
+    struct Boom(std::sync::Arc<dyn Encode>);
+
+    impl Encode for Boom {
+        fn encode(&self, doc: &DocumentMap<'_>) -> Encoded {
+            if doc.id.contains("boom") {
+                panic!("the encoder met {}", doc.id);
+            }
+            self.0.encode(doc)
+        }
+    }
+
+    struct BoomWriter<'t>(Box<dyn MapWriter + 't>);
+
+    impl MapWriter for BoomWriter<'_> {
+        fn encoder(&self) -> Option<std::sync::Arc<dyn Encode>> {
+            Some(std::sync::Arc::new(Boom(self.0.encoder()?)))
+        }
+        fn document(&mut self, doc: &DocumentMap<'_>, encoded: Option<Encoded>) -> Result<()> {
+            self.0.document(doc, encoded)
+        }
+        fn finish(self: Box<Self>, corpus: Option<&CorpusMap<'_>>) -> Result<usize> {
+            self.0.finish(corpus)
+        }
+    }
+
+    #[test]
+    fn a_panicking_document_is_reported_and_the_run_goes_on() {
+        let g = TinyGazetteer::new()
+            .country("UA", "Ukraine", 41_000_000, (49.0, 32.0))
+            .town("Kharkiv", "PPLA", "UA.07", 1_430_000, (49.98, 36.25))
+            .build();
+        let parser = Geoparser::new(&g);
+        let dir = tempfile::tempdir().unwrap();
+        let jsonl = dir.path().join("in.jsonl");
+        std::fs::write(
+            &jsonl,
+            "{\"id\":\"a\",\"text\":\"Kharkiv.\"}\n{\"id\":\"boom\",\"text\":\"Kharkiv.\"}\n\
+             {\"id\":\"c\",\"text\":\"Kharkiv.\"}\n",
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        let write = output::Options {
+            per_document: true,
+            listed: None,
+            ..Default::default()
+        };
+        let writer = Box::new(BoomWriter(output::create(
+            Format::GeoJsonSeq,
+            &mut out,
+            &write,
+        )));
+        let options = RunOptions {
+            threads: 2,
+            per_document: true,
+            listed: None,
+            progress: false,
+            read: ReadOptions::default(),
+        };
+        let summary = run(&parser, &[Input::Jsonl(jsonl)], writer, &options).unwrap();
+        assert_eq!(summary.problems.get(&ProblemKind::Failed), Some(&1));
+        assert_eq!(summary.documents, 3);
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.matches("Kharkiv").count() >= 2, "{text}");
+        assert!(!text.contains("\"boom\""), "{text}");
     }
 }

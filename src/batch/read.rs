@@ -7,7 +7,12 @@
 //!
 //! Directories are walked lazily, each directory's entries sorted by name,
 //! which gives the same order as sorting every path (Rust compares paths
-//! component by component) without holding the whole list.
+//! component by component) without holding the whole list. Symbolic links
+//! are followed, except one that leads back to a directory the walk is
+//! inside (a loop), which is reported. Only regular files are read: a named
+//! pipe or a device, named as an input or met in a walk, is reported
+//! rather than opened (opening a pipe waits for a writer that may never
+//! come, and a device may never end).
 //!
 //! A document is never held whole when it is large: a text file is read in
 //! segments of at most [`ReadOptions::segment_bytes`] (4 MiB by default),
@@ -17,7 +22,9 @@
 //! folded text and its offset table would take). The cost: a place is
 //! resolved with the context of its segment, not of the whole gigabyte.
 //! A JSON Lines record is parsed whole (a 1 GB line costs about twice its
-//! size), then its text is cut into parts the same way.
+//! size), then its text is cut into parts the same way; a line longer than
+//! [`ReadOptions::max_line_bytes`] (256 MiB by default) is reported and
+//! skipped as it streams past, never held.
 
 use std::io::{BufRead, BufReader, Read};
 use std::ops::ControlFlow;
@@ -73,7 +80,13 @@ pub struct ReadOptions {
     pub fields: JsonlFields,
     /// Documents longer than this many bytes are processed in parts.
     pub segment_bytes: usize,
+    /// A JSON Lines line longer than this many bytes (its newline not
+    /// counted) is reported and skipped without being read into memory.
+    pub max_line_bytes: usize,
 }
+
+/// The default [`ReadOptions::max_line_bytes`]: 256 MiB.
+pub const MAX_LINE_BYTES: usize = 256 << 20;
 
 impl Default for ReadOptions {
     fn default() -> Self {
@@ -81,6 +94,7 @@ impl Default for ReadOptions {
             invalid_utf8: InvalidUtf8::Lossy,
             fields: JsonlFields::default(),
             segment_bytes: 4 << 20,
+            max_line_bytes: MAX_LINE_BYTES,
         }
     }
 }
@@ -115,6 +129,8 @@ pub enum ProblemKind {
     NotJson,
     /// A JSON object without a string in the text field.
     NoText,
+    /// A JSON Lines line longer than [`ReadOptions::max_line_bytes`].
+    TooLong,
     /// Could not be read.
     Unreadable,
     /// The pipeline failed on it (a bug: please report it).
@@ -136,6 +152,7 @@ impl ProblemKind {
             ProblemKind::Empty => "empty",
             ProblemKind::NotJson => "not JSON",
             ProblemKind::NoText => "without text",
+            ProblemKind::TooLong => "too long",
             ProblemKind::Unreadable => "unreadable",
             ProblemKind::Failed => "failed",
         }
@@ -174,16 +191,62 @@ pub enum Event {
     Waiting,
 }
 
-/// Checks that every named input exists, so a typo fails the run before any
-/// work (exit 2) rather than as one skipped document.
+/// Checks that every named input exists and is a file or a directory, so
+/// a typo, or a pipe or device named where a file was meant, fails the
+/// run before any work (exit 2) rather than as one skipped document (or a
+/// run that waits forever).
 pub fn check_inputs(inputs: &[Input]) -> crate::Result<()> {
     for input in inputs {
         let (Input::Text(p) | Input::Jsonl(p)) = input;
         if p.as_os_str() != "-" {
-            std::fs::metadata(p).map_err(|e| crate::Error::io(p, e))?;
+            let meta = std::fs::metadata(p).map_err(|e| crate::Error::io(p, e))?;
+            if let Some(what) = special_file(&meta.file_type()) {
+                return Err(crate::Error::Invalid(format!(
+                    "{}: is {what}, not a file or directory; to read from a pipe, \
+                     give - and redirect it to standard input",
+                    p.display()
+                )));
+            }
         }
     }
     Ok(())
+}
+
+/// What a file that is neither a regular file nor a directory is ("a named
+/// pipe (FIFO)", "a character device" ...), or `None` for those two.
+fn special_file(kind: &std::fs::FileType) -> Option<&'static str> {
+    if kind.is_file() || kind.is_dir() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return Some("a named pipe (FIFO)");
+        }
+        if kind.is_char_device() {
+            return Some("a character device");
+        }
+        if kind.is_block_device() {
+            return Some("a block device");
+        }
+        if kind.is_socket() {
+            return Some("a socket");
+        }
+    }
+    Some("not a regular file")
+}
+
+/// A problem for `path` if it is a pipe, device or socket: such a file is
+/// reported, never opened.
+fn not_a_file(path: &Path, label: &str) -> Option<Problem> {
+    let meta = std::fs::metadata(path).ok()?;
+    let what = special_file(&meta.file_type())?;
+    Some(Problem::new(
+        label,
+        ProblemKind::Unreadable,
+        format!("is {what}, not a file"),
+    ))
 }
 
 /// Total size in bytes of the inputs, or `None` when one is standard input.
@@ -201,6 +264,7 @@ pub fn total_bytes(inputs: &[Input]) -> Option<u64> {
                     total += std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
                 }
             }
+            _ if std::fs::metadata(p).is_ok_and(|m| !m.is_file()) => {}
             _ => total += std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
         }
     }
@@ -250,6 +314,9 @@ impl Reader<'_> {
     /// One text file (or standard input) as one document, in segments.
     fn text_file(&mut self, path: Option<&Path>, id: String) -> ControlFlow<()> {
         let label = path.map_or("<stdin>".to_string(), |p| p.display().to_string());
+        if let Some(problem) = path.and_then(|p| not_a_file(p, &label)) {
+            return self.problem(problem);
+        }
         let mut source: Box<dyn Read> = match path {
             None => Box::new(std::io::stdin().lock()),
             Some(p) => match std::fs::File::open(p) {
@@ -362,6 +429,9 @@ impl Reader<'_> {
         } else {
             path.display().to_string()
         };
+        if let Some(problem) = (!stdin).then(|| not_a_file(path, &label)).flatten() {
+            return self.problem(problem);
+        }
         let source: Box<dyn Read> = if stdin {
             Box::new(std::io::stdin().lock())
         } else {
@@ -379,11 +449,25 @@ impl Reader<'_> {
         let mut lines = BufReader::with_capacity(1 << 16, source);
         let mut line = Vec::new();
         let mut number = 0usize;
+        let max = self.options.max_line_bytes;
         loop {
             line.clear();
-            match lines.read_until(b'\n', &mut line) {
-                Ok(0) => return ControlFlow::Continue(()),
-                Ok(_) => {}
+            match read_line_within(&mut lines, &mut line, max) {
+                Ok(Line::End) => return ControlFlow::Continue(()),
+                Ok(Line::Read) => {}
+                Ok(Line::TooLong { bytes }) => {
+                    number += 1;
+                    let at = format!("{label}:{number}");
+                    self.problem(Problem::new(
+                        at,
+                        ProblemKind::TooLong,
+                        format!(
+                            "line of {bytes} bytes, longer than the {max} allowed \
+                             (--max-line-bytes); skipped unread"
+                        ),
+                    ))?;
+                    continue;
+                }
                 Err(e) => {
                     let at = format!("{label}:{}", number + 1);
                     return self.problem(Problem::new(at, ProblemKind::Unreadable, e.to_string()));
@@ -605,6 +689,63 @@ impl<'de> serde::de::Visitor<'de> for RecordSeed<'_> {
     }
 }
 
+/// What [`read_line_within`] found.
+#[derive(Debug, PartialEq, Eq)]
+enum Line {
+    /// The input ended before another line.
+    End,
+    /// A line (with its newline, if it had one) is in the buffer.
+    Read,
+    /// A line of this many bytes (newline not counted) went past the
+    /// limit; the buffer is empty and the input is at the next line.
+    TooLong { bytes: u64 },
+}
+
+/// Reads one line into `line`, as `BufRead::read_until` does, unless it
+/// is longer than `max` bytes: then the rest of it is read past, a buffer
+/// at a time, and only its length is kept.
+fn read_line_within(
+    source: &mut impl BufRead,
+    line: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<Line> {
+    let mut too_long: Option<u64> = None;
+    loop {
+        let buf = match source.fill_buf() {
+            Ok(buf) => buf,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            return Ok(match too_long {
+                Some(bytes) => Line::TooLong { bytes },
+                None if line.is_empty() => Line::End,
+                None => Line::Read,
+            });
+        }
+        let (taken, ends) = match memchr::memchr(b'\n', buf) {
+            Some(i) => (i + 1, true),
+            None => (buf.len(), false),
+        };
+        let content = taken - usize::from(ends);
+        match &mut too_long {
+            Some(bytes) => *bytes += content as u64,
+            None if line.len() + content > max => {
+                too_long = Some((line.len() + content) as u64);
+                *line = Vec::new();
+            }
+            None => line.extend_from_slice(&buf[..taken]),
+        }
+        source.consume(taken);
+        if ends {
+            return Ok(match too_long {
+                Some(bytes) => Line::TooLong { bytes },
+                None => Line::Read,
+            });
+        }
+    }
+}
+
 /// Reads until `buf` holds `want` bytes or the input ends; true at the end.
 fn fill(source: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
     if buf.len() >= want {
@@ -636,51 +777,44 @@ fn cut_point(buf: &[u8]) -> usize {
         .unwrap_or(buf.len())
 }
 
-/// Files under a directory in a stable order, lazily: a stack of sorted
-/// directory listings. Yields `(path, id)` where the id is the path relative
-/// to the root, with `/` separators.
+/// Files under a directory in a stable order, lazily: `walkdir` with each
+/// directory's entries sorted by name, following symbolic links but not
+/// loops. Yields `(path, id)` where the id is the path relative to the
+/// root, with `/` separators, or the problem met: a loop, a directory
+/// that cannot be read, a pipe or device named like a text file.
 struct Walk {
     root: PathBuf,
-    stack: Vec<std::vec::IntoIter<(PathBuf, bool)>>,
-    unread: Option<PathBuf>,
+    entries: walkdir::IntoIter,
 }
 
 impl Walk {
     fn new(root: &Path) -> Walk {
         Walk {
             root: root.to_path_buf(),
-            stack: Vec::new(),
-            unread: Some(root.to_path_buf()),
+            entries: walkdir::WalkDir::new(root)
+                .follow_links(true)
+                .sort_by_file_name()
+                .into_iter(),
         }
     }
 
-    fn list(dir: &Path) -> Result<Vec<(PathBuf, bool)>, Problem> {
-        let unreadable = |e: std::io::Error| {
-            Problem::new(
-                dir.display().to_string(),
-                ProblemKind::Unreadable,
-                e.to_string(),
-            )
+    fn is_text_name(path: &Path) -> bool {
+        path.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("md"))
+    }
+
+    fn problem(e: &walkdir::Error) -> Problem {
+        let path = e.path().unwrap_or(Path::new("?")).display().to_string();
+        let detail = match (e.loop_ancestor(), e.io_error()) {
+            (Some(ancestor), _) => format!(
+                "a symbolic link back to {}, a directory it is inside: not followed",
+                ancestor.display()
+            ),
+            (None, Some(io)) => io.to_string(),
+            (None, None) => e.to_string(),
         };
-        let mut entries = Vec::new();
-        for entry in std::fs::read_dir(dir).map_err(unreadable)? {
-            let entry = entry.map_err(unreadable)?;
-            let path = entry.path();
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            if kind.is_dir() {
-                entries.push((path, true));
-            } else if path
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("md"))
-            {
-                entries.push((path, false));
-            }
-        }
-        entries.sort_by(|a, b| a.0.file_name().cmp(&b.0.file_name()));
-        Ok(entries)
+        Problem::new(path, ProblemKind::Unreadable, detail)
     }
 }
 
@@ -689,29 +823,28 @@ impl Iterator for Walk {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            if let Some(dir) = self.unread.take() {
-                match Walk::list(&dir) {
-                    Ok(entries) => self.stack.push(entries.into_iter()),
-                    Err(p) => return Some(Err(p)),
-                }
+            let entry = match self.entries.next()? {
+                Ok(entry) => entry,
+                Err(e) => return Some(Err(Walk::problem(&e))),
+            };
+            let kind = entry.file_type();
+            if kind.is_dir() || !Walk::is_text_name(entry.path()) {
+                continue;
             }
-            let top = self.stack.last_mut()?;
-            match top.next() {
-                None => {
-                    self.stack.pop();
-                }
-                Some((path, true)) => self.unread = Some(path),
-                Some((path, false)) => {
-                    let id = path
-                        .strip_prefix(&self.root)
-                        .unwrap_or(&path)
-                        .components()
-                        .map(|c| c.as_os_str().to_string_lossy())
-                        .collect::<Vec<_>>()
-                        .join("/");
-                    return Some(Ok((path, id)));
-                }
+            let path = entry.into_path();
+            if let Some(what) = special_file(&kind) {
+                let detail = format!("is {what}, not a file");
+                let label = path.display().to_string();
+                return Some(Err(Problem::new(label, ProblemKind::Unreadable, detail)));
             }
+            let id = path
+                .strip_prefix(&self.root)
+                .unwrap_or(&path)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            return Some(Ok((path, id)));
         }
     }
 }
@@ -819,6 +952,125 @@ mod tests {
         assert_eq!(e.kind, ProblemKind::NoText);
         let e = record("[1]", &fields, "f:3").unwrap_err();
         assert_eq!(e.kind, ProblemKind::NotJson);
+    }
+
+    #[test]
+    fn a_line_past_the_limit_is_measured_not_kept() {
+        let text = format!("short\n{}\nlast", "x".repeat(100_000));
+        // A small buffer, so that the long line spans many reads.
+        let mut source = BufReader::with_capacity(64, text.as_bytes());
+        let mut line = Vec::new();
+        let mut read = || {
+            line.clear();
+            let got = read_line_within(&mut source, &mut line, 1000).unwrap();
+            (got, String::from_utf8(line.clone()).unwrap())
+        };
+        assert_eq!(read(), (Line::Read, "short\n".to_string()));
+        assert_eq!(read(), (Line::TooLong { bytes: 100_000 }, String::new()));
+        assert_eq!(read(), (Line::Read, "last".to_string()));
+        assert_eq!(read(), (Line::End, String::new()));
+        let mut exact = BufReader::new(&b"abc\nabcd"[..]);
+        let mut line = Vec::new();
+        assert_eq!(
+            read_line_within(&mut exact, &mut line, 3).unwrap(),
+            Line::Read
+        );
+        line.clear();
+        assert_eq!(
+            read_line_within(&mut exact, &mut line, 3).unwrap(),
+            Line::TooLong { bytes: 4 }
+        );
+    }
+
+    #[test]
+    fn a_long_jsonl_line_is_reported_and_the_next_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.jsonl");
+        let long = serde_json::json!({"id": "long", "text": "Kyiv ".repeat(1000)});
+        let short = serde_json::json!({"id": "short", "text": "Kyiv"});
+        std::fs::write(&path, format!("{long}\n{short}\n")).unwrap();
+        let options = ReadOptions {
+            max_line_bytes: 1000,
+            ..Default::default()
+        };
+        let events = read(&[Input::Jsonl(path)], &options);
+        let problems: Vec<&Problem> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Problem(p) => Some(p),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].kind, ProblemKind::TooLong);
+        assert!(
+            problems[0].location.ends_with("a.jsonl:1"),
+            "{:?}",
+            problems[0]
+        );
+        let parts = parts(&events);
+        assert_eq!(parts.len(), 1);
+        assert_eq!(parts[0].doc.id, "short");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_walk_follows_links_but_not_loops() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("corpus");
+        std::fs::create_dir_all(root.join("a")).unwrap();
+        std::fs::create_dir_all(dir.path().join("elsewhere")).unwrap();
+        std::fs::write(root.join("a/x.txt"), "x").unwrap();
+        std::fs::write(dir.path().join("elsewhere/y.txt"), "y").unwrap();
+        std::os::unix::fs::symlink(&root, root.join("a/loop")).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("elsewhere"), root.join("b")).unwrap();
+        let found: Vec<Result<String, String>> = Walk::new(&root)
+            .map(|e| e.map(|(_, id)| id).map_err(|p| p.to_string()))
+            .collect();
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(
+            found[0]
+                .as_ref()
+                .is_err_and(|e| e.contains("a/loop") && e.contains("symbolic link back to")),
+            "{found:?}"
+        );
+        assert_eq!(found[1], Ok("a/x.txt".to_string()));
+        assert_eq!(found[2], Ok("b/y.txt".to_string()));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn pipes_are_reported_not_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.txt");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            panic!("mkfifo is needed for this test");
+        }
+        std::fs::write(dir.path().join("plain.txt"), "Kyiv").unwrap();
+        // Neither in a walk nor named: opening it would wait for a writer.
+        let events = read(
+            &[
+                Input::Text(dir.path().to_path_buf()),
+                Input::Jsonl(fifo.clone()),
+            ],
+            &ReadOptions::default(),
+        );
+        let problems: Vec<String> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Problem(p) => Some(p.to_string()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems
+            .iter()
+            .all(|p| p.contains("is a named pipe (FIFO)")));
+        assert_eq!(parts(&events).len(), 1);
+        let err = check_inputs(&[Input::Text(fifo)]).unwrap_err().to_string();
+        assert!(err.contains("pipe.txt: is a named pipe (FIFO)"), "{err}");
+        assert!(check_inputs(&[Input::Text("/dev/null".into())]).is_err());
     }
 
     #[test]

@@ -415,6 +415,32 @@ fn broken_pipe_ends_the_run_quietly() {
 }
 
 #[test]
+fn gazetteer_commands_end_quietly_on_a_closed_pipe() {
+    // `geomention gazetteer lookup Springfield | head -0`: the reader is gone
+    // before the first line is written.
+    for args in [
+        &["gazetteer", "lookup", "Springfield"][..],
+        &["gazetteer", "info"],
+        &["gazetteer", "info", "--json"],
+    ] {
+        let mut child = geomention_process()
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let mut stderr = String::new();
+        (child.stderr.take().unwrap())
+            .read_to_string(&mut stderr)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
 fn streamed_records_are_mapped_before_the_input_ends() {
     // A producer that writes a record and then waits: its features must
     // come out now, not once more records have filled a batch.
