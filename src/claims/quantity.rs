@@ -432,6 +432,9 @@ pub fn quantity_at(text: &str, tokens: &View, i: usize) -> Option<Quantity> {
         next += 1;
     }
     let (unit, after_unit) = unit_at(text, tokens, next)?;
+    if !measurable(value, value_max, step, unit) {
+        return None;
+    }
     let qualifier = qualifier.or_else(|| qualifier_before(text, tokens, i));
     let (qualifier, qualifier_text, first) = match qualifier {
         Some((q, w, f)) => (Some(q), Some(w), f),
@@ -448,6 +451,21 @@ pub fn quantity_at(text: &str, tokens: &View, i: usize) -> Option<Quantity> {
         qualifier_text,
         adjectival,
     })
+}
+
+/// Whether a stated amount can be checked against the map: finite in its
+/// unit and in kilometres (400 nines overflow an `f64` to infinity, which
+/// would allow any distance and be written as `null`), with a finite
+/// precision step, and more than nothing (a distance of zero places
+/// nothing; a range may start at zero, "between 0 and 5 km", if it ends
+/// above it). Anything else is not a quantity, so never a claim.
+fn measurable(value: f64, value_max: Option<f64>, step: f64, unit: Unit) -> bool {
+    let finite = |v: f64| v.is_finite() && (v * unit.to_km()).is_finite();
+    let amount = match value_max {
+        None => value > 0.0,
+        Some(hi) => value >= 0.0 && hi > 0.0 && finite(hi),
+    };
+    amount && finite(value) && finite(step)
 }
 
 /// How a distance is related to what follows it.
@@ -792,6 +810,29 @@ mod tests {
         ] {
             assert_eq!(first_quantity(text), None, "{text}");
         }
+    }
+
+    #[test]
+    fn amounts_that_are_not_finite_or_not_positive_are_not_quantities() {
+        let nines = "9".repeat(400);
+        let one_and_zeros = format!("1{}", "0".repeat(400));
+        let huge = format!("1{}", ",000".repeat(103));
+        for text in [
+            format!("Sumy is {nines} km from Kharkiv"),
+            format!("Sumy is {one_and_zeros} km from Kharkiv"),
+            format!("Sumy is {huge} miles from Kharkiv"),
+            format!("between 5 and {nines} km from Kharkiv"),
+            "Sumy is 0 km from Kharkiv".to_string(),
+            "Sumy is 0.0 km from Kharkiv".to_string(),
+            "between 0 and 0 km from Kharkiv".to_string(),
+        ] {
+            assert_eq!(first_quantity(&text), None, "{text}");
+        }
+        let q = first_quantity("between 0 and 5 km from Kharkiv").unwrap();
+        assert_eq!((q.value, q.value_max), (0.0, Some(5.0)));
+        // The largest amount that fits is still one.
+        let big = format!("{} km from Kharkiv", "9".repeat(300));
+        assert!(first_quantity(&big).is_some_and(|q| q.value.is_finite()));
     }
 
     #[test]

@@ -396,3 +396,31 @@ fn border_claims_measure_to_the_pinned_border_points() {
         .collect();
     assert_eq!(found, want);
 }
+
+#[test]
+fn a_number_too_large_or_zero_is_no_claim_and_never_null() {
+    let nines = "9".repeat(400);
+    let text = format!(
+        "Sumy is {nines} km from Kharkiv. Sumy is 0 km from Kharkiv. \
+         Sumy is about 150 km from Kharkiv."
+    );
+    let out = geomention()
+        .args(["map", "-"])
+        .write_stdin(text)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let map: Value = serde_json::from_slice(&out).expect("output is JSON");
+    let claims: Vec<&Value> = map["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .filter(|f| f["properties"]["type"] == "claim")
+        .collect();
+    assert_eq!(claims.len(), 1, "{claims:?}");
+    let p = &claims[0]["properties"];
+    assert_eq!(p["value"], 150.0, "{p}");
+    assert!(p["verdict"].is_string(), "{p}");
+}
