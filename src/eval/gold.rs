@@ -65,11 +65,20 @@ struct RawArticle {
 pub fn read_gold(path: &Path, limit: Option<usize>) -> Result<Vec<GoldArticle>> {
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let mut articles = Vec::new();
-    for (i, line) in BufReader::new(file).lines().enumerate() {
+    for (i, line) in BufReader::new(file).split(b'\n').enumerate() {
         if limit.is_some_and(|n| articles.len() >= n) {
             break;
         }
         let line = line.map_err(|e| Error::io(path, e))?;
+        // Said with its line, where `lines()` would only say the file is not UTF-8.
+        let line = String::from_utf8(line).map_err(|e| {
+            let column = e.utf8_error().valid_up_to() + 1;
+            Error::format(
+                path,
+                i + 1,
+                format!("not UTF-8 (invalid byte at column {column})"),
+            )
+        })?;
         if line.trim().is_empty() {
             continue;
         }
@@ -155,6 +164,21 @@ mod tests {
             .contains("not inside"));
         let lat = r#"{"id": "a", "text": "Kyiv", "toponyms": [{"start": 0, "end": 4, "name": "Kyiv", "lat": 95, "lon": 0}]}"#;
         assert!(parse_article(lat, 1).unwrap_err().contains("field lat"));
+    }
+
+    #[test]
+    fn a_line_that_is_not_utf8_is_named_by_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("gold.jsonl");
+        let good = r#"{"id": 1, "text": "Kyiv", "toponyms": []}"#;
+        let mut bytes = format!("{good}\n{good}\n").into_bytes();
+        bytes.extend_from_slice(b"{\"id\": 3, \"text\": \"Ky\xffiv\"}\n");
+        std::fs::write(&path, bytes).unwrap();
+        let e = read_gold(&path, None).unwrap_err().to_string();
+        assert!(
+            e.ends_with("gold.jsonl:3: not UTF-8 (invalid byte at column 22)"),
+            "{e}"
+        );
     }
 
     #[test]
