@@ -22,5 +22,6 @@ mod gpkg;
 mod html;
 mod merge;
 mod places;
+mod properties;
 mod refresh;
 mod util;
