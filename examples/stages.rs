@@ -11,7 +11,7 @@
 //! matching names, recognizing mentions, resolving them, extracting claims,
 //! making the document's map (snippets, places, claim shapes), encoding its
 //! GeoJSON features.
-//! Loading the gazetteer, parsing the country outlines and the matcher's
+//! Loading the gazetteer (which indexes the country outlines) and the matcher's
 //! first-word table are timed apart, once, before the documents: they are
 //! paid once per process. Under callgrind the step times are slow but
 //! their shares hold, and instruction counts per function are exact.
@@ -45,9 +45,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let gazetteer = Gazetteer::embedded()?;
     once("load gazetteer", started);
-    let started = Instant::now();
-    gazetteer.outlines()?;
-    once("parse outlines", started);
 
     let docs = read_corpus(&path)?;
     let bytes: usize = docs.iter().map(|d| d.text.len()).sum();

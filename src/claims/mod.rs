@@ -533,10 +533,7 @@ fn measure_pair(
     let border_of = claim.reference.as_ref().and_then(|r| r.border_of.as_ref());
     let (to, border) = match border_of {
         Some(iso) => {
-            let outlines = gazetteer
-                .outlines()
-                .map_err(|e| format!("no country outlines: {e}"))?;
-            let b = outlines
+            let b = (gazetteer.outlines())
                 .nearest_border_point(iso, s.lat, s.lon)
                 .ok_or_else(|| format!("no outline for {iso}"))?;
             ((b.lat, b.lon), Some((b.lat, b.lon)))

@@ -603,7 +603,7 @@ impl<'a> Reader<'a> {
             .iter()
             .find_map(|s| lower.strip_suffix(s))
             .filter(|s| s.chars().count() >= 3)?;
-        let outlines = self.gazetteer.outlines().ok()?;
+        let outlines = self.gazetteer.outlines();
         let mut folded = String::new();
         let mut found = outlines.codes().filter(|code| {
             self.gazetteer
@@ -717,7 +717,7 @@ mod tests {
     #[test]
     fn folds_to_start_is_fold_then_starts_with() {
         let g = Gazetteer::embedded().expect("the built-in gazetteer");
-        let outlines = g.outlines().expect("country outlines");
+        let outlines = g.outlines();
         let mut names: Vec<String> = outlines
             .codes()
             .filter_map(|c| g.country(c))

@@ -10,7 +10,7 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use super::verify::Verified;
+use super::verify::{self, Verified};
 use super::{build::sibling, Gazetteer, Selection};
 
 /// The account of `gazetteer`, chosen as `selection` says.
@@ -98,15 +98,15 @@ pub fn describe(gazetteer: &Gazetteer, selection: &Selection) -> String {
             );
         }
     }
-    if let Some(files) = m.get("files").and_then(Value::as_object) {
+    // The load read this list already and refused it if it was malformed.
+    let files = verify::recorded(m).unwrap_or_default();
+    if !files.is_empty() {
         let _ = writeln!(out, "files:");
-        for (name, f) in files {
+        for (name, f) in &files {
             let _ = writeln!(
                 out,
                 "  {:<24} {:>12} bytes  sha256 {}",
-                name,
-                f.get("size").and_then(Value::as_u64).unwrap_or(0),
-                f.get("sha256").and_then(Value::as_str).unwrap_or("?")
+                name, f.size, f.sha256
             );
         }
     }
@@ -127,7 +127,14 @@ pub fn describe(gazetteer: &Gazetteer, selection: &Selection) -> String {
     // packages the shipped gazetteer was extracted from).
     if let Some(obj) = m.as_object() {
         const SHOWN: &[&str] = &[
-            "format", "built_at", "builder", "counts", "filters", "refresh", "inputs", "files",
+            "format",
+            "built_at",
+            "builder",
+            "counts",
+            "filters",
+            "refresh",
+            "inputs",
+            verify::FILES_KEY,
         ];
         for (k, v) in obj.iter().filter(|(k, _)| !SHOWN.contains(&k.as_str())) {
             let _ = writeln!(out, "{k}: {v}");

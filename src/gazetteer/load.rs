@@ -20,7 +20,6 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::OnceLock;
 
 use super::lexicon::Lexicon;
 use super::locate::{embedded, Origin, Selection};
@@ -264,7 +263,7 @@ impl Gazetteer {
         // Indexed now (a few milliseconds: the coordinates are skipped), so
         // that a file cut short is refused here, not when a border is
         // first measured; each country's coordinates are still read then.
-        let index = Outlines::index(outlines_source.clone())
+        let outlines = Outlines::index(outlines_source)
             .map_err(|e| bad(format!("countries.geojson is damaged: {e}")))?;
 
         let mut countries = HashMap::new();
@@ -291,8 +290,7 @@ impl Gazetteer {
             countries,
             admin1,
             lexicon,
-            outlines_source,
-            outlines: OnceLock::from(Ok(index)),
+            outlines,
             manifest,
             origin,
         })

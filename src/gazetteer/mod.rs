@@ -49,9 +49,8 @@ pub mod verify;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
-use crate::error::{Error, Result};
+use crate::error::Error;
 
 pub use lexicon::Lexicon;
 pub use locate::{embedded_file, user_gazetteer_dir, Origin, Reason, Selection, ENV_VAR};
@@ -74,8 +73,8 @@ pub struct Gazetteer {
     countries: HashMap<String, PlaceIdx>,
     admin1: HashMap<(String, String), PlaceIdx>,
     lexicon: Lexicon,
-    outlines_source: outlines::Source,
-    outlines: OnceLock<std::result::Result<Outlines, String>>,
+    /// Indexed at load; each country's coordinates parsed when first asked.
+    outlines: Outlines,
     manifest: serde_json::Value,
     origin: Origin,
 }
@@ -172,14 +171,8 @@ impl Gazetteer {
     /// The country outlines, indexed when the gazetteer loaded, each
     /// country parsed when first asked about (only claims about borders
     /// need them).
-    pub fn outlines(&self) -> Result<&Outlines> {
-        self.outlines
-            .get_or_init(|| Outlines::index(self.outlines_source.clone()))
-            .as_ref()
-            .map_err(|e| Error::Gazetteer {
-                path: self.origin.to_string().into(),
-                message: format!("countries.geojson: {e}"),
-            })
+    pub fn outlines(&self) -> &Outlines {
+        &self.outlines
     }
 
     /// Damage found in the gazetteer's files after it loaded: outlines
@@ -189,10 +182,7 @@ impl Gazetteer {
     /// asks here before it commits its output, and fails rather than
     /// hand over claims the damage made unverifiable.
     pub fn damage(&self) -> Option<Error> {
-        let message = match self.outlines.get()? {
-            Err(e) => e.clone(),
-            Ok(outlines) => outlines.damage()?,
-        };
+        let message = self.outlines.damage()?;
         Some(Error::Gazetteer {
             path: self.origin.to_string().into(),
             message: format!("countries.geojson is damaged: {message}"),

@@ -235,6 +235,11 @@ impl Outlines {
         self.damaged.get().cloned()
     }
 
+    /// The GeoJSON the outlines were indexed from.
+    pub fn source(&self) -> &[u8] {
+        &self.source
+    }
+
     /// The country codes that have an outline.
     pub fn codes(&self) -> impl Iterator<Item = &str> {
         self.countries.keys().map(String::as_str)

@@ -197,7 +197,7 @@ impl Gazetteer {
         }
         let names = self.verify_names().map_err(bad)?;
         let sounds = self.verify_sounds().map_err(bad)?;
-        let outlines = Outlines::parse(&self.outlines_source)
+        let outlines = Outlines::parse(self.outlines.source())
             .map_err(|e| bad(format!("countries.geojson: {e}")))?
             .codes()
             .count();
@@ -315,10 +315,12 @@ mod tests {
 
     #[test]
     fn the_built_in_gazetteer_verifies() {
-        let Ok(g) = Gazetteer::embedded() else {
+        // A build without the data embedded has nothing to verify; one
+        // with it must load and verify.
+        if embedded_file("manifest.json").is_none() {
             return;
-        };
-        let v = g.verify().unwrap();
+        }
+        let v = Gazetteer::embedded().unwrap().verify().unwrap();
         assert!(v.files >= 8, "{v:?}");
         assert!(
             v.names > 1_000_000 && v.sounds > 1000 && v.outlines > 200,

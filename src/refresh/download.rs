@@ -336,16 +336,13 @@ impl Downloader {
             };
             // A 200 for a resumed download is the new file (or a server
             // that does not do ranges), whole; a 206 of some other range,
-            // or of a file of another length, is refused, and all of the
-            // file asked for.
-            if resume.is_some() && continued.is_none() && status == StatusCode::PARTIAL_CONTENT {
-                if let Some(p) = partial {
-                    p.discard();
-                }
-                resume = None;
-                continue;
-            }
-            if status == StatusCode::RANGE_NOT_SATISFIABLE && resume.is_some() {
+            // or of a file of another length, and a 416 (the range is past
+            // the file's end) are refused, and all of the file asked for.
+            let restart = matches!(
+                status,
+                StatusCode::PARTIAL_CONTENT | StatusCode::RANGE_NOT_SATISFIABLE
+            );
+            if restart && resume.is_some() && continued.is_none() {
                 if let Some(p) = partial {
                     p.discard();
                 }
